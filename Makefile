@@ -1,0 +1,46 @@
+# Quick start:  make run   (set up and start the kiosk)
+#               make test  (set up and run every test)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Tests run on Qt's offscreen platform, inside a virtual X server so the few tests that need a
+# real one (marked `xvfb`) can start the kiosk there.
+XVFB := xvfb-run -a -s "-screen 0 1920x1080x24"
+
+.PHONY: run test lint format setup system-packages screenshots bench clean
+
+run: setup
+	$(BIN)/kiosk $(ARGS)
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(XVFB) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check kiosk tests benchmarks
+	$(BIN)/ruff format --check kiosk tests benchmarks
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff check --fix kiosk tests benchmarks
+	$(BIN)/ruff format kiosk tests benchmarks
+
+setup: system-packages $(STAMP)
+
+system-packages:
+	@bash .ci/system-packages
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+screenshots: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/kiosk screenshots shots --size 1024x600 --size 1920x1080 --size 1080x1920
+
+bench: setup
+	QT_QPA_PLATFORM=offscreen $(XVFB) $(BIN)/python benchmarks/startup.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache shots

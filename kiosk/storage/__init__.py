@@ -1,0 +1,1 @@
+"""Persistence without Qt: the request store and exports (built with the request form)."""
