@@ -1,0 +1,985 @@
+"""The clinic's content: parsed and validated from ``content.yaml``.
+
+``parse_content(text, source, base_dir)`` is a pure function: it turns the file's text into a
+frozen :class:`Content` or raises one :class:`ContentError` that lists every problem found,
+each as ``FILE:LINE: key.path: what is wrong and what is expected``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import os
+import re
+import stat
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from kiosk.core.colors import WCAG_AA_NORMAL_TEXT, contrast_ratio, parse_hex_color
+
+__all__ = [
+    "Article",
+    "Branding",
+    "Colors",
+    "Content",
+    "ContentError",
+    "Notices",
+    "Problem",
+    "Section",
+    "Timing",
+    "load_content",
+    "parse_content",
+]
+
+MAX_FILE_BYTES = 1024 * 1024
+"""A content file larger than this is refused before it is parsed."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a content file."""
+
+    source: str
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}:" if self.line > 0 else f"{self.source}:"
+        key = f" {self.key}:" if self.key else ""
+        return f"{where}{key} {self.message}"
+
+
+class ContentError(Exception):
+    """Every problem found in one content file, one per line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Colors:
+    background: str
+    text: str
+    heading: str
+    header_background: str
+    header_text: str
+    footer_background: str
+    footer_text: str
+    accent: str
+
+
+@dataclass(frozen=True)
+class Branding:
+    name: str
+    logo: Path
+    colors: Colors
+
+
+@dataclass(frozen=True)
+class Notices:
+    crisis_line: str
+    disclaimer: str
+
+
+@dataclass(frozen=True)
+class Timing:
+    words_per_minute: float = 200.0
+    extra_seconds: float = 4.0
+    min_seconds: float = 8.0
+    max_seconds: float = 60.0
+    fade_ms: int = 600
+    idle_resume_seconds: float = 45.0
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str | None
+    paragraphs: tuple[str, ...]
+    image: Path | None = None
+    image_description: str | None = None
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
+class Content:
+    source: str
+    content_version: str
+    clinic: Branding
+    notices: Notices
+    timing: Timing
+    article: Article
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry points
+
+
+def load_content(path: Path) -> Content:
+    """Read ``path`` as UTF-8 text and parse it with :func:`parse_content`.
+
+    Relative paths in the file (logo, images) are resolved from the file's folder. A file that
+    cannot be read, is not UTF-8 or is larger than ``MAX_FILE_BYTES`` raises ContentError with
+    one problem on line 0.
+    """
+    source = str(path)
+    try:
+        with open(path, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise _single(source, f"cannot read the file: {_os_reason(exc)}") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise _single(source, _too_large(max(size, len(data))))
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _single(
+            source,
+            f"cannot read the file: it is not UTF-8 text (line {line} has the byte "
+            f"0x{data[exc.start]:02X}); save it with the UTF-8 encoding",
+        ) from exc
+    return parse_content(text, source, path.parent)
+
+
+def parse_content(text: str, source: str = "content.yaml", base_dir: Path | None = None) -> Content:
+    """Parse and validate the text of a content file.
+
+    ``source`` names the file in messages; ``base_dir`` is where relative paths are resolved
+    (the current directory by default). Returns a frozen :class:`Content`, or raises one
+    :class:`ContentError` listing every problem found, in line order. List indexes in key
+    paths count from 0 (``article.sections[0]`` is the first section).
+    """
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        raise _single(source, _too_large(size))
+    ctx = _Context(source, Path.cwd() if base_dir is None else base_dir)
+    root = _compose(ctx, text)
+    values: Any = _INVALID
+    if root is None:
+        if not ctx.problems:
+            ctx.report(
+                0, "", f"the file is empty; it must be a mapping with the keys {_CONTENT.allowed}"
+            )
+    elif not isinstance(root, _Refused):
+        values = _CONTENT(ctx, root, "", _line(root))
+    if ctx.problems or values is _INVALID:
+        raise ContentError(sorted(ctx.problems, key=lambda p: p.line))
+    return Content(source=source, **values)
+
+
+# --------------------------------------------------------------------------------------------
+# Composing the YAML node tree (no anchors, no aliases, no exotic tags)
+
+_STANDARD_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in (
+        "str", "int", "float", "bool", "null", "seq", "map",
+        "binary", "timestamp", "omap", "pairs", "set",
+    )
+)  # fmt: skip
+"""The YAML 1.1 tags the safe loader builds; written out so nothing registered later widens it."""
+
+_ALIAS_MESSAGE = "anchors and aliases (& and *) are not allowed; write the value out in full"
+
+
+class _Refused(ScalarNode):
+    """Stands in for a node that was refused while composing (reported once, then skipped)."""
+
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        super().__init__("tag:yaml.org,2002:null", "", mark, mark)
+
+
+class _Loader(yaml.SafeLoader):
+    """A SafeLoader that refuses anchors, aliases and non-standard tags while composing.
+
+    Aliases are never resolved, so an alias bomb ("billion laughs") costs nothing. Each refusal
+    is recorded with the node it concerns; a refused alias or tagged value is replaced by a
+    :class:`_Refused` node, so the checkers skip it without a second message.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.refusals: list[tuple[Node, str]] = []
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()  # type: ignore[no-untyped-call]
+            refused = _Refused(event.start_mark)
+            self.refusals.append((refused, _ALIAS_MESSAGE))
+            return refused
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        anchor_at = None
+        if getattr(event, "anchor", None) is not None:
+            event.anchor = None  # never registered, so nothing can refer to it
+            anchor_at = len(self.refusals)  # keep the anchor before what it contains
+            self.refusals.append((_Refused(event.start_mark), _ALIAS_MESSAGE))
+        tag = getattr(event, "tag", None)
+        start_mark = event.start_mark
+        node = super().compose_node(parent, index)
+        if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
+            node = _Refused(start_mark)
+            self.refusals.append((node, _tag_message(tag)))
+        if anchor_at is not None and node is not None:
+            self.refusals[anchor_at] = (node, _ALIAS_MESSAGE)
+        return node
+
+
+def _tag_message(tag: str) -> str:
+    prefix = "tag:yaml.org,2002:"
+    shown = "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
+    return (
+        f"the YAML tag {shown!r} is not allowed; write plain values without a tag "
+        "(nothing starting with !)"
+    )
+
+
+def _compose(ctx: _Context, text: str) -> Node | None:
+    """Compose ``text`` into a node tree, reporting syntax errors and refusals to ``ctx``.
+
+    Returns the root node, None for an empty document, or a :class:`_Refused` when the text
+    could not be composed at all.
+    """
+    loader: _Loader | None = None
+    root: Node | None = _Refused(None)
+    try:
+        loader = _Loader(text)
+        ctx.loader = loader
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        ctx.report(_mark_line(exc.problem_mark), "", _yaml_error_message(exc))
+    except yaml.reader.ReaderError as exc:
+        position = exc.position if isinstance(exc.position, int) else 0
+        char = exc.character if isinstance(exc.character, int) else 0
+        ctx.report(
+            text[:position].count("\n") + 1,
+            "",
+            f"this is not valid YAML: it contains the character U+{char:04X}, "
+            "which YAML does not allow",
+        )
+    except yaml.YAMLError as exc:
+        ctx.report(0, "", f"this is not valid YAML: {exc}")
+    except RecursionError:
+        ctx.report(0, "", "the file is nested too deeply to read (too many levels of indentation)")
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if loader is not None and loader.refusals:
+        paths = _node_paths(root) if root is not None and not isinstance(root, _Refused) else {}
+        reported: set[tuple[int, str]] = set()
+        for node, message in loader.refusals:
+            line = _line(node)
+            if (line, message) not in reported:  # one per line is enough
+                reported.add((line, message))
+                ctx.report(line, paths.get(id(node), ""), message)
+    return root
+
+
+def _node_paths(root: Node) -> dict[int, str]:
+    """The key path of every node in the tree, by ``id(node)``; keys get their own path."""
+    paths: dict[int, str] = {}
+    stack: list[tuple[Node, str]] = [(root, "")]
+    while stack:  # iterative: the tree may be deep
+        node, path = stack.pop()
+        paths[id(node)] = path
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                named = isinstance(key, ScalarNode) and not isinstance(key, _Refused)
+                child = _join(path, str(key.value)) if named else path
+                stack.append((key, child))
+                stack.append((value, child))
+        elif isinstance(node, SequenceNode):
+            for index, value in enumerate(node.value):
+                stack.append((value, f"{path}[{index}]"))
+    return paths
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _yaml_error_message(exc: yaml.MarkedYAMLError) -> str:
+    """Say what PyYAML found wrong, with its context ("while parsing ...") where it helps."""
+    problem = exc.problem or exc.context or "unknown problem"
+    context_line = _mark_line(exc.context_mark)
+    on_line = f" on line {context_line}" if context_line else ""
+    if exc.problem and exc.context and exc.problem.startswith("but "):
+        # e.g. "expected a single document in the stream" + "but found another document"
+        return f"this is not valid YAML: {exc.context}{on_line}, {exc.problem}"
+    message = f"this is not valid YAML: {problem}"
+    if exc.problem and exc.context:
+        if context_line == _mark_line(exc.problem_mark):
+            on_line = ""
+        message += f" ({exc.context}{on_line})"
+    return message
+
+
+# --------------------------------------------------------------------------------------------
+# The validation machinery: a small table-driven schema
+
+
+class _Invalid:
+    """The type of :data:`_INVALID`."""
+
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+_INVALID: Any = _Invalid()
+"""Returned by a checker whose value had a problem (already reported)."""
+
+
+_CONSTRUCT_ERRORS = (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError, OverflowError)
+"""What building a scalar can raise for a bad value, e.g. `!!int x` or the date 2026-13-45."""
+
+
+@dataclass
+class _Context:
+    """What every checker needs: where messages go and how to resolve paths."""
+
+    source: str
+    base_dir: Path
+    problems: list[Problem] = field(default_factory=list)
+    loader: _Loader | None = None
+
+    def report(self, line: int, key: str, message: str) -> None:
+        self.problems.append(Problem(self.source, line, key, message))
+
+    def scalar(self, node: ScalarNode, path: str) -> Any:
+        """The Python value YAML gives ``node`` (int, float, bool, None, str...), or _INVALID."""
+        if self.loader is None:  # pragma: no cover - parse_content always sets it
+            return node.value
+        try:
+            return self.loader.construct_object(node)
+        except _CONSTRUCT_ERRORS as e:
+            reason = e.problem if isinstance(e, yaml.MarkedYAMLError) and e.problem else str(e)
+            self.report(
+                _line(node),
+                path,
+                f"cannot read the value {_quote(str(node.value))} ({reason}); "
+                "if it is meant as text, put it in quotes",
+            )
+            return _INVALID
+
+
+class _Checker(Protocol):
+    """Checks one value node; returns the converted value or _INVALID (after reporting)."""
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any: ...
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One key of a mapping: how to check its value, and whether it must be there."""
+
+    check: _Checker
+    required: bool = True
+    default: Callable[[], Any] | None = None
+
+
+_CrossCheck = Callable[[_Context, str, Mapping[str, "_Got"]], None]
+
+
+@dataclass(frozen=True)
+class _Got:
+    """A checked value and the line of the key it was found under."""
+
+    value: Any
+    line: int
+
+
+@dataclass(frozen=True)
+class _MappingOf:
+    """A mapping with a fixed set of keys, each checked by its :class:`_Field`.
+
+    ``build`` turns the checked values (only keys present, or with a default) into the result;
+    ``cross_checks`` see every key present (value or _INVALID, and line), for rules that join
+    several keys.
+    """
+
+    fields: Mapping[str, _Field]
+    build: Callable[[dict[str, Any]], Any]
+    cross_checks: tuple[_CrossCheck, ...] = ()
+
+    @property
+    def allowed(self) -> str:
+        return ", ".join(self.fields)
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        if not isinstance(node, MappingNode):
+            ctx.report(
+                _line(node),
+                path,
+                f"{'' if path else 'the top level '}"
+                f"must be a mapping of 'key: value' lines (allowed keys: {self.allowed}), "
+                f"got {_describe(ctx, node)}",
+            )
+            return _INVALID
+        got: dict[str, _Got] = {}
+        seen: dict[str, int] = {}
+        ok = True
+        for key_node, value_node in node.value:
+            if isinstance(key_node, _Refused):
+                ok = False
+                continue
+            key_line = _line(key_node)
+            if not isinstance(key_node, ScalarNode):
+                ctx.report(
+                    key_line,
+                    path,
+                    f"a key must be a single word, got {_describe(ctx, key_node)}",
+                )
+                ok = False
+                continue
+            name = str(key_node.value)
+            key_path = _join(path, name)
+            if name in seen:
+                ctx.report(
+                    key_line,
+                    key_path,
+                    f"appears more than once (first on line {seen[name]}); keep only one",
+                )
+                ok = False
+                continue
+            seen[name] = key_line
+            spec = self.fields.get(name)
+            if spec is None:
+                ctx.report(key_line, key_path, self._unknown_key_message(name))
+                ok = False
+                continue
+            if isinstance(value_node, _Refused):
+                value = _INVALID
+            else:
+                value = spec.check(ctx, value_node, key_path, key_line)
+            got[name] = _Got(value, key_line)
+            ok = ok and value is not _INVALID
+        for name, spec in self.fields.items():
+            if name in seen:
+                continue
+            if spec.required:
+                where = f"under '{path}'" if path else "at the top level"
+                ctx.report(
+                    line,
+                    _join(path, name),
+                    f"is required but missing; add '{name}:' {where}",
+                )
+                ok = False
+            elif spec.default is not None:
+                got[name] = _Got(spec.default(), line)
+        for cross_check in self.cross_checks:
+            cross_check(ctx, path, got)
+        if not ok:
+            return _INVALID
+        return self.build({name: g.value for name, g in got.items()})
+
+    def _unknown_key_message(self, name: str) -> str:
+        message = "is not a known key"
+        close = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
+        if close:
+            message += f"; did you mean {close[0]!r}?"
+        return f"{message} (allowed here: {self.allowed})"
+
+
+@dataclass(frozen=True)
+class _ListOf:
+    """A non-empty list whose items are each checked by ``item``; gives a tuple."""
+
+    item: _Checker
+    what: str
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        if not isinstance(node, SequenceNode):
+            ctx.report(
+                _line(node),
+                path,
+                f"must be a list of {self.what}, each starting with '- ', "
+                f"got {_describe(ctx, node)}",
+            )
+            return _INVALID
+        if not node.value:
+            ctx.report(_line(node), path, f"must list at least one of the {self.what}, got none")
+            return _INVALID
+        items = []
+        for index, child in enumerate(node.value):
+            if isinstance(child, _Refused):
+                items.append(_INVALID)
+            else:
+                items.append(self.item(ctx, child, f"{path}[{index}]", _line(child)))
+        if any(item is _INVALID for item in items):
+            return _INVALID
+        return tuple(items)
+
+
+@dataclass(frozen=True)
+class _Text:
+    """Non-empty text; ``convert`` turns the (unstripped) string into the result."""
+
+    convert: Callable[[str], Any] = str.strip
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        value = _text_value(ctx, node, path, "text")
+        if value is _INVALID:
+            return _INVALID
+        return self.convert(value)
+
+
+def _text_value(ctx: _Context, node: Node, path: str, what: str) -> Any:
+    """The string in ``node`` if it is non-empty text; otherwise report and give _INVALID."""
+    if not isinstance(node, ScalarNode):
+        ctx.report(_line(node), path, f"must be {what}, got {_describe(ctx, node)}")
+        return _INVALID
+    value = ctx.scalar(node, path)
+    if value is _INVALID:
+        return _INVALID
+    if value is None or (isinstance(value, str) and not value.strip()):
+        ctx.report(
+            _line(node),
+            path,
+            f"must not be empty; expected {what}, got {_describe_value(node, value)}",
+        )
+        return _INVALID
+    if not isinstance(value, str):
+        ctx.report(
+            _line(node),
+            path,
+            f"must be {what}, got {_describe_value(node, value)}; "
+            "put it in quotes if it is meant as text",
+        )
+        return _INVALID
+    return value
+
+
+@dataclass(frozen=True)
+class _Color:
+    """A colour written as "#RRGGBB" or "#RGB"; gives "#RRGGBB" in upper case."""
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        expected = 'a colour written as "#RRGGBB" or "#RGB" in quotes, like "#1B1B1B"'
+        if isinstance(node, ScalarNode) and node.tag.endswith(":null") and node.value == "":
+            ctx.report(
+                _line(node),
+                path,
+                f"must be {expected}, got nothing (a # outside quotes starts a comment, "
+                "so put the colour in quotes)",
+            )
+            return _INVALID
+        if not isinstance(node, ScalarNode):
+            ctx.report(_line(node), path, f"must be {expected}, got {_describe(ctx, node)}")
+            return _INVALID
+        value = ctx.scalar(node, path)
+        if value is _INVALID:
+            return _INVALID
+        text = value.strip() if isinstance(value, str) else None
+        try:
+            rgb = parse_hex_color(text) if text is not None else None
+        except ValueError:
+            rgb = None
+        if rgb is None:
+            ctx.report(_line(node), path, f"must be {expected}, got {_describe_value(node, value)}")
+            return _INVALID
+        return "#{:02X}{:02X}{:02X}".format(*rgb)
+
+
+@dataclass(frozen=True)
+class _ImageFile:
+    """The path of an existing, readable PNG, JPEG or SVG file; gives an absolute Path."""
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        raw = _text_value(ctx, node, path, "the path of an image file")
+        if raw is _INVALID:
+            return _INVALID
+        raw = raw.strip()
+        problem, full = _check_image_file(ctx.base_dir, raw)
+        if problem:
+            ctx.report(_line(node), path, problem)
+            return _INVALID
+        return full
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A number (int or float, not a yes/no value) from ``low`` to ``high`` inclusive."""
+
+    low: float
+    high: float
+    unit: str
+    integer: bool = False
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        kind = "a whole number" if self.integer else "a number"
+        if not isinstance(node, ScalarNode):
+            ctx.report(
+                _line(node),
+                path,
+                f"must be {kind} of {self.unit}, got {_describe(ctx, node)}",
+            )
+            return _INVALID
+        value = ctx.scalar(node, path)
+        if value is _INVALID:
+            return _INVALID
+        wanted = (int,) if self.integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, wanted):
+            hint = ""
+            if isinstance(value, str) and node.style and _looks_like_number(value):
+                hint = "; write the number without quotes"
+            ctx.report(
+                _line(node),
+                path,
+                f"must be {kind} of {self.unit}, got {_describe_value(node, value)}{hint}",
+            )
+            return _INVALID
+        if not self.low <= value <= self.high:
+            ctx.report(
+                _line(node),
+                path,
+                f"must be between {_num(self.low)} and {_num(self.high)} {self.unit}, "
+                f"got {node.value}",
+            )
+            return _INVALID
+        return int(value) if self.integer else float(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def _line(node: Node) -> int:
+    return _mark_line(node.start_mark)
+
+
+def _mark_line(mark: yaml.Mark | None) -> int:
+    return mark.line + 1 if mark is not None else 0
+
+
+def _single(source: str, message: str) -> ContentError:
+    return ContentError([Problem(source, 0, "", message)])
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"the file is too large ({size} bytes); a content file must be at most "
+        f"{MAX_FILE_BYTES} bytes ({MAX_FILE_BYTES // 1024} KiB)"
+    )
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return repr(text)
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+_NUMBER_TEXT = re.compile(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*")
+
+
+def _looks_like_number(text: str) -> bool:
+    return _NUMBER_TEXT.fullmatch(text) is not None
+
+
+def _describe(ctx: _Context, node: Node) -> str:
+    """Name what ``node`` holds, for "got ..." in a message."""
+    if isinstance(node, MappingNode):
+        return "a mapping of 'key: value' lines"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if isinstance(node, ScalarNode):
+        try:
+            value = ctx.loader.construct_object(node) if ctx.loader is not None else node.value
+        except _CONSTRUCT_ERRORS:
+            value = str(node.value)
+        return _describe_value(node, value)
+    return "something else"  # pragma: no cover - yaml only makes these three kinds
+
+
+def _describe_value(node: Node, value: Any) -> str:
+    """Name a scalar's value, quoting what was written."""
+    raw = str(node.value)
+    if value is None:
+        return "nothing" if raw == "" else f"{_quote(raw)}, which YAML reads as nothing"
+    if isinstance(value, bool):
+        return f"the yes/no value {_quote(raw)}"
+    if isinstance(value, (int, float)):
+        return f"the number {raw}"
+    if isinstance(value, str):
+        return _quote(value)
+    if isinstance(value, datetime.date):
+        return f"the date {raw}"
+    return _quote(raw)
+
+
+# --------------------------------------------------------------------------------------------
+# Text
+
+
+_BLANK_LINES = re.compile(r"\n[ \t\r]*\n")
+_LINE_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _paragraphs(body: str) -> tuple[str, ...]:
+    """Split ``body`` into paragraphs at blank lines, folding line breaks and runs of spaces."""
+    folded = (_LINE_SPACE.sub(" ", chunk).strip(" ") for chunk in _BLANK_LINES.split(body))
+    return tuple(p for p in folded if p)
+
+
+# --------------------------------------------------------------------------------------------
+# Image files
+
+
+_SNIFF_BYTES = 4096
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_SIGNATURE = b"\xff\xd8\xff"
+_SVG_PROLOGUE = (("<?xml", "?>"), ("<!--", "-->"), ("<!doctype", ">"))
+"""What may come before the <svg> root element: (opening, closing)."""
+
+
+def _is_svg(text: str) -> bool:
+    """Whether ``text`` starts with an <svg> element after an optional XML declaration,
+    comments and doctype. Linear in the length of ``text``: no backtracking regex."""
+    rest = text.lstrip("\ufeff").lstrip()
+    while True:
+        folded = rest[:9].lower()
+        for opening, closing in _SVG_PROLOGUE:
+            if folded.startswith(opening):
+                if opening == "<!doctype" and "[" in rest.split(">", 1)[0]:
+                    closing = "]>"  # a doctype with an internal subset: <!DOCTYPE svg [ ... ]>
+                end = rest.find(closing, len(opening))
+                if end < 0:
+                    return False
+                rest = rest[end + len(closing) :].lstrip()
+                break
+        else:
+            return rest[:4].lower() == "<svg" and rest[4:5] in ("", " ", "\t", "\r", "\n", ">", "/")
+
+
+def _image_kind(head: bytes) -> str | None:
+    """Judge a file by its first bytes: "png", "jpeg", "svg", or None for anything else."""
+    if head.startswith(_PNG_SIGNATURE):
+        return "png"
+    if head.startswith(_JPEG_SIGNATURE):
+        return "jpeg"
+    if _is_svg(head.decode("utf-8", errors="replace")):
+        return "svg"
+    return None
+
+
+def _check_image_file(base_dir: Path, raw: str) -> tuple[str | None, Path | None]:
+    """Resolve ``raw`` from ``base_dir`` and check it is a readable image file.
+
+    Returns (problem message, None) or (None, absolute path).
+    """
+    try:
+        full = Path(os.path.abspath(base_dir / raw))
+        info = full.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return f"file not found: {raw} (looked for {_abspath_text(base_dir, raw)})", None
+    except OSError as exc:
+        return f"cannot read the file: {raw} ({_os_reason(exc)})", None
+    except ValueError:
+        return f"is not a usable file path: {_quote(raw)}", None
+    if stat.S_ISDIR(info.st_mode):
+        return f"is a folder, not an image file: {raw} ({full})", None
+    if not stat.S_ISREG(info.st_mode):
+        return f"is not a regular file: {raw} ({full})", None
+    try:
+        with full.open("rb") as stream:
+            head = stream.read(_SNIFF_BYTES)
+    except OSError as exc:
+        return f"cannot read the file: {raw} ({_os_reason(exc)})", None
+    if not head:
+        return f"the image file is empty: {raw} ({full})", None
+    if _image_kind(head) is None:
+        return (
+            f"is not a PNG, JPEG or SVG image: {raw} ({full}); "
+            "its first bytes are not those of any of these formats",
+            None,
+        )
+    return None, full
+
+
+def _abspath_text(base_dir: Path, raw: str) -> str:
+    try:
+        return os.path.abspath(base_dir / raw)
+    except (OSError, ValueError):  # pragma: no cover - abspath only fails without a cwd
+        return raw
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-key rules
+
+
+_CONTRAST_PAIRS = (
+    ("text", "background"),
+    ("heading", "background"),
+    ("accent", "background"),
+    ("header_text", "header_background"),
+    ("footer_text", "footer_background"),
+)
+
+
+def _format_ratio(ratio: float) -> str:
+    """The ratio cut (not rounded) to two decimals, so 4.48 never shows as 4.5."""
+    text = f"{int(ratio * 100) / 100:.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+def _valid(got: Mapping[str, _Got], *names: str) -> bool:
+    """Whether every one of ``names`` was given and passed its own check."""
+    return all(name in got and got[name].value is not _INVALID for name in names)
+
+
+def _check_contrast(ctx: _Context, path: str, got: Mapping[str, _Got]) -> None:
+    for fore, back in _CONTRAST_PAIRS:
+        if not _valid(got, fore, back):
+            continue
+        ratio = contrast_ratio(parse_hex_color(got[fore].value), parse_hex_color(got[back].value))
+        if ratio < WCAG_AA_NORMAL_TEXT:
+            ctx.report(
+                got[fore].line,
+                f"{path}.{fore}",
+                f"contrast with {path}.{back} is {_format_ratio(ratio)}:1; it must be at least "
+                f"{_num(WCAG_AA_NORMAL_TEXT)}:1 (WCAG AA) so the text can be read",
+            )
+
+
+def _check_timing_limits(ctx: _Context, path: str, got: Mapping[str, _Got]) -> None:
+    if not _valid(got, "max_seconds"):
+        return
+    maximum = got["max_seconds"].value
+    if "min_seconds" in got:
+        if not _valid(got, "min_seconds"):
+            return
+        minimum, origin = got["min_seconds"].value, ""
+    else:
+        minimum, origin = Timing.min_seconds, ", the default"
+    if maximum < minimum:
+        ctx.report(
+            got["max_seconds"].line,
+            f"{path}.max_seconds",
+            f"must be at least min_seconds ({_num(minimum)}{origin}), got {_num(maximum)}",
+        )
+
+
+def _check_image_description(ctx: _Context, path: str, got: Mapping[str, _Got]) -> None:
+    if "image" in got and "image_description" not in got:
+        ctx.report(
+            got["image"].line,
+            f"{path}.image_description",
+            "is required when a section has an image; describe what the image shows "
+            "for people who cannot see it",
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# The schema of content.yaml. To add a top-level section, add a key here and a field to Content.
+
+
+def _build_section(values: dict[str, Any]) -> Section:
+    return Section(
+        heading=values.get("heading"),
+        paragraphs=values["body"],
+        image=values.get("image"),
+        image_description=values.get("image_description"),
+        seconds=values.get("seconds"),
+    )
+
+
+_COLORS = _MappingOf(
+    fields={
+        name: _Field(_Color())
+        for name in (
+            "background",
+            "text",
+            "heading",
+            "header_background",
+            "header_text",
+            "footer_background",
+            "footer_text",
+            "accent",
+        )
+    },
+    build=lambda values: Colors(**values),
+    cross_checks=(_check_contrast,),
+)
+
+_CLINIC = _MappingOf(
+    fields={
+        "name": _Field(_Text()),
+        "logo": _Field(_ImageFile()),
+        "colors": _Field(_COLORS),
+    },
+    build=lambda values: Branding(**values),
+)
+
+_NOTICES = _MappingOf(
+    fields={
+        "crisis_line": _Field(_Text()),
+        "disclaimer": _Field(_Text()),
+    },
+    build=lambda values: Notices(**values),
+)
+
+_TIMING = _MappingOf(
+    fields={
+        "words_per_minute": _Field(_Number(50, 1000, "words per minute"), required=False),
+        "extra_seconds": _Field(_Number(0, 120, "seconds"), required=False),
+        "min_seconds": _Field(_Number(1, 600, "seconds"), required=False),
+        "max_seconds": _Field(_Number(1, 3600, "seconds"), required=False),
+        "fade_ms": _Field(_Number(0, 5000, "milliseconds", integer=True), required=False),
+        "idle_resume_seconds": _Field(_Number(1, 3600, "seconds"), required=False),
+    },
+    build=lambda values: Timing(**values),
+    cross_checks=(_check_timing_limits,),
+)
+
+_SECTION = _MappingOf(
+    fields={
+        "heading": _Field(_Text(), required=False),
+        "body": _Field(_Text(_paragraphs)),
+        "image": _Field(_ImageFile(), required=False),
+        "image_description": _Field(_Text(), required=False),
+        "seconds": _Field(_Number(1, 3600, "seconds"), required=False),
+    },
+    build=_build_section,
+    cross_checks=(_check_image_description,),
+)
+
+_ARTICLE = _MappingOf(
+    fields={
+        "title": _Field(_Text()),
+        "sections": _Field(_ListOf(_SECTION, "sections")),
+    },
+    build=lambda values: Article(**values),
+)
+
+_CONTENT = _MappingOf(
+    fields={
+        "content_version": _Field(_Text()),
+        "clinic": _Field(_CLINIC),
+        "notices": _Field(_NOTICES),
+        "timing": _Field(_TIMING, required=False, default=Timing),
+        "article": _Field(_ARTICLE),
+    },
+    build=dict,
+)
