@@ -1,0 +1,225 @@
+"""The command line: ``kiosk`` (run), ``kiosk check``, ``kiosk screenshots``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk import APP_NAME, __version__
+from kiosk.core.content import Content, ContentError, load_content
+from kiosk.paths import bundled_content
+
+log = logging.getLogger("kiosk")
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+_SIZE = re.compile(r"^(\d{2,5})x(\d{2,5})$")
+DEFAULT_WINDOW = "1280x800"
+CHECK_SIZE = (1920, 1080)
+
+
+def _size(text: str) -> tuple[int, int]:
+    match = _SIZE.match(text.strip().lower())
+    if not match:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a size like 1920x1080")
+    width, height = int(match.group(1)), int(match.group(2))
+    if not (100 <= width <= 16384 and 100 <= height <= 16384):
+        raise argparse.ArgumentTypeError(f"'{text}': width and height must be 100 to 16384")
+    return width, height
+
+
+def _config_home() -> Path:
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+
+
+def _data_home() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+
+
+def default_content_path() -> Path:
+    """The clinic's own content.yaml in the app-config folder if there is one, else the bundled."""
+    clinic = _config_home() / APP_NAME / "content.yaml"
+    return clinic if clinic.is_file() else bundled_content()
+
+
+def default_data_dir() -> Path:
+    """The platform's app-data folder (what ``QStandardPaths.AppDataLocation`` gives on Linux)."""
+    return _data_home() / APP_NAME / APP_NAME
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description=(
+            "A fullscreen touchscreen kiosk for clinic waiting rooms. With no command it starts "
+            "the kiosk: the article slideshow from content.yaml."
+        ),
+        epilog="Run 'kiosk COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--content",
+        type=Path,
+        metavar="PATH",
+        help=(
+            "the content file to show (default: $KIOSK_CONTENT, else "
+            f"~/.config/{APP_NAME}/content.yaml if it exists, else the bundled one)"
+        ),
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"where requests are kept (default: $KIOSK_DATA_DIR, else {default_data_dir()})",
+    )
+    parser.add_argument(
+        "--windowed",
+        nargs="?",
+        const=DEFAULT_WINDOW,
+        type=_size,
+        metavar="WxH",
+        help=f"run in a normal window for development (default size {DEFAULT_WINDOW})",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="check a content file and list every problem in it",
+        description=(
+            "Check a content file. Prints 'OK: ...' and exits 0, or lists every problem as "
+            "FILE:LINE: key: what is wrong, and exits 1."
+        ),
+    )
+    check.add_argument(
+        "path", nargs="?", type=Path, help="the file to check (default: the one the kiosk uses)"
+    )
+
+    shots = commands.add_parser(
+        "screenshots",
+        help="save every slide page as PNG files, without a screen",
+        description="Render every slide page offscreen and save it as DIR/slide-WxH-NN.png.",
+    )
+    shots.add_argument("folder", type=Path, metavar="DIR", help="where to write the PNG files")
+    shots.add_argument(
+        "--size",
+        dest="sizes",
+        action="append",
+        type=_size,
+        metavar="WxH",
+        help="a screen size to render (repeatable; default 1920x1080)",
+    )
+    return parser
+
+
+def _content_path(args: argparse.Namespace) -> Path:
+    if getattr(args, "path", None) is not None:
+        return Path(args.path)
+    if args.content is not None:
+        return Path(args.content)
+    env = os.environ.get("KIOSK_CONTENT")
+    return Path(env) if env else default_content_path()
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    if args.data_dir is not None:
+        return Path(args.data_dir)
+    env = os.environ.get("KIOSK_DATA_DIR")
+    return Path(env) if env else default_data_dir()
+
+
+def _load(path: Path) -> Content | None:
+    try:
+        return load_content(path)
+    except ContentError as error:
+        print(f"{path}: the content file has problems:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+
+
+def _has_display() -> bool:
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return True  # offscreen, eglfs, linuxfb, vnc: no X or Wayland display needed
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    path = _content_path(args)
+    try:
+        content = load_content(path)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem)
+        count = len(error.problems)
+        print(f"{path}: {count} problem{'s' if count != 1 else ''}; the kiosk will not use it.")
+        return EXIT_PROBLEM
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.app import count_pages
+
+    width, height = CHECK_SIZE
+    pages = count_pages(content, width, height)
+    sections = len(content.article.sections)
+    print(f"OK: {sections} sections, {pages} pages at {width}x{height}")
+    return EXIT_OK
+
+
+def _cmd_screenshots(args: argparse.Namespace) -> int:
+    content = _load(_content_path(args))
+    if content is None:
+        return EXIT_PROBLEM
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSize
+
+    from kiosk.app import render_screenshots
+
+    sizes = [QSize(w, h) for w, h in (args.sizes or [CHECK_SIZE])]
+    try:
+        written = render_screenshots(content, args.folder, sizes)
+    except OSError as error:
+        print(f"kiosk screenshots: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    print(f"Wrote {len(written)} screenshots to {args.folder}")
+    return EXIT_OK
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    content = _load(_content_path(args))
+    if content is None:
+        return EXIT_PROBLEM
+    if not _has_display():
+        print(
+            "kiosk: no display found. Start it from the desktop session, under xvfb-run, "
+            "or with QT_QPA_PLATFORM=offscreen.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    from PySide6.QtCore import QSize
+
+    from kiosk.app import run
+
+    windowed = QSize(*args.windowed) if args.windowed else None
+    return run(content, windowed, _data_dir(args))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s kiosk %(levelname)s %(name)s: %(message)s",
+    )
+    commands = {"check": _cmd_check, "screenshots": _cmd_screenshots, None: _cmd_run}
+    try:
+        return commands[args.command](args)
+    except KeyboardInterrupt:
+        return 130

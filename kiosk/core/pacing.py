@@ -1,0 +1,27 @@
+"""How long each page of the slideshow stays on screen."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from kiosk.core.content import Timing
+
+_WORD = re.compile(r"\S+")
+
+
+def word_count(texts: Iterable[str]) -> int:
+    """The number of words (runs of non-space characters) in ``texts``."""
+    return sum(len(_WORD.findall(text)) for text in texts)
+
+
+def page_seconds(words: int, timing: Timing, override: float | None = None) -> float:
+    """Seconds a page with ``words`` words stays up.
+
+    Reading time at ``timing.words_per_minute`` plus ``timing.extra_seconds``, kept between
+    ``timing.min_seconds`` and ``timing.max_seconds``. A section's own ``seconds`` wins.
+    """
+    if override is not None:
+        return override
+    reading = words / timing.words_per_minute * 60.0 + timing.extra_seconds
+    return min(max(reading, timing.min_seconds), timing.max_seconds)

@@ -1,0 +1,324 @@
+"""The slideshow screen: the article a page at a time, looping forever.
+
+Pages are painted once into a pixmap each; a page change cross-fades the two cached pixmaps in
+one paint per frame, and only the part of the screen that differs is repainted. Between page
+changes nothing runs but one single-shot timer.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QPoint, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QHideEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QResizeEvent,
+    QShowEvent,
+)
+from PySide6.QtWidgets import QWidget
+
+from kiosk.core.content import Content
+from kiosk.core.pacing import word_count
+from kiosk.core.pagination import Page, paginate
+from kiosk.ui.page_view import PageLayout
+from kiosk.ui.timers import Clock, TimerFactory, monotonic, qt_timer
+
+log = logging.getLogger(__name__)
+
+FRAME_MS = 33
+"""Cross-fade frame interval: about 30 frames a second is smooth for a slow fade."""
+EDGE_FRACTION = 0.18
+"""A tap this close to the left or right edge (as a share of the width) turns the page."""
+
+
+class SlideshowScreen(QWidget):
+    """Shows the article's pages, advancing by itself; swipe or tap the edges to turn pages.
+
+    Signals:
+        page_changed(int): the page now shown, as an index into :attr:`pages`.
+        paused_changed(bool): the visitor paused (True) or the show resumed (False).
+        first_page_shown(): the first page has been painted (once).
+    """
+
+    page_changed = Signal(int)
+    paused_changed = Signal(bool)
+    first_page_shown = Signal()
+
+    def __init__(
+        self,
+        content: Content,
+        timer_factory: TimerFactory = qt_timer,
+        clock: Clock = monotonic,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("slideshow")
+        self.setAccessibleName("Article slideshow")
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._content = content
+        self._clock = clock
+        self._layout: PageLayout | None = None
+        self._pages: list[Page] = []
+        self._index = 0
+        self._current: QPixmap | None = None
+        self._previous: QPixmap | None = None
+        self._fade_start = 0.0
+        self._paused = False
+        self._press: QPoint | None = None
+        self._first_shown = False
+
+        self._advance = timer_factory(self)
+        self._advance.setObjectName("advance")
+        self._advance.setSingleShot(True)
+        self._advance.timeout.connect(self._on_advance_timeout)
+        self._resume = timer_factory(self)
+        self._resume.setObjectName("resume")
+        self._resume.setSingleShot(True)
+        self._resume.timeout.connect(self._on_resume_timeout)
+        self._frame = timer_factory(self)
+        self._frame.setObjectName("frame")
+        self._frame.setSingleShot(False)
+        self._frame.timeout.connect(self._on_frame_timeout)
+
+    # -- public state ----------------------------------------------------------------------
+
+    @property
+    def pages(self) -> list[Page]:
+        """The pages for the current size (empty until the widget has a size)."""
+        self._ensure_layout()
+        return list(self._pages)
+
+    @property
+    def page_layout(self) -> PageLayout | None:
+        self._ensure_layout()
+        return self._layout
+
+    @property
+    def current_index(self) -> int:
+        return self._index
+
+    @property
+    def is_paused(self) -> bool:
+        return self._paused
+
+    @property
+    def is_fading(self) -> bool:
+        return self._previous is not None
+
+    def next_page(self) -> None:
+        """Show the next page (after the last, the first)."""
+        if self._pages:
+            self.show_page((self._index + 1) % len(self._pages))
+
+    def previous_page(self) -> None:
+        """Show the previous page (before the first, the last)."""
+        if self._pages:
+            self.show_page((self._index - 1) % len(self._pages))
+
+    def set_paused(self, paused: bool) -> None:
+        """Hold the current page (showing a pause mark) or carry on advancing."""
+        if paused:
+            self._advance.stop()
+            self._resume.start(round(self._content.timing.idle_resume_seconds * 1000))
+        else:
+            self._resume.stop()
+            self._start_advance()
+        if paused != self._paused:
+            self._paused = paused
+            self._update_pause_mark()
+            self.paused_changed.emit(paused)
+
+    # -- page changes ----------------------------------------------------------------------
+
+    def show_page(self, index: int) -> None:
+        """Show page ``index`` (cross-fading when on screen)."""
+        self._ensure_layout()
+        if not self._pages:
+            return
+        self._index = index
+        fade = self._content.timing.fade_ms > 0 and self.isVisible() and self._current is not None
+        self._previous = self._current if fade else None
+        self._current = self._render(index)
+        if fade:
+            self._fade_start = self._clock()
+            self._frame.start(FRAME_MS)
+        else:
+            self._frame.stop()
+        self._update_accessible_text()
+        self.update(self._changing_rect())
+        if not self._paused:
+            self._start_advance()
+        self.page_changed.emit(index)
+
+    def _render(self, index: int) -> QPixmap:
+        assert self._layout is not None
+        return self._layout.render(
+            self._pages[index], index, len(self._pages), self.devicePixelRatioF()
+        )
+
+    def _start_advance(self) -> None:
+        if self._pages and self.isVisible():
+            self._advance.start(round(self._pages[self._index].seconds * 1000))
+
+    def _fade_progress(self) -> float:
+        duration = self._content.timing.fade_ms / 1000
+        return min(max((self._clock() - self._fade_start) / duration, 0.0), 1.0)
+
+    def _changing_rect(self) -> QRect:
+        """The part of the screen that differs between pages (header and footer never do)."""
+        if self._layout is None:
+            return self.rect()
+        top = self._layout.content_rect.top()
+        return QRect(0, top, self.width(), self._layout.footer_rect.top() - top)
+
+    # -- slots -----------------------------------------------------------------------------
+
+    def _on_advance_timeout(self) -> None:
+        self.next_page()
+
+    def _on_resume_timeout(self) -> None:
+        self.set_paused(False)
+
+    def _on_frame_timeout(self) -> None:
+        if self._fade_progress() >= 1.0:
+            self._frame.stop()
+            self._previous = None
+        self.update(self._changing_rect())
+
+    # -- Qt overrides ----------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._ensure_layout()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._ensure_layout()
+        if self._paused:
+            self._resume.start(round(self._content.timing.idle_resume_seconds * 1000))
+        else:
+            self._start_advance()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        for timer in (self._advance, self._resume, self._frame):
+            timer.stop()
+        self._previous = None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._ensure_layout()
+        painter = QPainter(self)
+        if self._current is None:
+            painter.fillRect(event.rect(), QColor(self._content.clinic.colors.background))
+            return
+        painter.drawPixmap(0, 0, self._current if self._previous is None else self._previous)
+        if self._previous is not None:
+            painter.setOpacity(self._fade_progress())
+            painter.drawPixmap(0, 0, self._current)
+            painter.setOpacity(1.0)
+        if self._paused:
+            assert self._layout is not None
+            self._layout.paint_pause_mark(painter)
+        painter.end()
+        if not self._first_shown:
+            self._first_shown = True
+            self.first_page_shown.emit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = event.position().toPoint()
+        if self._paused:  # any touch counts as someone still reading
+            self._resume.start(round(self._content.timing.idle_resume_seconds * 1000))
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._press is None:
+            return
+        delta = event.position().toPoint() - self._press
+        start = self._press
+        self._press = None
+        event.accept()
+        swipe = max(40, round(self.width() * 0.06))
+        if abs(delta.x()) >= swipe and abs(delta.x()) > 1.5 * abs(delta.y()):
+            self._turn(forward=delta.x() < 0)
+        elif abs(delta.x()) < swipe and abs(delta.y()) < swipe:
+            edge = self.width() * EDGE_FRACTION
+            if start.x() < edge:
+                self._turn(forward=False)
+            elif start.x() > self.width() - edge:
+                self._turn(forward=True)
+            else:
+                self.set_paused(not self._paused)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Right:
+            self._turn(forward=True)
+        elif key == Qt.Key.Key_Left:
+            self._turn(forward=False)
+        elif key == Qt.Key.Key_Space:
+            self.set_paused(not self._paused)
+        else:
+            super().keyPressEvent(event)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _turn(self, forward: bool) -> None:
+        """A visitor turned the page: show it and hold it until they stop touching."""
+        self.set_paused(True)
+        if forward:
+            self.next_page()
+        else:
+            self.previous_page()
+
+    def _ensure_layout(self) -> None:
+        """Paginate for the widget's size if that has changed (a resize or a rotation)."""
+        size = self.size()
+        if size.isEmpty() or (self._layout is not None and self._layout.size == size):
+            return
+        position = self._reading_position()
+        self._layout = PageLayout(self._content, size)
+        self._pages = paginate(self._content, self._layout.fits_for)
+        log.debug("paginated %d pages at %dx%d", len(self._pages), size.width(), size.height())
+        self._index = self._page_at(position)
+        self._previous = None
+        self._frame.stop()
+        self._current = self._render(self._index)
+        self._update_accessible_text()
+        self.update()
+
+    def _reading_position(self) -> tuple[int, int]:
+        """(section, words before the page in its section) of the page shown now."""
+        if not self._pages:
+            return (0, 0)
+        page = self._pages[self._index]
+        before = [p for p in self._pages[: self._index] if p.section_index == page.section_index]
+        return page.section_index, sum(word_count(p.paragraphs) for p in before)
+
+    def _page_at(self, position: tuple[int, int]) -> int:
+        """The page holding the word at ``position`` after a re-pagination."""
+        section, words = position
+        seen = 0
+        for index, page in enumerate(self._pages):
+            if page.section_index != section:
+                continue
+            seen += word_count(page.paragraphs)
+            if words < seen:
+                return index
+        return 0
+
+    def _update_accessible_text(self) -> None:
+        if self._pages:
+            page = self._pages[self._index]
+            where = f"Page {self._index + 1} of {len(self._pages)}."
+            self.setAccessibleDescription(f"{where}\n{page.text}")
+
+    def _update_pause_mark(self) -> None:
+        if self._layout is not None:
+            self.update(self._layout.pause_mark_rect().adjusted(-2, -2, 2, 2))

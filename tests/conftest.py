@@ -1,0 +1,45 @@
+"""Shared test set-up: Qt runs offscreen unless a test starts a real X client itself."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.content import Content, load_content
+from kiosk.paths import bundled_content
+from tests.helpers.fakes import FakeClock, FakeTimers
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def shipped_content() -> Content:
+    """The content.yaml shipped with the kiosk, parsed."""
+    return load_content(bundled_content())
+
+
+@pytest.fixture
+def make_content(shipped_content: Content) -> Callable[..., Content]:
+    """The shipped content with some timing settings changed."""
+
+    def make(**timing: float) -> Content:
+        return replace(shipped_content, timing=replace(shipped_content.timing, **timing))
+
+    return make
+
+
+@pytest.fixture
+def timers() -> FakeTimers:
+    return FakeTimers()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

@@ -1,0 +1,111 @@
+"""The command line, run as a user runs it: in a subprocess, reading its output and exit code."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content.yaml"
+
+
+def kiosk(*args: str, env: dict[str, str] | None = None, timeout: float = 120):
+    full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=REPO,
+    )
+
+
+def test_check_the_shipped_content():
+    result = kiosk("check", str(CONTENT))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("OK: 4 sections, ")
+    assert lines[0].endswith(" pages at 1920x1080")
+
+
+def test_check_a_broken_copy_lists_file_line_and_key(tmp_path):
+    text = CONTENT.read_text(encoding="utf-8")
+    text = text.replace('text: "#1B1B1B"', 'text: "dark grey"')
+    text = text.replace("  fade_ms: 600", "  fade_ms: fast")
+    broken = tmp_path / "content.yaml"
+    broken.write_text(text, encoding="utf-8")
+    (tmp_path / "resources").mkdir()
+    (tmp_path / "resources" / "logo.svg").write_bytes((REPO / "resources/logo.svg").read_bytes())
+
+    result = kiosk("check", str(broken))
+    assert result.returncode == 1
+    lines = text.splitlines()
+    color_line = next(i for i, line in enumerate(lines, 1) if "dark grey" in line)
+    fade_line = next(i for i, line in enumerate(lines, 1) if "fade_ms: fast" in line)
+    assert f"{broken}:{color_line}: clinic.colors.text:" in result.stdout
+    assert f"{broken}:{fade_line}: timing.fade_ms:" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_check_a_missing_file_says_so():
+    result = kiosk("check", "/nonexistent/content.yaml")
+    assert result.returncode == 1
+    assert "/nonexistent/content.yaml" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_kiosk_content_env_is_used_by_check(tmp_path):
+    result = kiosk("check", env={"KIOSK_CONTENT": str(tmp_path / "missing.yaml")})
+    assert result.returncode == 1
+    assert "missing.yaml" in result.stdout
+
+
+def test_without_a_display_it_says_what_to_do():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--content", str(CONTENT)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "no display" in result.stderr
+    assert "xvfb-run" in result.stderr
+    assert "QT_QPA_PLATFORM=offscreen" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_screenshots_writes_every_page(tmp_path):
+    result = kiosk("screenshots", str(tmp_path), "--size", "1024x600", "--size", "1080x1920")
+    assert result.returncode == 0, result.stderr
+    small = sorted(tmp_path.glob("slide-1024x600-*.png"))
+    tall = sorted(tmp_path.glob("slide-1080x1920-*.png"))
+    assert small
+    assert len(tall) > len(small)
+    image = QImage(str(tall[0]))
+    assert (image.width(), image.height()) == (1080, 1920)
+
+
+def test_a_bad_size_is_refused_clearly(tmp_path):
+    result = kiosk("screenshots", str(tmp_path), "--size", "big")
+    assert result.returncode == 2
+    assert "'big' is not a size like 1920x1080" in result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["screenshots"]])
+def test_help_explains_each_command(command):
+    result = kiosk(*command, "--help")
+    assert result.returncode == 0
+    assert "usage: kiosk" in result.stdout
+    if not command:
+        for name in ("check", "screenshots", "--content", "--data-dir", "--windowed"):
+            assert name in result.stdout

@@ -1,0 +1,60 @@
+"""The kiosk on a real X server (Xvfb): it starts fullscreen and shows the first slide."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = [
+    pytest.mark.xvfb,
+    pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs an X server (xvfb-run)"),
+]
+
+
+def _wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float) -> str:
+    """Read the process's stderr until a line contains ``needle`` (a bounded wait, not a sleep)."""
+    assert process.stderr is not None
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        seen.append(line)
+        if needle in line:
+            return line
+    pytest.fail(f"never saw {needle!r}; stderr was:\n{''.join(seen)}")
+
+
+@pytest.mark.skipif(shutil.which("import") is None, reason="needs imagemagick's import")
+def test_kiosk_starts_fullscreen_and_paints_the_first_slide(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "data")],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+    try:
+        line = _wait_for_line(process, "first page shown", timeout=60)
+        shot = tmp_path / "shot.png"
+        subprocess.run(["import", "-window", "root", str(shot)], check=True, timeout=30)
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+    image = QImage(str(shot))
+    assert f"at {image.width()}x{image.height()}" in line, "the window is not fullscreen"
+    header = QColor("#0B4F6C").rgb() & 0xFFFFFF
+    footer = QColor("#FFF4D6").rgb() & 0xFFFFFF
+    assert image.pixel(image.width() // 2, 3) & 0xFFFFFF == header
+    assert image.pixel(image.width() // 2, image.height() - 3) & 0xFFFFFF == footer

@@ -1,0 +1,249 @@
+"""The slideshow: pagination at real sizes, pacing, navigation, looping, the fade."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QImage
+
+from kiosk.core.pacing import word_count
+from kiosk.ui.page_view import body_pixel_size
+from kiosk.ui.slideshow import SlideshowScreen
+
+SIZES = [(1024, 600), (1280, 800), (1920, 1080), (3840, 2160), (1080, 1920)]
+
+
+@pytest.fixture
+def make_screen(qtbot, make_content, timers, clock):
+    def make(width: int = 1920, height: int = 1080, show: bool = True, **timing: float):
+        screen = SlideshowScreen(make_content(**timing), timer_factory=timers, clock=clock)
+        qtbot.addWidget(screen)
+        screen.resize(width, height)
+        if show:
+            screen.show()
+            qtbot.waitExposed(screen)
+        return screen
+
+    return make
+
+
+def tap(qtbot, screen: SlideshowScreen, x: int, y: int | None = None) -> None:
+    qtbot.mouseClick(screen, Qt.MouseButton.LeftButton, pos=QPoint(x, y or screen.height() // 2))
+
+
+def swipe(qtbot, screen: SlideshowScreen, dx: int) -> None:
+    y = screen.height() // 2
+    start = QPoint(screen.width() // 2 - dx // 2, y)
+    qtbot.mousePress(screen, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(screen, start + QPoint(dx // 2, 0))
+    qtbot.mouseRelease(screen, Qt.MouseButton.LeftButton, pos=start + QPoint(dx, 0))
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_pages_hold_all_text_and_none_overflows(make_screen, shipped_content, width, height):
+    screen = make_screen(width, height, show=False)
+    layout = screen.page_layout
+    assert layout is not None
+    pages = screen.pages
+    assert len(pages) >= len(shipped_content.article.sections)
+
+    for index, section in enumerate(shipped_content.article.sections):
+        section_pages = [p for p in pages if p.section_index == index]
+        text = " ".join(" ".join(p.paragraphs) for p in section_pages)
+        assert text.split() == " ".join(section.paragraphs).split()
+        assert [p.index_in_section for p in section_pages] == list(range(len(section_pages)))
+
+    screen_rect = QRect(0, 0, width, height)
+    for page in pages:
+        section = shipped_content.article.sections[page.section_index]
+        body = layout.body_rect(section, page.heading)
+        assert layout.content_rect.contains(body)
+        assert layout.text_height(page.paragraphs, body.width()) <= body.height(), page
+        assert body.height() > 0
+    assert screen_rect.contains(layout.footer_rect)
+    assert layout.footer_rect.bottom() == height - 1
+    assert layout.header_rect.bottom() < layout.content_rect.top()
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_body_text_is_at_least_a_thirtieth_of_the_screen(make_screen, width, height):
+    layout = make_screen(width, height, show=False).page_layout
+    assert layout is not None
+    assert layout.body_font.pixelSize() >= math.ceil(height / 30)
+    assert body_pixel_size(QSize(width, height)) == layout.body_font.pixelSize()
+    assert layout.crisis_font.pixelSize() >= math.ceil(height / 30)
+
+
+def test_a_long_paragraph_is_split_between_sentences(make_screen, shipped_content):
+    screen = make_screen(1080, 1920, show=False)
+    intro = [p for p in screen.pages if p.section_index == 0]
+    assert len(intro) > 1
+    for page in intro:
+        for paragraph in page.paragraphs:
+            assert paragraph.endswith((".", "?", "!")), paragraph
+
+
+def test_resize_repaginates_and_keeps_the_reader_in_the_same_section(make_screen):
+    screen = make_screen(1920, 1080)
+    last_section = screen.pages[-1].section_index
+    screen.show_page(len(screen.pages) - 1)
+    landscape_pages = len(screen.pages)
+    screen.resize(1080, 1920)
+    assert len(screen.pages) > landscape_pages
+    assert screen.pages[screen.current_index].section_index == last_section
+
+
+def test_advances_after_the_page_time_and_loops(make_screen, timers):
+    screen = make_screen(1920, 1080, fade_ms=0)
+    advance = timers.named("advance")
+    seen = [screen.current_index]
+    for _ in range(len(screen.pages)):
+        assert advance.isActive()
+        assert advance.interval == round(screen.pages[screen.current_index].seconds * 1000)
+        advance.fire()
+        seen.append(screen.current_index)
+    assert seen == [*range(len(screen.pages)), 0]
+
+
+def test_page_time_follows_word_count(make_screen, shipped_content):
+    screen = make_screen(1920, 1080, show=False)
+    timing = shipped_content.timing
+    for page in screen.pages:
+        words = word_count(page.paragraphs)
+        expected = words / timing.words_per_minute * 60 + timing.extra_seconds
+        expected = min(max(expected, timing.min_seconds), timing.max_seconds)
+        assert page.seconds == pytest.approx(expected)
+
+
+def test_swipes_and_edge_taps_turn_pages(qtbot, make_screen):
+    screen = make_screen(1920, 1080, fade_ms=0)
+    last = len(screen.pages) - 1
+    swipe(qtbot, screen, -400)
+    assert screen.current_index == 1
+    swipe(qtbot, screen, 400)
+    assert screen.current_index == 0
+    tap(qtbot, screen, 20)
+    assert screen.current_index == last
+    tap(qtbot, screen, screen.width() - 20)
+    assert screen.current_index == 0
+    # A vertical drag is neither a swipe nor a tap.
+    start = QPoint(960, 300)
+    qtbot.mousePress(screen, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseRelease(screen, Qt.MouseButton.LeftButton, pos=start + QPoint(10, 400))
+    assert screen.current_index == 0
+
+
+def test_tap_in_the_middle_pauses_with_a_visible_mark(qtbot, make_screen, timers):
+    screen = make_screen(1920, 1080, fade_ms=0)
+    before = screen.grab().toImage()
+    with qtbot.waitSignal(screen.paused_changed) as paused:
+        tap(qtbot, screen, 960)
+    assert paused.args == [True]
+    assert screen.is_paused
+    assert not timers.named("advance").isActive()
+    assert timers.named("resume").interval == 45_000
+    after = screen.grab().toImage()
+    header = screen.page_layout.header_rect
+    assert before.copy(header) != after.copy(header), "the pause mark is not drawn"
+    assert before.copy(screen.page_layout.content_rect) == after.copy(
+        screen.page_layout.content_rect
+    ), "the pause mark covers the text"
+
+    tap(qtbot, screen, 960)
+    assert not screen.is_paused
+    assert timers.named("advance").isActive()
+    assert not timers.named("resume").isActive()
+
+
+def test_turning_a_page_holds_it_until_the_idle_timeout(qtbot, make_screen, timers):
+    screen = make_screen(1920, 1080, fade_ms=0)
+    resume = timers.named("resume")
+    swipe(qtbot, screen, -400)
+    assert screen.is_paused
+    assert not timers.named("advance").isActive()
+    # Touching again restarts the idle wait; when it runs out the show carries on.
+    qtbot.mousePress(screen, Qt.MouseButton.LeftButton, pos=QPoint(960, 500))
+    qtbot.mouseRelease(screen, Qt.MouseButton.LeftButton, pos=QPoint(960, 500))
+    assert screen.is_paused is False  # the middle tap resumed
+    swipe(qtbot, screen, -400)
+    with qtbot.waitSignal(screen.paused_changed) as resumed:
+        resume.fire()
+    assert resumed.args == [False]
+    assert timers.named("advance").isActive()
+    assert screen.current_index == 2
+
+
+def test_cross_fade_blends_pages_without_a_blank_frame(make_screen, timers, clock):
+    screen = make_screen(1920, 1080, fade_ms=600)
+    frame = timers.named("frame")
+    layout = screen.page_layout
+    region = layout.content_rect
+    old = screen.grab().toImage().copy(region)
+    background = QColor(layout.colors["background"]).rgb()
+
+    timers.named("advance").fire()
+    assert screen.is_fading
+    assert frame.isActive()
+    frames = []
+    for _ in range(20):
+        frames.append(screen.grab().toImage().copy(region))
+        clock.advance(0.033)
+        frame.fire()
+        if not frame.isActive():
+            break
+    assert not screen.is_fading
+    assert not frame.isActive(), "the fade must stop by itself"
+    new = screen.grab().toImage().copy(region)
+    assert frames[0] == old, "the first frame of the fade is the old page"
+    assert new != old
+    assert any(f not in (old, new) for f in frames), "no in-between frame was painted"
+    for image in frames:
+        assert not _uniform(image, background), "a blank frame was painted"
+    # Between page changes only the page timer waits.
+    assert [t.objectName() for t in timers.active()] == ["advance"]
+
+
+def test_hidden_slideshow_runs_no_timer(make_screen, timers):
+    screen = make_screen(1920, 1080)
+    assert timers.active()
+    screen.hide()
+    assert timers.active() == []
+    screen.show()
+    assert [t.objectName() for t in timers.active()] == ["advance"]
+
+
+def test_crisis_line_is_on_every_page(make_screen, shipped_content):
+    screen = make_screen(1280, 800, show=False, fade_ms=0)
+    layout = screen.page_layout
+    footers = []
+    for index in range(len(screen.pages)):
+        screen.show_page(index)
+        footers.append(screen.grab().toImage().copy(layout.footer_rect))
+    assert all(f == footers[0] for f in footers)
+    ink = QColor(shipped_content.clinic.colors.footer_text).rgb()
+    assert _count(footers[0], ink) > 200, "no crisis line text in the footer"
+    assert "988" in shipped_content.notices.crisis_line
+
+
+def test_the_slideshow_has_an_accessible_name_and_page_text(make_screen):
+    screen = make_screen(1920, 1080, fade_ms=0)
+    assert screen.accessibleName() == "Article slideshow"
+    assert screen.pages[0].paragraphs[0] in screen.accessibleDescription()
+    assert "Page 1 of" in screen.accessibleDescription()
+
+
+def _uniform(image: QImage, rgb: int) -> bool:
+    step = 7
+    return all(
+        image.pixel(x, y) == rgb
+        for y in range(0, image.height(), step)
+        for x in range(0, image.width(), step)
+    )
+
+
+def _count(image: QImage, rgb: int) -> int:
+    return sum(
+        image.pixel(x, y) == rgb for y in range(image.height()) for x in range(image.width())
+    )
