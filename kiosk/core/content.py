@@ -12,15 +12,29 @@ import difflib
 import os
 import re
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import phonenumbers
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk.core.colors import WCAG_AA_NORMAL_TEXT, contrast_ratio, parse_hex_color
+from kiosk.core.form import (
+    DEFAULT_MAX_LENGTH,
+    FIELD_TYPES,
+    FIRST_NAME_PLACEHOLDER,
+    MAX_CHOICES,
+    MAX_FIELD_LENGTH,
+    MULTILINE_LIMIT,
+    AtLeastOneOf,
+    FieldType,
+    FormField,
+    FormSpec,
+    Thanks,
+)
 
 __all__ = [
     "Article",
@@ -96,6 +110,9 @@ class Timing:
     max_seconds: float = 60.0
     fade_ms: int = 600
     idle_resume_seconds: float = 45.0
+    form_idle_seconds: float = 60.0
+    still_there_seconds: float = 15.0
+    thanks_seconds: float = 12.0
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,7 @@ class Content:
     notices: Notices
     timing: Timing
     article: Article
+    form: FormSpec
 
 
 # --------------------------------------------------------------------------------------------
@@ -495,12 +513,22 @@ class _MappingOf:
         return f"{message} (allowed here: {self.allowed})"
 
 
+_ListCheck = Callable[[_Context, str, Sequence["_Got"]], None]
+
+
 @dataclass(frozen=True)
 class _ListOf:
-    """A non-empty list whose items are each checked by ``item``; gives a tuple."""
+    """A list of ``least`` to ``most`` items, each checked by ``item``; gives a tuple.
+
+    ``cross_checks`` see every item (value or _INVALID, and the line it starts on), for rules
+    that join several items, such as "no two alike".
+    """
 
     item: _Checker
     what: str
+    least: int = 1
+    most: int | None = None
+    cross_checks: tuple[_ListCheck, ...] = ()
 
     def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
         if not isinstance(node, SequenceNode):
@@ -511,18 +539,27 @@ class _ListOf:
                 f"got {_describe(ctx, node)}",
             )
             return _INVALID
-        if not node.value:
-            ctx.report(_line(node), path, f"must list at least one of the {self.what}, got none")
+        count = len(node.value)
+        if count == 0 and self.least > 0:
+            at_least = "one of the" if self.least == 1 else str(self.least)
+            ctx.report(_line(node), path, f"must list at least {at_least} {self.what}, got none")
+            return _INVALID
+        if count < self.least or (self.most is not None and count > self.most):
+            limit = f"at least {self.least}" if count < self.least else f"at most {self.most}"
+            ctx.report(_line(node), path, f"must list {limit} {self.what}, got {count}")
             return _INVALID
         items = []
         for index, child in enumerate(node.value):
             if isinstance(child, _Refused):
-                items.append(_INVALID)
+                items.append(_Got(_INVALID, _line(child)))
             else:
-                items.append(self.item(ctx, child, f"{path}[{index}]", _line(child)))
-        if any(item is _INVALID for item in items):
+                value = self.item(ctx, child, f"{path}[{index}]", _line(child))
+                items.append(_Got(value, _line(child)))
+        for cross_check in self.cross_checks:
+            cross_check(ctx, path, items)
+        if any(item.value is _INVALID for item in items):
             return _INVALID
-        return tuple(items)
+        return tuple(item.value for item in items)
 
 
 @dataclass(frozen=True)
@@ -652,6 +689,140 @@ class _Number:
             )
             return _INVALID
         return int(value) if self.integer else float(value)
+
+
+_YES_NO = frozenset({"true", "false", "yes", "no", "on", "off"})
+
+
+@dataclass(frozen=True)
+class _Bool:
+    """true or false (YAML reads yes/no and on/off as these too); gives a bool."""
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        if not isinstance(node, ScalarNode):
+            ctx.report(_line(node), path, f"must be true or false, got {_describe(ctx, node)}")
+            return _INVALID
+        value = ctx.scalar(node, path)
+        if value is _INVALID:
+            return _INVALID
+        if not isinstance(value, bool):
+            hint = ""
+            if isinstance(value, str) and node.style and value.strip().lower() in _YES_NO:
+                hint = "; write it without quotes"
+            ctx.report(
+                _line(node),
+                path,
+                f"must be true or false, got {_describe_value(node, value)}{hint}",
+            )
+            return _INVALID
+        return value
+
+
+@dataclass(frozen=True)
+class _OneOf:
+    """One of a fixed set of words, such as a field type; gives the word."""
+
+    options: tuple[str, ...]
+    what: str
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        value = _text_value(ctx, node, path, f"one of the {self.what}")
+        if value is _INVALID:
+            return _INVALID
+        word = value.strip()
+        if word not in self.options:
+            message = (
+                f"must be one of the {self.what} ({', '.join(self.options)}), got {_quote(word)}"
+            )
+            close = difflib.get_close_matches(word.lower(), self.options, n=1, cutoff=0.6)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
+            ctx.report(_line(node), path, message)
+            return _INVALID
+        return word
+
+
+_FIELD_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+@dataclass(frozen=True)
+class _FieldKey:
+    """The key of a form field: a short name used in the database and in exports."""
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        value = _text_value(ctx, node, path, "a field key")
+        if value is _INVALID:
+            return _INVALID
+        key = value.strip()
+        if not _FIELD_KEY.fullmatch(key):
+            ctx.report(
+                _line(node),
+                path,
+                "must be a short name of lower-case letters, digits and _, starting with a "
+                f"letter, at most 40 characters (like best_time), got {_quote(key)}",
+            )
+            return _INVALID
+        return key
+
+
+@dataclass(frozen=True)
+class _Region:
+    """A two-letter country code that the phone number library knows; gives it in upper case."""
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        expected = 'a two-letter country code, like "US", "CA" or "GB"'
+        value = _text_value(ctx, node, path, expected)
+        if value is _INVALID:
+            return _INVALID
+        code = value.strip()
+        if not re.fullmatch(r"[A-Za-z]{2}", code):
+            ctx.report(_line(node), path, f"must be {expected}, got {_quote(code)}")
+            return _INVALID
+        if code.upper() not in phonenumbers.SUPPORTED_REGIONS:
+            ctx.report(
+                _line(node),
+                path,
+                "must be a two-letter country code that the phone number check knows, "
+                f'like "US", "CA" or "GB", got {_quote(code)}',
+            )
+            return _INVALID
+        return code.upper()
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+@dataclass(frozen=True)
+class _ThanksTitle:
+    """Text that may contain {first_name}, and no other {...} placeholder."""
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        value = _text_value(ctx, node, path, "text")
+        if value is _INVALID:
+            return _INVALID
+        title = value.strip()
+        others = [p for p in _PLACEHOLDER.findall(title) if p != FIRST_NAME_PLACEHOLDER]
+        if others:
+            ctx.report(
+                _line(node),
+                path,
+                f"may only contain the placeholder {FIRST_NAME_PLACEHOLDER} (the visitor's "
+                f"first name), got {', '.join(others)} in {_quote(title)}",
+            )
+            return _INVALID
+        return title
+
+
+@dataclass(frozen=True)
+class _Located:
+    """Checks a value with ``check``; gives a _Got of the value and the line it is on, so a
+    rule that joins keys further up can point at it."""
+
+    check: _Checker
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        value = self.check(ctx, node, path, line)
+        return _INVALID if value is _INVALID else _Got(value, line)
 
 
 # --------------------------------------------------------------------------------------------
@@ -891,6 +1062,136 @@ def _check_image_description(ctx: _Context, path: str, got: Mapping[str, _Got]) 
         )
 
 
+@dataclass(frozen=True)
+class _Distinct:
+    """A list check: no two items alike (compared by ``name``; ignoring case if ``fold``);
+    each repeat is reported at its own line, with ``advice``."""
+
+    advice: str
+    name: Callable[[Any], str] = str
+    suffix: str = ""
+    """Added to the item's key path in the message, e.g. ".key"."""
+    fold: bool = False
+
+    def __call__(self, ctx: _Context, path: str, items: Sequence[_Got]) -> None:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if item.value is _INVALID:
+                continue
+            name = self.name(item.value)
+            first = seen.setdefault(name.casefold() if self.fold else name, index)
+            if first == index:
+                continue
+            where = f"{path}[{first}]"
+            if items[first].line != item.line:
+                where += f" (line {items[first].line})"
+            ctx.report(
+                item.line,
+                f"{path}[{index}]{self.suffix}",
+                f"repeats {_quote(name)} from {where}; {self.advice}",
+            )
+
+
+def _a(word: str) -> str:
+    """``word`` with "a" or "an" before it."""
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def _check_field_options(ctx: _Context, path: str, got: Mapping[str, _Got]) -> None:
+    """choices only on a choice field (and required there); max_length only where it limits."""
+    if not _valid(got, "type"):
+        return
+    kind = got["type"].value
+    if kind == "choice" and "choices" not in got:
+        ctx.report(
+            got["type"].line,
+            f"{path}.choices",
+            "is required for a choice field but missing; add 'choices:' with the answers to "
+            'pick from, like ["Morning", "Afternoon"]',
+        )
+    if kind != "choice" and "choices" in got:
+        ctx.report(
+            got["choices"].line,
+            f"{path}.choices",
+            f"is only allowed on a choice field, and this is {_a(kind)} field; remove it "
+            "or change the type to choice",
+        )
+    if "max_length" not in got:
+        return
+    if kind in ("choice", "consent"):
+        ctx.report(
+            got["max_length"].line,
+            f"{path}.max_length",
+            f"is not allowed on {_a(kind)} field (the visitor types nothing there); remove it",
+        )
+    elif kind == "multiline" and _valid(got, "max_length"):
+        length = got["max_length"].value
+        if length > MULTILINE_LIMIT:
+            ctx.report(
+                got["max_length"].line,
+                f"{path}.max_length",
+                f"must be at most {MULTILINE_LIMIT} characters for a multiline field, got {length}",
+            )
+
+
+def _unknown_field_message(name: str, keys: Sequence[str], listed: str) -> str:
+    message = f"{_quote(name)} is not the key of any field"
+    close = difflib.get_close_matches(name, list(keys), n=1, cutoff=0.6)
+    if close:
+        message += f"; did you mean {close[0]!r}?"
+    shown = ", ".join(keys) if keys else "none"
+    return f"{message} ({listed}: {shown})"
+
+
+_REACHABLE_TYPES: tuple[FieldType, ...] = ("text", "phone", "email")
+"""The field types an at_least_one_of rule may name."""
+
+
+def _check_rule_fields(ctx: _Context, path: str, got: Mapping[str, _Got]) -> None:
+    """Each rule names fields that exist and that a visitor types into."""
+    if not _valid(got, "fields", "rules"):
+        return
+    fields: dict[str, FormField] = {}
+    for form_field in got["fields"].value:
+        fields.setdefault(form_field.key, form_field)
+    for index, rule in enumerate(got["rules"].value):
+        where = f"{path}.rules[{index}].at_least_one_of"
+        for name in rule.value.fields:
+            form_field = fields.get(name)
+            if form_field is None:
+                ctx.report(
+                    rule.line, where, _unknown_field_message(name, list(fields), "field keys")
+                )
+            elif form_field.type not in _REACHABLE_TYPES:
+                ctx.report(
+                    rule.line,
+                    where,
+                    f"may only name text, phone and email fields, got {_quote(name)}, "
+                    f"which is {_a(form_field.type)} field",
+                )
+
+
+def _check_name_field(ctx: _Context, path: str, got: Mapping[str, _Got]) -> None:
+    """thanks.name_field names a text field."""
+    if not _valid(got, "fields", "thanks") or "name_field" not in got["thanks"].value:
+        return
+    located: _Got = got["thanks"].value["name_field"]
+    name = located.value
+    fields = {f.key: f for f in reversed(got["fields"].value)}  # the first of a repeated key
+    text_keys = [f.key for f in got["fields"].value if f.type == "text"]
+    where = f"{path}.thanks.name_field"
+    if name not in fields:
+        ctx.report(located.line, where, _unknown_field_message(name, text_keys, "text fields"))
+    elif fields[name].type != "text":
+        shown = ", ".join(text_keys) if text_keys else "none"
+        ctx.report(
+            located.line,
+            where,
+            f"must name a text field, got {_quote(name)}, which is "
+            f"{_a(fields[name].type)} field (text fields: {shown})",
+        )
+
+
 # --------------------------------------------------------------------------------------------
 # The schema of content.yaml. To add a top-level section, add a key here and a field to Content.
 
@@ -948,6 +1249,9 @@ _TIMING = _MappingOf(
         "max_seconds": _Field(_Number(1, 3600, "seconds"), required=False),
         "fade_ms": _Field(_Number(0, 5000, "milliseconds", integer=True), required=False),
         "idle_resume_seconds": _Field(_Number(1, 3600, "seconds"), required=False),
+        "form_idle_seconds": _Field(_Number(10, 3600, "seconds"), required=False),
+        "still_there_seconds": _Field(_Number(5, 300, "seconds"), required=False),
+        "thanks_seconds": _Field(_Number(3, 120, "seconds"), required=False),
     },
     build=lambda values: Timing(**values),
     cross_checks=(_check_timing_limits,),
@@ -973,12 +1277,121 @@ _ARTICLE = _MappingOf(
     build=lambda values: Article(**values),
 )
 
+
+def _build_form_field(values: dict[str, Any]) -> FormField:
+    kind: FieldType = values["type"]
+    return FormField(
+        key=values["key"],
+        type=kind,
+        label=values["label"],
+        required=values.get("required", False),
+        hint=values.get("hint"),
+        choices=values.get("choices", ()),
+        max_length=values.get("max_length", DEFAULT_MAX_LENGTH[kind]),
+    )
+
+
+def _build_form(values: dict[str, Any]) -> FormSpec:
+    thanks = values["thanks"]
+    name_field = thanks.get("name_field")
+    return FormSpec(
+        button_label=values["button_label"],
+        title=values["title"],
+        intro=values["intro"],
+        emergency_notice=values["emergency_notice"],
+        submit_label=values["submit_label"],
+        cancel_label=values["cancel_label"],
+        phone_region=values["phone_region"],
+        fields=values["fields"],
+        rules=tuple(rule.value for rule in values["rules"]),
+        thanks=Thanks(
+            title=thanks["title"],
+            body=thanks["body"],
+            name_field=None if name_field is None else name_field.value,
+        ),
+    )
+
+
+_FORM_FIELD = _MappingOf(
+    fields={
+        "key": _Field(_FieldKey()),
+        "type": _Field(_OneOf(FIELD_TYPES, "field types")),
+        "label": _Field(_Text()),
+        "required": _Field(_Bool(), required=False),
+        "hint": _Field(_Text(), required=False),
+        "choices": _Field(
+            _ListOf(
+                _Text(),
+                "choices",
+                most=MAX_CHOICES,
+                cross_checks=(_Distinct("each choice must be different", fold=True),),
+            ),
+            required=False,
+        ),
+        "max_length": _Field(
+            _Number(1, MAX_FIELD_LENGTH, "characters", integer=True), required=False
+        ),
+    },
+    build=_build_form_field,
+    cross_checks=(_check_field_options,),
+)
+
+_RULE = _MappingOf(
+    fields={
+        "at_least_one_of": _Field(
+            _ListOf(
+                _Text(),
+                "field keys",
+                least=2,
+                cross_checks=(_Distinct("name each field once"),),
+            )
+        ),
+        "message": _Field(_Text()),
+    },
+    build=lambda values: AtLeastOneOf(fields=values["at_least_one_of"], message=values["message"]),
+)
+
+_THANKS = _MappingOf(
+    fields={
+        "title": _Field(_ThanksTitle()),
+        "body": _Field(_Text()),
+        "name_field": _Field(_Located(_Text()), required=False),
+    },
+    build=dict,  # made into Thanks by _build_form, once name_field has been checked
+)
+
+_FORM = _MappingOf(
+    fields={
+        "button_label": _Field(_Text()),
+        "title": _Field(_Text()),
+        "intro": _Field(_Text()),
+        "emergency_notice": _Field(_Text()),
+        "submit_label": _Field(_Text()),
+        "cancel_label": _Field(_Text()),
+        "phone_region": _Field(_Region()),
+        "fields": _Field(
+            _ListOf(
+                _FORM_FIELD,
+                "fields",
+                cross_checks=(
+                    _Distinct("each field needs its own key", lambda f: f.key, suffix=".key"),
+                ),
+            )
+        ),
+        "rules": _Field(_ListOf(_Located(_RULE), "rules", least=0), required=False, default=tuple),
+        "thanks": _Field(_THANKS),
+    },
+    build=_build_form,
+    cross_checks=(_check_rule_fields, _check_name_field),
+)
+
 _CONTENT = _MappingOf(
     fields={
         "content_version": _Field(_Text()),
         "clinic": _Field(_CLINIC),
         "notices": _Field(_NOTICES),
         "timing": _Field(_TIMING, required=False, default=Timing),
+        "form": _Field(_FORM),
         "article": _Field(_ARTICLE),
     },
     build=dict,

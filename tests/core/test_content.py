@@ -57,11 +57,28 @@ article:
   title: Title
   sections:
     - body: Hello.
+form:
+  button_label: More information
+  title: Ask us
+  intro: We will call you.
+  emergency_notice: Not for emergencies.
+  submit_label: Send
+  cancel_label: Cancel
+  phone_region: US
+  fields:
+    - key: name
+      type: text
+      label: Name
+  thanks:
+    title: Thank you.
+    body: We will be in touch.
 """
-"""A small valid file (lines numbered 1..20) for structural cases."""
+"""A small valid file for structural cases: the article on lines 17..20, then the form."""
+AFTER = MINIMAL.count("\n") + 1
+"""The line number of the first line added to the end of MINIMAL."""
 
 COLORS_EXPECTED = 'a colour written as "#RRGGBB" or "#RGB" in quotes, like "#1B1B1B"'
-TOP_KEYS = "content_version, clinic, notices, timing, article"
+TOP_KEYS = "content_version, clinic, notices, timing, form, article"
 SECTION_KEYS = "heading, body, image, image_description, seconds"
 
 
@@ -512,9 +529,9 @@ def test_unknown_key_suggests_the_closest_allowed_key(site: Path) -> None:
 
 
 def test_unknown_top_level_key_without_a_close_match(site: Path) -> None:
-    text = MINIMAL + "form:\n  fields: []\n"
+    text = MINIMAL + "extras:\n  fields: []\n"
     assert problems(text, site) == [
-        f"content.yaml:21: form: is not a known key (allowed here: {TOP_KEYS})"
+        f"content.yaml:{AFTER}: extras: is not a known key (allowed here: {TOP_KEYS})"
     ]
 
 
@@ -539,7 +556,9 @@ def test_a_key_given_twice_is_reported(site: Path) -> None:
 
 def test_a_key_that_is_not_a_word(site: Path) -> None:
     text = MINIMAL + "[a, b]: c\n"
-    assert problems(text, site) == ["content.yaml:21: a key must be a single word, got a list"]
+    assert problems(text, site) == [
+        f"content.yaml:{AFTER}: a key must be a single word, got a list"
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -562,6 +581,7 @@ def test_missing_top_level_keys(site: Path) -> None:
     text = MINIMAL.split("notices:")[0]
     assert problems(text, site) == [
         "content.yaml:1: notices: is required but missing; add 'notices:' at the top level",
+        "content.yaml:1: form: is required but missing; add 'form:' at the top level",
         "content.yaml:1: article: is required but missing; add 'article:' at the top level",
     ]
 
@@ -580,6 +600,7 @@ def test_missing_section_body(site: Path) -> None:
 
 
 QUOTE_HINT = "; put it in quotes if it is meant as text"
+LATER_TIMING_KEYS = "idle_resume_seconds, form_idle_seconds, still_there_seconds, thanks_seconds"
 
 
 @pytest.mark.parametrize(
@@ -677,25 +698,25 @@ def test_wrong_types(old: str, new: str, key: str, message: str, site: Path) -> 
     [
         (
             "timing: 5\n",
-            21,
+            AFTER,
             "timing",
             "must be a mapping of 'key: value' lines (allowed keys: words_per_minute, "
-            "extra_seconds, min_seconds, max_seconds, fade_ms, idle_resume_seconds), "
+            f"extra_seconds, min_seconds, max_seconds, fade_ms, {LATER_TIMING_KEYS}), "
             "got the number 5",
         ),
         (
             "timing:\n",
-            21,
+            AFTER,
             "timing",
             "must be a mapping of 'key: value' lines (allowed keys: words_per_minute, "
-            "extra_seconds, min_seconds, max_seconds, fade_ms, idle_resume_seconds), got nothing",
+            f"extra_seconds, min_seconds, max_seconds, fade_ms, {LATER_TIMING_KEYS}), got nothing",
         ),
         (
             "timing:\n  - 5\n",
-            22,
+            AFTER + 1,
             "timing",
             "must be a mapping of 'key: value' lines (allowed keys: words_per_minute, "
-            "extra_seconds, min_seconds, max_seconds, fade_ms, idle_resume_seconds), got a list",
+            f"extra_seconds, min_seconds, max_seconds, fade_ms, {LATER_TIMING_KEYS}), got a list",
         ),
     ],
 )
@@ -969,7 +990,7 @@ def test_every_pair_is_checked(fore: str, back: str, value: str, line: int, site
 )
 def test_timing_out_of_range(key: str, value: str, message: str, site: Path) -> None:
     text = MINIMAL + f"timing:\n  {key}: {value}\n"
-    assert problems(text, site) == [f"content.yaml:22: timing.{key}: {message}"]
+    assert problems(text, site) == [f"content.yaml:{AFTER + 1}: timing.{key}: {message}"]
 
 
 @pytest.mark.parametrize(
@@ -995,14 +1016,15 @@ def test_timing_limits_are_inclusive(key: str, value: str, site: Path) -> None:
 def test_max_seconds_below_min_seconds(site: Path) -> None:
     text = MINIMAL + "timing:\n  min_seconds: 30\n  max_seconds: 20\n"
     assert problems(text, site) == [
-        "content.yaml:23: timing.max_seconds: must be at least min_seconds (30), got 20"
+        f"content.yaml:{AFTER + 2}: timing.max_seconds: must be at least min_seconds (30), got 20"
     ]
 
 
 def test_max_seconds_below_the_default_min_seconds(site: Path) -> None:
     text = MINIMAL + "timing:\n  max_seconds: 5\n"
     assert problems(text, site) == [
-        "content.yaml:22: timing.max_seconds: must be at least min_seconds (8, the default), got 5"
+        f"content.yaml:{AFTER + 1}: timing.max_seconds: must be at least min_seconds "
+        "(8, the default), got 5"
     ]
 
 
@@ -1064,7 +1086,7 @@ def test_every_problem_is_reported_in_line_order(site: Path) -> None:
     text = edit('  disclaimer: "This is general', '  disclaimr: "This is general', text)
     text = edit("  fade_ms: 600", "  fade_ms: 9999", text)
     text = edit('    - heading: "To Conclude"', '    - heading: ""', text)
-    text += "form:\n  fields: []\n"  # a problem at the end, found first
+    text += "extras:\n  fields: []\n"  # a problem at the end, found first
     found = problems(text, site)
     empty_heading = line_of(text, 'heading: ""')
     assert found == [
@@ -1081,7 +1103,7 @@ def test_every_problem_is_reported_in_line_order(site: Path) -> None:
         "milliseconds, got 9999",
         f"content.yaml:{empty_heading}: article.sections[3].heading: must not "
         "be empty; expected text, got ''",
-        f"content.yaml:{line_of(text, 'form:')}: form: is not a known key (allowed here: "
+        f"content.yaml:{line_of(text, 'extras:')}: extras: is not a known key (allowed here: "
         f"{TOP_KEYS})",
     ]
 

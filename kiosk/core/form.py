@@ -1,0 +1,278 @@
+"""The request form: its fields (from content.yaml), and checking a visitor's answers.
+
+Qt-free. ``validate(spec, answers)`` normalises every answer (Unicode NFC, trimmed, control
+and bidi-override characters removed, length-limited) and says, per field, what is wrong in
+plain words.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import email_validator
+import phonenumbers
+
+FieldType = Literal["text", "phone", "email", "choice", "multiline", "consent"]
+FIELD_TYPES: tuple[FieldType, ...] = ("text", "phone", "email", "choice", "multiline", "consent")
+
+DEFAULT_MAX_LENGTH: dict[FieldType, int] = {
+    "text": 100,
+    "phone": 32,
+    "email": 254,
+    "choice": 100,
+    "multiline": 500,
+    "consent": 0,
+}
+"""Characters kept of an answer when the field sets no max_length."""
+MULTILINE_LIMIT = 500
+"""No multiline answer may be longer than this, whatever content.yaml says."""
+MAX_FIELD_LENGTH = 1000
+"""The largest max_length content.yaml may give a text, phone or email field."""
+MAX_CHOICES = 8
+"""A choice field shows its choices as large buttons; more than this do not fit."""
+FIRST_NAME_PLACEHOLDER = "{first_name}"
+"""The one placeholder the thank-you title may contain."""
+
+
+@dataclass(frozen=True)
+class FormField:
+    key: str
+    type: FieldType
+    label: str
+    required: bool = False
+    hint: str | None = None
+    choices: tuple[str, ...] = ()
+    max_length: int = 100
+
+
+@dataclass(frozen=True)
+class AtLeastOneOf:
+    """The visitor must answer at least one of ``fields``; ``message`` goes by the first."""
+
+    fields: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class Thanks:
+    title: str
+    body: str
+    name_field: str | None = None
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    button_label: str
+    title: str
+    intro: str
+    emergency_notice: str
+    submit_label: str
+    cancel_label: str
+    phone_region: str
+    fields: tuple[FormField, ...]
+    rules: tuple[AtLeastOneOf, ...]
+    thanks: Thanks
+
+
+Answer = str | bool
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The normalised answers and, per field key, what is wrong (in field order)."""
+
+    values: dict[str, Answer] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --------------------------------------------------------------------------------------------
+# What a visitor is told (short and kind: shown in large type beside the field)
+
+FILL_IN = "Please fill this in."
+CHOOSE_ONE = "Please choose one."
+TICK_CONSENT = "Please tick this box so the clinic may contact you."
+BAD_EMAIL = "This doesn't look like an email address. It should look like name@example.com."
+_BAD_PHONE = (
+    "This doesn't look like a phone number. Please include the area code, for example {example}."
+)
+_EXAMPLE_PHONE = {"US": "202-555-0100"}
+"""Example numbers shown in the message, where a fictional one is known (555-01XX is
+reserved for fiction in North America); other regions use the phone library's example."""
+
+
+@functools.lru_cache(maxsize=8)
+def phone_message(region: str) -> str:
+    """What a visitor is told when a phone number does not check out, with an example number
+    written the way people in ``region`` write it."""
+    example = _EXAMPLE_PHONE.get(region)
+    if example is None:
+        number = phonenumbers.example_number(region)
+        if number is None:
+            example = _EXAMPLE_PHONE["US"]
+        else:
+            example = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return _BAD_PHONE.format(example=example)
+
+
+# --------------------------------------------------------------------------------------------
+# Normalising text
+
+_KEPT_FORMAT = frozenset({"\u200c", "\u200d"})
+"""Format characters kept: zero-width non-joiner and joiner, which Persian and Indic names and
+emoji sequences need. Every other format character (bidi embeddings, overrides and isolates,
+marks, zero-width spaces, soft hyphens, tag characters) is removed: it is invisible and can
+make text read differently from what it stores."""
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+_SPACES = re.compile(r"[^\S\n]+")
+_SPACED_LINE_BREAK = re.compile(r" ?\n ?")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _kept(char: str, multiline: bool) -> bool:
+    """Whether ``char`` stays in normalised text (line breaks are already "\n")."""
+    if char == "\n":
+        return multiline
+    category = unicodedata.category(char)
+    if category == "Cc":
+        return char == "\t"  # a space, for now; folded into one below
+    if category == "Cf":
+        return char in _KEPT_FORMAT
+    return category != "Cs"  # a lone surrogate cannot be stored as UTF-8
+
+
+def normalise_text(text: str, max_length: int, multiline: bool = False) -> str:
+    """``text`` as it is stored: Unicode NFC, without control characters (but line breaks in
+    ``multiline`` text) or invisible format characters (but ZWNJ and ZWJ), runs of spaces and
+    tabs made one space, at most one blank line in a row, stripped, and cut to at most
+    ``max_length`` characters. In single-line text a line break becomes a space."""
+    text = unicodedata.normalize("NFC", text)
+    text = _LINE_BREAKS.sub("\n", text)
+    if not multiline:
+        text = text.replace("\n", " ")
+    text = "".join(char for char in text if _kept(char, multiline))
+    text = _SPACES.sub(" ", text)
+    if multiline:
+        text = _BLANK_LINES.sub("\n\n", _SPACED_LINE_BREAK.sub("\n", text))
+    return text.strip()[: max(max_length, 0)].rstrip()
+
+
+# --------------------------------------------------------------------------------------------
+# Checking a visitor's answers
+
+
+def validate(spec: FormSpec, answers: Mapping[str, Answer]) -> Validation:
+    """Check and normalise ``answers`` (by field key) against ``spec``.
+
+    Every field of ``spec`` without a problem gets a value (an empty string, or False for a
+    consent box, when it was not answered); every field with one gets a message instead.
+    Answers for keys that are not fields are ignored. A text answer for a consent box, or a
+    yes/no answer for any other field, is a programming error (TypeError).
+    """
+    values: dict[str, Answer] = {}
+    errors: dict[str, str] = {}
+    for form_field in spec.fields:
+        answer = answers.get(form_field.key)
+        if form_field.type == "consent":
+            if answer is not None and not isinstance(answer, bool):
+                raise TypeError(f"the answer for {form_field.key!r} must be True or False")
+            if form_field.required and answer is not True:
+                errors[form_field.key] = TICK_CONSENT
+            else:
+                values[form_field.key] = answer is True
+            continue
+        if answer is not None and not isinstance(answer, str):
+            raise TypeError(f"the answer for {form_field.key!r} must be text")
+        value, error = _check_text(spec, form_field, answer or "")
+        if error:
+            errors[form_field.key] = error
+        else:
+            values[form_field.key] = value
+    for rule in spec.rules:
+        if any(key in errors for key in rule.fields):
+            continue
+        if not any(values.get(key) for key in rule.fields):
+            first = rule.fields[0]
+            values.pop(first, None)
+            errors[first] = rule.message
+    order = {form_field.key: index for index, form_field in enumerate(spec.fields)}
+    errors = dict(sorted(errors.items(), key=lambda item: order.get(item[0], len(order))))
+    return Validation(values=values, errors=errors)
+
+
+def _check_text(spec: FormSpec, form_field: FormField, answer: str) -> tuple[str, str | None]:
+    """The normalised answer to a field a visitor types into or picks from, and its problem."""
+    multiline = form_field.type == "multiline"
+    limit = min(form_field.max_length, MULTILINE_LIMIT) if multiline else form_field.max_length
+    if form_field.type == "choice":
+        limit = max((len(choice) for choice in form_field.choices), default=0)
+    if form_field.type in ("phone", "email"):
+        limit = sys.maxsize  # never cut an address: a cut one may still look right
+    text = normalise_text(answer, limit, multiline)
+    if not text:
+        if not form_field.required:
+            return "", None
+        return "", CHOOSE_ONE if form_field.type == "choice" else FILL_IN
+    if form_field.type == "phone":
+        if len(text) > form_field.max_length:
+            return "", phone_message(spec.phone_region)
+        return _check_phone(text, spec.phone_region)
+    if form_field.type == "email":
+        if len(text) > form_field.max_length:
+            return "", BAD_EMAIL
+        try:
+            return email_validator.validate_email(text, check_deliverability=False).normalized, None
+        except email_validator.EmailNotValidError:
+            return "", BAD_EMAIL
+    if form_field.type == "choice" and text not in form_field.choices:
+        return "", CHOOSE_ONE
+    return text, None
+
+
+def _check_phone(text: str, region: str) -> tuple[str, str | None]:
+    """The number in E.164 form (+12025550100; an extension kept as ";ext=5"), or a problem."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return "", phone_message(region)
+    if not phonenumbers.is_valid_number(number):
+        return "", phone_message(region)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return (f"{e164};ext={number.extension}" if number.extension else e164), None
+
+
+# --------------------------------------------------------------------------------------------
+# The thank-you screen
+
+_FIRST_NAME_WITH_SPACE_BEFORE = re.compile(r"(?:,\s*|\s+)?" + re.escape(FIRST_NAME_PLACEHOLDER))
+
+
+def first_name(full_name: str) -> str:
+    """The first word of the normalised ``full_name`` ("" when there is none)."""
+    words = normalise_text(full_name, sys.maxsize).split()
+    return words[0] if words else ""
+
+
+def thanks_title(spec: FormSpec, values: Mapping[str, Answer]) -> str:
+    """The thank-you title with {first_name} filled in from ``spec.thanks.name_field``.
+
+    Without a name, the placeholder goes together with the ", " or space before it
+    ("Thank you, {first_name}." becomes "Thank you."). The name is inserted literally: it is
+    never read as a format string.
+    """
+    title = spec.thanks.title
+    name_field = spec.thanks.name_field
+    answer = values.get(name_field, "") if name_field else ""
+    name = first_name(answer) if isinstance(answer, str) else ""
+    if name:
+        return title.replace(FIRST_NAME_PLACEHOLDER, name)
+    return _FIRST_NAME_WITH_SPACE_BEFORE.sub("", title).strip()
