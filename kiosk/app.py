@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content
+from kiosk.core.form import Answer
+from kiosk.storage.store import RequestStore
+from kiosk.ui.keyboard import KeyboardPanel, prepare_environment
+from kiosk.ui.request_form import RequestFormScreen
 from kiosk.ui.slideshow import SlideshowScreen
+from kiosk.ui.thanks import ThanksScreen
+from kiosk.ui.theme import stylesheet
+from kiosk.ui.timers import Clock, TimerFactory, monotonic, qt_timer
 from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
 
 
 def application() -> QApplication:
-    """The process's QApplication, created once with the kiosk's names."""
+    """The process's QApplication, created once with the kiosk's names and keyboard."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    prepare_environment()
     QApplication.setApplicationName(APP_NAME)
     QApplication.setOrganizationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
@@ -29,15 +38,95 @@ def application() -> QApplication:
 
 
 class Kiosk:
-    """The running kiosk: its window and screens."""
+    """The running kiosk: its window, screens and store, wired together.
 
-    def __init__(self, content: Content) -> None:
+    A fresh request form is built for every visitor and destroyed afterwards.
+    """
+
+    def __init__(
+        self,
+        content: Content,
+        store: RequestStore,
+        kiosk_id: str | None = None,
+        timer_factory: TimerFactory = qt_timer,
+        clock: Clock = monotonic,
+        load_keyboard: bool = True,
+    ) -> None:
         self.content = content
+        self.store = store
+        self.kiosk_id = kiosk_id or socket.gethostname()
+        self._timers = timer_factory
+        self._load_keyboard = load_keyboard
+        self.keyboard: KeyboardPanel | None = None
+        self.form: RequestFormScreen | None = None
+        self._style_size = QSize()
+
         self.window = KioskWindow(content.clinic.name)
-        self.slideshow = SlideshowScreen(content)
+        self.slideshow = SlideshowScreen(content, timer_factory, clock)
+        self.thanks = ThanksScreen(
+            content.form.thanks.body, content.timing.thanks_seconds, timer_factory
+        )
         self.window.add_screen(self.slideshow)
+        self.window.add_screen(self.thanks)
         self.window.show_screen(self.slideshow)
+        self.window.resized.connect(self._on_window_resized)
         self.slideshow.first_page_shown.connect(self._on_first_page_shown)
+        self.slideshow.request_info_requested.connect(self.open_form)
+        self.thanks.finished.connect(self._show_slideshow)
+
+    # -- visitors --------------------------------------------------------------------------
+
+    def open_form(self) -> None:
+        """Show a new, empty request form."""
+        if self.form is not None:
+            self._discard_form()
+        form = RequestFormScreen(
+            self.content.form,
+            self.content.notices,
+            self.content.timing,
+            self._save_request,
+            self._timers,
+        )
+        form.request_saved.connect(self._on_request_saved)
+        form.closed.connect(self._on_form_closed)
+        self.form = form
+        self.window.add_screen(form)
+        self.window.show_screen(form)
+
+    def _save_request(self, values: dict[str, Answer]) -> int:
+        return self.store.save(values, self.content.content_version, self.kiosk_id)
+
+    def _on_request_saved(self, request_id: int, title: str) -> None:
+        log.info("request %d saved", request_id)
+        self.thanks.show_thanks(title)
+        self.window.show_screen(self.thanks)
+        self._discard_form()
+
+    def _on_form_closed(self, reason: str) -> None:
+        log.info("request form closed without sending (%s)", reason)
+        self._show_slideshow()
+
+    def _show_slideshow(self) -> None:
+        self.window.show_screen(self.slideshow)
+        self._discard_form()
+
+    def _discard_form(self) -> None:
+        form, self.form = self.form, None
+        if form is None:
+            return
+        form.wipe()
+        self.window.remove_screen(form)
+        form.hide()
+        form.deleteLater()
+
+    # -- set-up ----------------------------------------------------------------------------
+
+    def _on_window_resized(self, size: QSize) -> None:
+        if size != self._style_size:
+            self._style_size = QSize(size)
+            self.window.setStyleSheet(stylesheet(self.content, size))
+            if self.keyboard is not None:
+                self.keyboard.fit_to(size)
 
     def _on_first_page_shown(self) -> None:
         size = self.slideshow.size()
@@ -48,15 +137,30 @@ class Kiosk:
             size.height(),
             self.content.content_version,
         )
+        if self._load_keyboard:
+            # Loading the keyboard's QML takes a moment: do it once the first slide is up.
+            QTimer.singleShot(0, self.load_keyboard)
+
+    def load_keyboard(self) -> None:
+        if self.keyboard is not None:
+            return
+        self.keyboard = KeyboardPanel(self.window)
+        self.window.dock_keyboard(self.keyboard)
+        self.keyboard.fit_to(self.window.size())
+        log.info("on-screen keyboard %s", "ready" if self.keyboard.loaded else "NOT available")
 
 
 def run(content: Content, windowed: QSize | None, data_dir: Path) -> int:
     """Start the kiosk and run until it is closed; returns the exit code."""
     app = application()
     log.info("starting %s %s, data in %s", APP_NAME, __version__, data_dir)
-    kiosk = Kiosk(content)
+    store = RequestStore(data_dir)
+    kiosk = Kiosk(content, store)
     kiosk.window.present(windowed)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        store.close()
 
 
 def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> list[Path]:
@@ -66,6 +170,7 @@ def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> li
     written: list[Path] = []
     for size in sizes:
         screen = SlideshowScreen(content)
+        screen.setStyleSheet(stylesheet(content, size))
         screen.resize(size)
         for index in range(len(screen.pages)):
             screen.show_page(index)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -58,3 +59,39 @@ def test_kiosk_starts_fullscreen_and_paints_the_first_slide(tmp_path):
     footer = QColor("#FFF4D6").rgb() & 0xFFFFFF
     assert image.pixel(image.width() // 2, 3) & 0xFFFFFF == header
     assert image.pixel(image.width() // 2, image.height() - 3) & 0xFFFFFF == footer
+
+
+@pytest.mark.parametrize("size", ["1024x600", "1080x1920"])
+def test_a_visitor_taps_through_with_the_on_screen_keyboard(tmp_path, size):
+    """Slide, button, name typed on the on-screen keys, phone on the dial pad, consent,
+    submit, thank you, back to the slideshow; and the row is in the database."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.helpers.x11_visit", str(tmp_path / "data"), size],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    visit = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {"a", "n", "q", "z"} <= set(visit["letters"])
+    assert set("0123456789") <= set(visit["dial"])
+    assert "q" not in visit["dial"], "the phone field must get the dial pad"
+    assert visit["name_visible"]
+    assert visit["phone_above_keyboard"], "the focused field is hidden by the keyboard"
+    assert visit["on_thanks"]
+    assert visit["thanks_title"] == "Thank you, Ann."
+    assert visit["back_to_slideshow"]
+    assert visit["saved"] == [
+        {
+            "name": "Ann",
+            "phone": "+12025550100",
+            "email": "",
+            "contact_method": "",
+            "best_time": "",
+            "question": "",
+            "consent": True,
+        }
+    ]

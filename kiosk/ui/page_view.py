@@ -44,6 +44,12 @@ def body_pixel_size(size: QSize) -> int:
     return max(math.ceil(h / 30), math.ceil(min(w, h) * 0.036), 12)
 
 
+def form_pixel_size(size: QSize) -> int:
+    """Text size on the form and thank-you screens: large, but a long form still fits a
+    portrait screen (1/28 of the screen's shorter side)."""
+    return max(math.ceil(min(size.width(), size.height()) / 28), 16)
+
+
 def make_font(pixels: int, bold: bool = False) -> QFont:
     font = QFont(FONT_FAMILY)
     font.setPixelSize(pixels)
@@ -119,9 +125,11 @@ class PageLayout:
         body_px = body_pixel_size(size)
         self.body_font = make_font(body_px)
         self.heading_font = make_font(round(body_px * 1.2), bold=True)
-        self.crisis_font = make_font(body_px, bold=True)
+        # The footer is on every page: in portrait it is kept to fewer lines so the article
+        # keeps room (the crisis line stays at least 1/22 of the screen's width).
+        self.crisis_font = make_font(min(body_px, math.ceil(min(w, h) / 22)), bold=True)
         # The disclaimer is secondary: a little smaller, yet readable across the room.
-        self.disclaimer_font = make_font(max(math.ceil(min(w, h) / 30), round(body_px * 0.7)))
+        self.disclaimer_font = make_font(math.ceil(min(w, h) / 30))
         self.margin = round(body_px * 1.1)
         self.gap = round(body_px * 0.6)
         colors = content.clinic.colors
@@ -150,8 +158,16 @@ class PageLayout:
         )
         footer_h = self._crisis.height + self._disclaimer.height + 2 * self.gap + self.gap // 2
         self.footer_rect = QRect(0, h - footer_h, w, footer_h)
+        # The "Request more information" button: at least a tenth of the screen high, always
+        # in the same place, between the progress dots and the footer.
+        button_h = max(math.ceil(h / 10), 44)
+        self.button_font = make_font(round(body_px * 1.1), bold=True)
+        label_w = QFontMetricsF(self.button_font).horizontalAdvance(content.form.button_label)
+        button_w = min(inner_w, max(round(label_w + 3 * body_px), round(w * 0.4)))
+        button_top = self.footer_rect.top() - self.gap - button_h
+        self.button_rect = QRect((w - button_w) // 2, button_top, button_w, button_h)
         dots_h = round(body_px * 1.2)
-        self.dots_rect = QRect(0, self.footer_rect.top() - dots_h, w, dots_h)
+        self.dots_rect = QRect(0, button_top - dots_h, w, dots_h)
         top = header_h + self.gap
         self.content_rect = QRect(self.margin, top, inner_w, self.dots_rect.top() - top)
         """The part of the page that changes from page to page (apart from the dots)."""

@@ -21,7 +21,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from kiosk.core.content import Content
 from kiosk.core.pacing import word_count
@@ -44,11 +44,13 @@ class SlideshowScreen(QWidget):
         page_changed(int): the page now shown, as an index into :attr:`pages`.
         paused_changed(bool): the visitor paused (True) or the show resumed (False).
         first_page_shown(): the first page has been painted (once).
+        request_info_requested(): the visitor tapped "Request more information".
     """
 
     page_changed = Signal(int)
     paused_changed = Signal(bool)
     first_page_shown = Signal()
+    request_info_requested = Signal()
 
     def __init__(
         self,
@@ -73,6 +75,12 @@ class SlideshowScreen(QWidget):
         self._paused = False
         self._press: QPoint | None = None
         self._first_shown = False
+
+        self._request_button = QPushButton(content.form.button_label, self)
+        self._request_button.setObjectName("request-info")
+        self._request_button.setAccessibleName(content.form.button_label)
+        self._request_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._request_button.clicked.connect(self.request_info_requested)
 
         self._advance = timer_factory(self)
         self._advance.setObjectName("advance")
@@ -172,11 +180,11 @@ class SlideshowScreen(QWidget):
         return min(max((self._clock() - self._fade_start) / duration, 0.0), 1.0)
 
     def _changing_rect(self) -> QRect:
-        """The part of the screen that differs between pages (header and footer never do)."""
+        """The part of the screen that differs between pages: the text and the dots."""
         if self._layout is None:
             return self.rect()
         top = self._layout.content_rect.top()
-        return QRect(0, top, self.width(), self._layout.footer_rect.top() - top)
+        return QRect(0, top, self.width(), self._layout.dots_rect.bottom() + 1 - top)
 
     # -- slots -----------------------------------------------------------------------------
 
@@ -284,6 +292,8 @@ class SlideshowScreen(QWidget):
             return
         position = self._reading_position()
         self._layout = PageLayout(self._content, size)
+        self._request_button.setGeometry(self._layout.button_rect)
+        self._request_button.setFont(self._layout.button_font)
         self._pages = paginate(self._content, self._layout.fits_for)
         log.debug("paginated %d pages at %dx%d", len(self._pages), size.width(), size.height())
         self._index = self._page_at(position)

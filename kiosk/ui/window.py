@@ -1,32 +1,57 @@
-"""The kiosk's one window: a thin shell that switches between screens."""
+"""The kiosk's one window: a thin shell that switches between screens and docks the keyboard."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QCursor, QGuiApplication
-from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCursor, QGuiApplication, QResizeEvent
+from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 
-class KioskWindow(QStackedWidget):
-    """Holds the screens and shows one at a time; it knows nothing about what they do."""
+class KioskWindow(QWidget):
+    """Holds the screens and shows one at a time, with the on-screen keyboard docked below.
+
+    It knows nothing about what the screens do.
+
+    Signals:
+        resized(QSize): the window's size changed (a new screen, or a rotation).
+    """
+
+    resized = Signal(QSize)
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("kiosk-window")
         self.setWindowTitle(title)
         self.setAccessibleName(title)
+        self._stack = QStackedWidget(self)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
+        self._layout.addWidget(self._stack, 1)
 
     def add_screen(self, screen: QWidget) -> None:
-        self.addWidget(screen)
+        self._stack.addWidget(screen)
+
+    def remove_screen(self, screen: QWidget) -> None:
+        self._stack.removeWidget(screen)
 
     def show_screen(self, screen: QWidget) -> None:
-        self.setCurrentWidget(screen)
+        self._stack.setCurrentWidget(screen)
+
+    def current_screen(self) -> QWidget | None:
+        return self._stack.currentWidget()
+
+    def dock_keyboard(self, keyboard: QWidget) -> None:
+        """Put the on-screen keyboard at the bottom; it shows and hides itself."""
+        self._layout.addWidget(keyboard)
+        keyboard.show()
 
     def present(self, windowed: QSize | None) -> None:
         """Show fullscreen and frameless with no cursor, or in a normal window of ``windowed``."""
         if windowed is not None:
             self.resize(windowed)
             self.show()
+            self.activateWindow()
             return
         self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
@@ -34,3 +59,8 @@ class KioskWindow(QStackedWidget):
         if screen is not None:
             self.setGeometry(screen.geometry())
         self.showFullScreen()
+        self.activateWindow()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit(event.size())

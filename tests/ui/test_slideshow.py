@@ -73,7 +73,10 @@ def test_body_text_is_at_least_a_thirtieth_of_the_screen(make_screen, width, hei
     assert layout is not None
     assert layout.body_font.pixelSize() >= math.ceil(height / 30)
     assert body_pixel_size(QSize(width, height)) == layout.body_font.pixelSize()
-    assert layout.crisis_font.pixelSize() >= math.ceil(height / 30)
+    assert layout.crisis_font.pixelSize() >= min(
+        math.ceil(height / 30), math.ceil(min(width, height) / 22)
+    )
+    assert layout.disclaimer_font.pixelSize() >= math.ceil(min(width, height) / 30)
 
 
 def test_a_long_paragraph_is_split_between_sentences(make_screen, shipped_content):

@@ -1,0 +1,492 @@
+"""The request form: a visitor leaves contact details by touch.
+
+One form is built for each visitor and thrown away afterwards (submit, Cancel, or nobody
+there), so nothing typed by one visitor can reach the next: no text, no undo history.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QHideEvent, QMouseEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QBoxLayout,
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.content import Notices, Timing
+from kiosk.core.form import Answer, FormField, FormSpec, thanks_title, validate
+from kiosk.storage.store import SaveError
+from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.page_view import form_pixel_size
+from kiosk.ui.timers import TimerFactory, qt_timer
+
+log = logging.getLogger(__name__)
+
+SAVE_FAILED = "We couldn't save your request. Please let the front desk know."
+PRIVATE_HINTS = (
+    Qt.InputMethodHint.ImhNoPredictiveText
+    | Qt.InputMethodHint.ImhSensitiveData
+    | Qt.InputMethodHint.ImhNoTextHandles
+)
+_TYPE_HINTS = {
+    "text": Qt.InputMethodHint.ImhNone,
+    "phone": Qt.InputMethodHint.ImhDialableCharactersOnly,
+    "email": Qt.InputMethodHint.ImhEmailCharactersOnly | Qt.InputMethodHint.ImhNoAutoUppercase,
+    "multiline": Qt.InputMethodHint.ImhMultiLine,
+}
+
+SaveRequest = Callable[[dict[str, Answer]], int]
+"""Saves a visitor's checked answers; returns the request's id once committed.
+Raises :class:`SaveError` when it could not."""
+
+
+def _private(widget: QWidget) -> None:
+    """No context menu (copy/paste), no drag and drop, no remembered words."""
+    widget.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+    widget.setAcceptDrops(False)
+
+
+def _label(text: str, name: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class _ClickableLabel(QLabel):
+    """A label that toggles its checkbox when tapped (the consent wording)."""
+
+    def __init__(self, text: str, box: QCheckBox) -> None:
+        super().__init__(text)
+        self._box = box
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self.rect().contains(event.position().toPoint()):
+            self._box.toggle()
+            self._box.setFocus()
+
+
+class FieldView(QWidget):
+    """One question: label, optional hint, the input, and room for an error under it."""
+
+    def __init__(self, spec: FormField, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.setObjectName(f"field-{spec.key}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = _label(spec.label, "field-label")
+        self.hint = _label(spec.hint or "", "field-hint")
+        self.hint.setVisible(bool(spec.hint))
+        self.error = _label("", "field-error")
+        self.error.hide()
+        self.line: QLineEdit | None = None
+        self.text: QPlainTextEdit | None = None
+        self.chips: list[QPushButton] = []
+        self.box: QCheckBox | None = None
+
+        if spec.type != "consent":
+            layout.addWidget(self.label)
+            layout.addWidget(self.hint)
+        if spec.type in ("text", "phone", "email"):
+            self.line = QLineEdit(self)
+            self.line.setObjectName(f"input-{spec.key}")
+            self.line.setMaxLength(spec.max_length)
+            self.line.setInputMethodHints(PRIVATE_HINTS | _TYPE_HINTS[spec.type])
+            self.line.setAccessibleName(spec.label)
+            self.line.setDragEnabled(False)
+            _private(self.line)
+            layout.addWidget(self.line)
+            self.label.setBuddy(self.line)
+        elif spec.type == "multiline":
+            self.text = QPlainTextEdit(self)
+            self.text.setObjectName(f"input-{spec.key}")
+            self.text.setInputMethodHints(PRIVATE_HINTS | _TYPE_HINTS["multiline"])
+            self.text.setAccessibleName(spec.label)
+            self.text.setTabChangesFocus(True)
+            self.text.setUndoRedoEnabled(False)
+            self.text.textChanged.connect(self._on_text_changed)
+            _private(self.text)
+            self.text.viewport().setAcceptDrops(False)
+            layout.addWidget(self.text)
+        elif spec.type == "choice":
+            row = QWidget(self)
+            chips = QBoxLayout(QBoxLayout.Direction.LeftToRight, row)
+            chips.setContentsMargins(0, 0, 0, 0)
+            self._chip_layout = chips
+            for choice in spec.choices:
+                chip = QPushButton(choice, row)
+                chip.setObjectName(f"choice-{spec.key}")
+                chip.setProperty("chip", True)
+                chip.setCheckable(True)
+                chip.setAccessibleName(f"{spec.label}: {choice}")
+                chip.clicked.connect(self._on_chip_clicked)
+                chip.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+                chips.addWidget(chip)
+                self.chips.append(chip)
+            layout.addWidget(row)
+        elif spec.type == "consent":
+            row = QWidget(self)
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            self.box = QCheckBox(row)
+            self.box.setObjectName(f"input-{spec.key}")
+            self.box.setAccessibleName(spec.label)
+            words = _ClickableLabel(spec.label, self.box)
+            words.setObjectName("field-label")
+            line.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
+            line.addWidget(words, 1)
+            layout.addWidget(row)
+        layout.addWidget(self.error)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.chips:
+            # Side by side when they fit, else one under the other (narrow portrait screens).
+            spacing = self._chip_layout.spacing()
+            needed = sum(chip.sizeHint().width() + spacing for chip in self.chips)
+            direction = (
+                QBoxLayout.Direction.LeftToRight
+                if needed <= event.size().width()
+                else QBoxLayout.Direction.TopToBottom
+            )
+            if self._chip_layout.direction() != direction:
+                self._chip_layout.setDirection(direction)
+
+    def answer(self) -> Answer:
+        if self.line is not None:
+            return self.line.text()
+        if self.text is not None:
+            return self.text.toPlainText()
+        if self.box is not None:
+            return self.box.isChecked()
+        return next((chip.text() for chip in self.chips if chip.isChecked()), "")
+
+    def focus_target(self) -> QWidget:
+        if self.line is not None:
+            return self.line
+        if self.text is not None:
+            return self.text
+        if self.box is not None:
+            return self.box
+        return self.chips[0]
+
+    def set_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+        target = self.focus_target()
+        target.setProperty("invalid", bool(message))
+        target.setAccessibleDescription(message or "")
+        target.style().unpolish(target)
+        target.style().polish(target)
+
+    def wipe(self) -> None:
+        """Forget the answer, including any undo history."""
+        if self.line is not None:
+            self.line.setText("")  # setText also clears the undo/redo history
+        if self.text is not None:
+            self.text.clear()
+        if self.box is not None:
+            self.box.setChecked(False)
+        for chip in self.chips:
+            chip.setChecked(False)
+        self.set_error(None)
+
+    def _on_chip_clicked(self, checked: bool) -> None:
+        clicked = self.sender()
+        for chip in self.chips:
+            if chip is not clicked:
+                chip.setChecked(False)
+
+    def _on_text_changed(self) -> None:
+        assert self.text is not None
+        text = self.text.toPlainText()
+        if len(text) > self.spec.max_length:
+            cursor = self.text.textCursor()
+            position = min(cursor.position(), self.spec.max_length)
+            self.text.setPlainText(text[: self.spec.max_length])
+            cursor = self.text.textCursor()
+            cursor.setPosition(position)
+            self.text.setTextCursor(cursor)
+
+
+class StillThereOverlay(QWidget):
+    """ "Are you still there?" with a countdown and a big "Yes, continue" button.
+
+    Signals:
+        continued(): the visitor is still there.
+    """
+
+    continued = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("still-there")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        outer = QVBoxLayout(self)
+        card = QFrame(self)
+        card.setObjectName("still-there-card")
+        outer.addStretch(1)
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        layout = QVBoxLayout(card)
+        self.title = _label("Are you still there?", "still-there-title", card)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.countdown = _label("", "still-there-countdown", card)
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.button = QPushButton("Yes, continue", card)
+        self.button.setObjectName("still-there-continue")
+        self.button.setAccessibleName("Yes, continue")
+        self.button.clicked.connect(self.continued)
+        layout.addWidget(self.title)
+        layout.addWidget(self.countdown)
+        layout.addWidget(self.button)
+        self.hide()
+
+    def set_seconds_left(self, seconds: int) -> None:
+        unit = "second" if seconds == 1 else "seconds"
+        self.countdown.setText(
+            f"To keep your answers private, this form will be cleared in {seconds} {unit}."
+        )
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self.continued.emit()  # a tap anywhere means someone is still here
+
+
+class RequestFormScreen(QWidget):
+    """The form for one visitor.
+
+    Signals:
+        request_saved(int, str): the request was committed; its id, and the thank-you title
+            (with the visitor's first name).
+        closed(str): the visitor left without sending: "cancel" or "idle".
+    """
+
+    request_saved = Signal(int, str)
+    closed = Signal(str)
+
+    def __init__(
+        self,
+        spec: FormSpec,
+        notices: Notices,
+        timing: Timing,
+        save: SaveRequest,
+        timer_factory: TimerFactory = qt_timer,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("request-form")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._spec = spec
+        self._save = save
+        self._still_there_seconds = round(timing.still_there_seconds)
+        self._seconds_left = 0
+
+        header = QFrame(self)
+        header.setObjectName("form-header")
+        header_layout = QHBoxLayout(header)
+        self._header_layout = header_layout
+        title = _label(spec.title, "form-title", header)
+        self.cancel_button = QPushButton(spec.cancel_label, header)
+        self.cancel_button.setObjectName("cancel")
+        self.cancel_button.setAccessibleName(spec.cancel_label)
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        header_layout.addWidget(title, 1)
+        header_layout.addWidget(self.cancel_button)
+
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("form-scroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        body.setObjectName("form-fields")
+        fields = QVBoxLayout(body)
+        self._fields_layout = fields
+
+        notice = QFrame(body)
+        notice.setObjectName("form-notice")
+        notice_layout = QVBoxLayout(notice)
+        emergency = _label(spec.emergency_notice, "form-emergency", notice)
+        crisis = _label(notices.crisis_line, "form-crisis", notice)
+        crisis.setStyleSheet("font-weight: bold;")
+        notice_layout.addWidget(emergency)
+        notice_layout.addWidget(crisis)
+        fields.addWidget(notice)
+        fields.addWidget(_label(spec.intro, "form-intro", body))
+
+        self.fields: dict[str, FieldView] = {}
+        for field_spec in spec.fields:
+            view = FieldView(field_spec, body)
+            self.fields[field_spec.key] = view
+            fields.addWidget(view)
+            if view.line is not None:
+                view.line.returnPressed.connect(self._on_return_pressed)
+
+        self.save_error = _label(SAVE_FAILED, "save-error", body)
+        self.save_error.hide()
+        fields.addWidget(self.save_error)
+        self.submit_button = QPushButton(spec.submit_label, body)
+        self.submit_button.setObjectName("submit")
+        self.submit_button.setAccessibleName(spec.submit_label)
+        self.submit_button.clicked.connect(self._on_submit_clicked)
+        fields.addWidget(self.submit_button)
+        fields.addStretch(1)
+        self.scroll_area.setWidget(body)
+        self.scroll_area.viewport().installEventFilter(self)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(self.scroll_area, 1)
+
+        self.overlay = StillThereOverlay(self)
+        self.overlay.continued.connect(self._on_still_there_continued)
+        self._idle = IdleWatcher(timing.form_idle_seconds, timer_factory, self)
+        self._idle.idle.connect(self._on_idle)
+        self._countdown = timer_factory(self)
+        self._countdown.setObjectName("countdown")
+        self._countdown.setSingleShot(False)
+        self._countdown.timeout.connect(self._on_countdown_tick)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
+
+    # -- public ----------------------------------------------------------------------------
+
+    @property
+    def idle_watcher(self) -> IdleWatcher:
+        return self._idle
+
+    def answers(self) -> dict[str, Answer]:
+        return {key: view.answer() for key, view in self.fields.items()}
+
+    def submit(self) -> None:
+        """Check the answers; save them if they are fine, else say what to fix."""
+        result = validate(self._spec, self.answers())
+        for key, view in self.fields.items():
+            view.set_error(result.errors.get(key))
+        if not result.ok:
+            first = self.fields[next(iter(result.errors))]
+            self._focus_field(first)
+            return
+        try:
+            request_id = self._save(result.values)
+        except SaveError as error:
+            log.error("a visitor's request could not be saved (%s): %s", error.kind, error)
+            self.save_error.show()
+            self.scroll_area.ensureWidgetVisible(self.submit_button)
+            return
+        self.save_error.hide()
+        self.request_saved.emit(request_id, thanks_title(self._spec, result.values))
+
+    def wipe(self) -> None:
+        """Forget everything this visitor typed: fields, undo history, clipboard, keyboard."""
+        self._stop_timers()
+        for view in self.fields.values():
+            view.wipe()
+        self.save_error.hide()
+        clipboard = QGuiApplication.clipboard()
+        clipboard.clear()
+        QGuiApplication.inputMethod().reset()
+        QGuiApplication.inputMethod().hide()
+        focused = self.focusWidget()
+        if focused is not None:
+            focused.clearFocus()
+
+    # -- Qt overrides ----------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._idle.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._stop_timers()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.overlay.setGeometry(self.rect())
+        # Spacing follows the screen's size (not the form's, which shrinks for the keyboard).
+        unit = form_pixel_size(self.window().size())
+        self._fields_layout.setContentsMargins(unit, unit // 2, unit, unit)
+        self._fields_layout.setSpacing(round(unit * 0.8))
+        self._header_layout.setContentsMargins(unit, unit // 3, unit // 2, unit // 3)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
+            # The keyboard came or went: keep the field being typed in on screen.
+            focused = self.focusWidget()
+            if focused is not None and self.scroll_area.isAncestorOf(focused):
+                self._keep_visible(focused)
+        return False
+
+    # -- slots -----------------------------------------------------------------------------
+
+    def _on_submit_clicked(self) -> None:
+        self.submit()
+
+    def _on_cancel_clicked(self) -> None:
+        self.closed.emit("cancel")
+
+    def _on_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self.scroll_area.isAncestorOf(new):
+            self._keep_visible(new)
+
+    def _on_return_pressed(self) -> None:
+        self.focusNextChild()
+
+    def _on_idle(self) -> None:
+        self._idle.stop()
+        self._seconds_left = self._still_there_seconds
+        self.overlay.set_seconds_left(self._seconds_left)
+        self.overlay.setGeometry(self.rect())
+        self.overlay.show()
+        self.overlay.raise_()
+        self._countdown.start(1000)
+
+    def _on_countdown_tick(self) -> None:
+        self._seconds_left -= 1
+        if self._seconds_left > 0:
+            self.overlay.set_seconds_left(self._seconds_left)
+            return
+        self._countdown.stop()
+        self.closed.emit("idle")
+
+    def _on_still_there_continued(self) -> None:
+        self._countdown.stop()
+        self.overlay.hide()
+        self._idle.start()
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _stop_timers(self) -> None:
+        self._idle.stop()
+        self._countdown.stop()
+
+    def _focus_field(self, view: FieldView) -> None:
+        view.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+        self._keep_visible(view)
+
+    def _keep_visible(self, widget: QWidget) -> None:
+        """Scroll so ``widget`` (and a little room around it) is in view."""
+        margin = max(8, self.scroll_area.viewport().height() // 12)
+        self.scroll_area.ensureWidgetVisible(widget, 0, margin)

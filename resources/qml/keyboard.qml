@@ -1,0 +1,19 @@
+// The on-screen keyboard, docked at the bottom of the kiosk window (see kiosk/ui/keyboard.py).
+import QtQuick
+import QtQuick.VirtualKeyboard
+
+Item {
+    id: root
+    // Set from Python: the tallest the keyboard may be on this screen. The widget hosting
+    // this takes the panel's height, so the panel hangs from the top.
+    property real maxKeyboardHeight: 300
+
+    InputPanel {
+        id: panel
+        objectName: "inputPanel"
+        // The default style's keyboard is about 3.2 times as wide as it is tall.
+        width: Math.min(root.width, root.maxKeyboardHeight * 3.2)
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.top: parent.top
+    }
+}

@@ -1,0 +1,165 @@
+"""A whole visit on a real X server, with the real on-screen keyboard (run by test_on_x11.py).
+
+Usage: python -m tests.helpers.x11_visit DATA_DIR WxH [SCREENSHOT_PREFIX]
+Prints one JSON line describing what happened. Waits only for conditions (bounded), never
+for time to pass.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "xcb"
+
+from PySide6.QtCore import QPoint, QPointF, QSize, Qt
+from PySide6.QtQuick import QQuickItem
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QWidget
+
+from kiosk.app import Kiosk, application
+from kiosk.core.content import load_content
+from kiosk.paths import bundled_content
+from kiosk.storage.store import RequestStore
+
+
+def wait_for(condition: Callable[[], bool], timeout_ms: int) -> bool:
+    """Process events until ``condition`` holds (True) or ``timeout_ms`` ran out (False)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        QTest.qWait(10)
+    return True
+
+
+def keys(root: QQuickItem) -> dict[str, QQuickItem]:
+    """Visible keyboard keys by their text."""
+    found: dict[str, QQuickItem] = {}
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        stack.extend(item.childItems())
+        text = item.property("text")
+        if (
+            isinstance(text, str)
+            and len(text) == 1
+            and item.isVisible()
+            and item.width() > 0
+            and item.property("enabled") is not False
+            and "Key" in type(item).__name__ + item.metaObject().className()
+        ):
+            found.setdefault(text.lower(), item)
+    return found
+
+
+def tap(widget: QWidget, pos: QPoint | None = None) -> None:
+    where = pos if pos is not None else widget.rect().center()
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
+
+
+def tap_keys(kiosk: Kiosk, text: str) -> None:
+    keyboard = kiosk.keyboard
+    assert keyboard is not None
+    for char in text:
+        root = keyboard.rootObject()
+        assert wait_for(lambda c=char, r=root: c in keys(r), 5000), f"no key {char!r}"
+        item = keys(root)[char]
+        centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+        tap(keyboard, centre)
+        QTest.qWait(0)
+
+
+def shot(kiosk: Kiosk, path: str) -> None:
+    """A real screenshot of the X screen (grab() leaves the Qt Quick keyboard out)."""
+    QTest.qWait(50)  # let the X server show the last frame before it is read back
+    subprocess.run(["import", "-window", "root", path], check=True, timeout=30)
+
+
+def main() -> int:
+    data_dir, size = Path(sys.argv[1]), sys.argv[2]
+    prefix = sys.argv[3] if len(sys.argv) > 3 else ""
+    width, height = (int(v) for v in size.split("x"))
+    app = application()
+    store = RequestStore(data_dir)
+    kiosk = Kiosk(load_content(bundled_content()), store, "x11-test")
+    kiosk.window.present(QSize(width, height))
+    assert wait_for(lambda: kiosk.keyboard is not None and kiosk.keyboard.loaded, 20000)
+    assert wait_for(kiosk.window.isActiveWindow, 5000), "the kiosk window never became active"
+
+    button = kiosk.slideshow.findChild(QAbstractButton, "request-info")
+    tap(button)
+    form = kiosk.form
+    assert form is not None
+    name = form.fields["name"].line
+    form.scroll_area.ensureWidgetVisible(name)
+    tap(name)
+    assert wait_for(lambda: kiosk.keyboard.shown, 5000), "keyboard did not show"
+    assert wait_for(lambda: "a" in keys(kiosk.keyboard.rootObject()), 5000), "no letter keys"
+    letters = sorted(keys(kiosk.keyboard.rootObject()))
+    tap_keys(kiosk, "ann")
+    name_visible = (
+        form.scroll_area.viewport()
+        .rect()
+        .intersects(
+            name.geometry().translated(
+                name.parentWidget().mapTo(form.scroll_area.viewport(), QPoint())
+            )
+        )
+    )
+    if prefix:
+        shot(kiosk, f"{prefix}-name.png")
+
+    phone = form.fields["phone"].line
+    form.scroll_area.ensureWidgetVisible(phone)
+    tap(phone)
+    assert wait_for(
+        lambda: "5" in (found := keys(kiosk.keyboard.rootObject())) and "q" not in found, 5000
+    ), "no dial pad for the phone field"
+    dial = sorted(keys(kiosk.keyboard.rootObject()))
+    tap_keys(kiosk, "2025550100")
+    phone_top = phone.mapTo(kiosk.window, QPoint(0, phone.height())).y()
+    phone_above_keyboard = phone_top <= kiosk.keyboard.geometry().top()
+    if prefix:
+        shot(kiosk, f"{prefix}-phone.png")
+
+    consent = form.fields["consent"].box
+    form.scroll_area.ensureWidgetVisible(consent)
+    tap(consent)
+    form.scroll_area.ensureWidgetVisible(form.submit_button)
+    tap(form.submit_button)
+    on_thanks = kiosk.window.current_screen() is kiosk.thanks
+    thanks_title = kiosk.thanks.title.text()
+    if prefix:
+        shot(kiosk, f"{prefix}-thanks.png")
+    tap(kiosk.thanks)
+    back = kiosk.window.current_screen() is kiosk.slideshow
+    saved = [r.answers for r in store.list()]
+    store.close()
+    print(
+        json.dumps(
+            {
+                "letters": letters,
+                "dial": dial,
+                "name_visible": name_visible,
+                "phone_above_keyboard": phone_above_keyboard,
+                "keyboard_height": kiosk.keyboard.height(),
+                "on_thanks": on_thanks,
+                "thanks_title": thanks_title,
+                "back_to_slideshow": back,
+                "saved": saved,
+            }
+        )
+    )
+    kiosk.window.close()
+    app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
