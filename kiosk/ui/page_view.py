@@ -161,8 +161,16 @@ class PageLayout:
         # The "Request more information" button: at least a tenth of the screen high, always
         # in the same place, between the progress dots and the footer.
         button_h = max(math.ceil(h / 10), 44)
-        self.button_font = make_font(round(body_px * 1.1), bold=True)
-        label_w = QFontMetricsF(self.button_font).horizontalAdvance(content.form.button_label)
+        label = content.form.button_label
+        self.button_padding = body_px
+        pixels = round(body_px * 1.1)
+        # As large as fits across the screen (a long label on a narrow portrait screen shrinks).
+        while pixels > 12:
+            label_w = QFontMetricsF(make_font(pixels, bold=True)).horizontalAdvance(label)
+            if label_w + 2 * self.button_padding <= inner_w:
+                break
+            pixels -= 1
+        self.button_font = make_font(pixels, bold=True)
         button_w = min(inner_w, max(round(label_w + 3 * body_px), round(w * 0.4)))
         button_top = self.footer_rect.top() - self.gap - button_h
         self.button_rect = QRect((w - button_w) // 2, button_top, button_w, button_h)

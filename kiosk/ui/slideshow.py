@@ -293,7 +293,11 @@ class SlideshowScreen(QWidget):
         position = self._reading_position()
         self._layout = PageLayout(self._content, size)
         self._request_button.setGeometry(self._layout.button_rect)
-        self._request_button.setFont(self._layout.button_font)
+        # Its own size rules win over the window's style sheet, which sets colours only.
+        self._request_button.setStyleSheet(
+            f"font-size: {self._layout.button_font.pixelSize()}px;"
+            f" padding: 0px {self._layout.button_padding}px;"
+        )
         self._pages = paginate(self._content, self._layout.fits_for)
         log.debug("paginated %d pages at %dx%d", len(self._pages), size.width(), size.height())
         self._index = self._page_at(position)

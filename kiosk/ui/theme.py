@@ -11,7 +11,7 @@ from PySide6.QtCore import QSize
 from kiosk.core.colors import contrast_ratio, parse_hex_color
 from kiosk.core.content import Content
 from kiosk.paths import resource
-from kiosk.ui.page_view import body_pixel_size, form_pixel_size
+from kiosk.ui.page_view import form_pixel_size
 
 ERROR_COLOR = "#A3001B"
 """Error text; replaced by the body text colour if it would not contrast with the background."""
@@ -49,7 +49,6 @@ def tokens(content: Content, size: QSize) -> dict[str, str]:
         "body_px": body,
         "small_px": max(math.ceil(min(size.width(), size.height()) / 34), round(body * 0.85)),
         "big_px": round(body * 1.2),
-        "button_px": round(body_pixel_size(size) * 1.1),
         "huge_px": round(body * 1.6),
         "pad": max(4, round(body * 0.35)),
         "pad2": max(8, round(body * 0.9)),
