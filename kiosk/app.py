@@ -6,6 +6,7 @@ import logging
 import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QApplication
@@ -14,13 +15,16 @@ from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content
 from kiosk.core.form import Answer
 from kiosk.storage.store import RequestStore
-from kiosk.ui.keyboard import KeyboardPanel, prepare_environment
+from kiosk.ui.keyboard_env import prepare_environment
 from kiosk.ui.request_form import RequestFormScreen
 from kiosk.ui.slideshow import SlideshowScreen
 from kiosk.ui.thanks import ThanksScreen
 from kiosk.ui.theme import stylesheet
 from kiosk.ui.timers import Clock, TimerFactory, monotonic, qt_timer
 from kiosk.ui.window import KioskWindow
+
+if TYPE_CHECKING:
+    from kiosk.ui.keyboard import KeyboardPanel
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +61,7 @@ class Kiosk:
         self.kiosk_id = kiosk_id or socket.gethostname()
         self._timers = timer_factory
         self._load_keyboard = load_keyboard
-        self.keyboard: KeyboardPanel | None = None
+        self.keyboard: KeyboardPanel | None = None  # loaded once the first slide is up
         self.form: RequestFormScreen | None = None
         self._style_size = QSize()
 
@@ -144,6 +148,9 @@ class Kiosk:
     def load_keyboard(self) -> None:
         if self.keyboard is not None:
             return
+        # Imported here: Qt Quick and its QML engine are not needed for the first slide.
+        from kiosk.ui.keyboard import KeyboardPanel
+
         self.keyboard = KeyboardPanel(self.window)
         self.window.dock_keyboard(self.keyboard)
         self.keyboard.fit_to(self.window.size())

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-import email_validator
 import phonenumbers
 
 FieldType = Literal["text", "phone", "email", "choice", "multiline", "consent"]
@@ -229,13 +228,21 @@ def _check_text(spec: FormSpec, form_field: FormField, answer: str) -> tuple[str
     if form_field.type == "email":
         if len(text) > form_field.max_length:
             return "", BAD_EMAIL
-        try:
-            return email_validator.validate_email(text, check_deliverability=False).normalized, None
-        except email_validator.EmailNotValidError:
-            return "", BAD_EMAIL
+        return _check_email(text)
     if form_field.type == "choice" and text not in form_field.choices:
         return "", CHOOSE_ONE
     return text, None
+
+
+def _check_email(text: str) -> tuple[str, str | None]:
+    """The address, normalised (the domain lower-cased), or a problem. Syntax only: no network."""
+    # Imported on first use: loading it takes longer than showing the first slide needs.
+    import email_validator
+
+    try:
+        return email_validator.validate_email(text, check_deliverability=False).normalized, None
+    except email_validator.EmailNotValidError:
+        return "", BAD_EMAIL
 
 
 def _check_phone(text: str, region: str) -> tuple[str, str | None]:

@@ -1,6 +1,7 @@
 """The on-screen keyboard: Qt Virtual Keyboard's InputPanel docked inside the kiosk window.
 
-The environment must be prepared (:func:`prepare_environment`) before the QApplication exists.
+The environment must be prepared (:func:`kiosk.ui.keyboard_env.prepare_environment`) before the
+QApplication exists.
 The panel then types into ordinary QLineEdits and shows a dial pad or an e-mail layout from
 each field's input method hints.
 """
@@ -8,11 +9,10 @@ each field's input method hints.
 from __future__ import annotations
 
 import logging
-import os
 
 from PySide6.QtCore import QSize, QSizeF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QResizeEvent
-from PySide6.QtQuick import QQuickItem, QQuickWindow, QSGRendererInterface
+from PySide6.QtQuick import QQuickItem
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
@@ -23,14 +23,6 @@ log = logging.getLogger(__name__)
 KEYBOARD_BACKGROUND = "#263238"
 MAX_HEIGHT_SHARE = 0.42
 """The keyboard takes at most this share of the screen's height."""
-
-
-def prepare_environment() -> None:
-    """Select the virtual keyboard and Qt Quick's software renderer. Call before QApplication."""
-    os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
-    os.environ.setdefault("QT_VIRTUALKEYBOARD_DESKTOP_DISABLE", "1")
-    # A software-rendered keyboard needs no GPU or OpenGL driver on the kiosk PC.
-    QQuickWindow.setGraphicsApi(QSGRendererInterface.GraphicsApi.Software)
 
 
 def is_text_input(widget: QWidget | None) -> bool:

@@ -91,21 +91,26 @@ class TextBlock:
 
 
 @lru_cache(maxsize=8)
-def _load_image(path: Path) -> QImage:
-    """The image at ``path`` (SVG rendered at a generous size), or a null image."""
+def _load_image(path: Path, box: QSize) -> QImage:
+    """The image at ``path`` scaled to fit ``box`` (kept small: pages are painted from it), or
+    a null image if it cannot be read."""
     if path.suffix.lower() == ".svg":
         renderer = QSvgRenderer(str(path))
         if not renderer.isValid():
             return QImage()
-        size = renderer.defaultSize().scaled(1024, 1024, Qt.AspectRatioMode.KeepAspectRatio)
+        size = renderer.defaultSize().scaled(box, Qt.AspectRatioMode.KeepAspectRatio)
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         renderer.render(painter)
         painter.end()
         return image
     reader = QImageReader(str(path))
     reader.setAutoTransform(True)
+    original = reader.size()
+    if original.isValid():
+        reader.setScaledSize(original.scaled(box, Qt.AspectRatioMode.KeepAspectRatio))
     return reader.read()
 
 
@@ -268,7 +273,7 @@ class PageLayout:
         rect = self.header_rect
         painter.fillRect(rect, self.colors["header_background"])
         x = self.margin
-        logo = _load_image(self.content.clinic.logo)
+        logo = _load_image(self.content.clinic.logo, self.logo_rect().size())
         if not logo.isNull():
             side = round(rect.height() * 0.74)
             target = QRect(x, rect.top() + (rect.height() - side) // 2, side, side)
@@ -333,7 +338,7 @@ class PageLayout:
         heading.draw(painter, self.content_rect.left(), self.content_rect.top())
         image_rect = self.image_rect(section, page.heading)
         if page.image is not None and not image_rect.isEmpty():
-            image = _load_image(page.image)
+            image = _load_image(page.image, image_rect.size())
             if not image.isNull():
                 scaled = image.size().scaled(image_rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
                 target = QRect(0, 0, scaled.width(), scaled.height())

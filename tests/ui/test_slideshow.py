@@ -250,3 +250,41 @@ def _count(image: QImage, rgb: int) -> int:
     return sum(
         image.pixel(x, y) == rgb for y in range(image.height()) for x in range(image.width())
     )
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1080, 1920)])
+def test_a_section_image_is_shown_beside_or_above_its_text(
+    qtbot, tmp_path, shipped_content, timers, clock, width, height
+):
+    from dataclasses import replace
+
+    picture = QImage(400, 300, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#C0392B"))
+    path = tmp_path / "picture.png"
+    assert picture.save(str(path))
+    sections = list(shipped_content.article.sections)
+    sections[1] = replace(sections[1], image=path, image_description="A red square")
+    content = replace(
+        shipped_content, article=replace(shipped_content.article, sections=tuple(sections))
+    )
+    screen = SlideshowScreen(content, timer_factory=timers, clock=clock)
+    qtbot.addWidget(screen)
+    screen.resize(width, height)
+    layout = screen.page_layout
+    index = next(i for i, p in enumerate(screen.pages) if p.section_index == 1)
+    page = screen.pages[index]
+    image_rect = layout.image_rect(sections[1], page.heading)
+    body = layout.body_rect(sections[1], page.heading)
+    assert not image_rect.isEmpty()
+    assert not image_rect.intersects(body)
+    if height > width:
+        assert image_rect.bottom() < body.top()
+    else:
+        assert image_rect.left() > body.right()
+    for p in screen.pages:
+        if p.section_index == 1:
+            assert layout.text_height(p.paragraphs, body.width()) <= body.height()
+    screen.show_page(index)
+    shot = screen.grab().toImage()
+    red = QColor("#C0392B").rgb()
+    assert shot.pixel(image_rect.center()) == red
