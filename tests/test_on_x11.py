@@ -84,6 +84,7 @@ def test_a_visitor_taps_through_with_the_on_screen_keyboard(tmp_path, size):
     assert visit["on_thanks"]
     assert visit["thanks_title"] == "Thank you, Ann."
     assert visit["back_to_slideshow"]
+    assert visit["keyboard_height"] == 0, "the keyboard must be put away after the visit"
     assert visit["saved"] == [
         {
             "name": "Ann",

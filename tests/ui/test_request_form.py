@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
@@ -379,10 +380,14 @@ def test_nothing_of_a_visitor_remains(qtbot, kiosk, timers, leave):
     fill(qtbot, form, name=f"{CANARY} Example", email=f"{CANARY.lower()}@example.com")
     type_into(qtbot, form.fields["question"].text, f"About {CANARY}")
     QGuiApplication.clipboard().setText(CANARY)
+    name_field = form.fields["name"].line
     leave(qtbot, kiosk, form, timers)
     assert kiosk.window.current_screen() is kiosk.slideshow
     assert kiosk.form is None
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # The widgets themselves are gone, and with them any undo history.
+    assert not shiboken6.isValid(form)
+    assert not shiboken6.isValid(name_field)
     assert CANARY not in QGuiApplication.clipboard().text()
     for widget in QApplication.allWidgets():
         for text in _texts(widget):
