@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 # Tests run on Qt's offscreen platform, inside a virtual X server so the few tests that need a
 # real one (marked `xvfb`) can start the kiosk there.
 XVFB := xvfb-run -a -s "-screen 0 1920x1080x24"
+PY_DIRS := kiosk tests $(wildcard benchmarks)
 
 .PHONY: run test lint format setup system-packages screenshots bench clean
 
@@ -17,13 +18,13 @@ test: setup
 	QT_QPA_PLATFORM=offscreen $(XVFB) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check kiosk tests benchmarks
-	$(BIN)/ruff format --check kiosk tests benchmarks
+	$(BIN)/ruff check $(PY_DIRS)
+	$(BIN)/ruff format --check $(PY_DIRS)
 	$(BIN)/mypy
 
 format: setup
-	$(BIN)/ruff check --fix kiosk tests benchmarks
-	$(BIN)/ruff format kiosk tests benchmarks
+	$(BIN)/ruff check --fix $(PY_DIRS)
+	$(BIN)/ruff format $(PY_DIRS)
 
 setup: system-packages $(STAMP)
 

@@ -9,10 +9,20 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content, ContentError, load_content
 from kiosk.paths import bundled_content
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class CommandModule(Protocol):
+        def register(
+            self, commands: argparse._SubParsersAction[argparse.ArgumentParser]
+        ) -> None: ...
+
 
 log = logging.getLogger("kiosk")
 
@@ -116,7 +126,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="WxH",
         help="a screen size to render (repeatable; default 1920x1080)",
     )
+    for module in _command_modules():
+        module.register(commands)
     return parser
+
+
+def _command_modules() -> list[CommandModule]:
+    """Modules under kiosk/commands that add sub-commands: each has ``register(commands)``,
+    which adds its parsers and sets ``handler`` (a function of the parsed args returning the
+    exit code) with ``set_defaults``."""
+    return []
 
 
 def _content_path(args: argparse.Namespace) -> Path:
@@ -219,7 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s kiosk %(levelname)s %(name)s: %(message)s",
     )
     commands = {"check": _cmd_check, "screenshots": _cmd_screenshots, None: _cmd_run}
+    handler = getattr(args, "handler", None) or commands[args.command]
     try:
-        return commands[args.command](args)
+        return int(handler(args))
     except KeyboardInterrupt:
         return 130
