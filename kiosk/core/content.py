@@ -12,6 +12,7 @@ import difflib
 import os
 import re
 import stat
+import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ __all__ = [
     "Notices",
     "Problem",
     "Section",
+    "Staff",
     "Timing",
     "load_content",
     "parse_content",
@@ -131,6 +133,17 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Staff:
+    """How the staff side behaves (all optional in content.yaml)."""
+
+    long_press_seconds: float = 3.0
+    lock_after_seconds: float = 60.0
+    retention_days: int = 90
+    time_zone: str = "UTC"
+    export_folder: Path = Path("~/clinic-kiosk-exports")
+
+
+@dataclass(frozen=True)
 class Content:
     source: str
     content_version: str
@@ -139,6 +152,7 @@ class Content:
     timing: Timing
     article: Article
     form: FormSpec
+    staff: Staff = Staff()
 
 
 # --------------------------------------------------------------------------------------------
@@ -825,6 +839,41 @@ class _Located:
         return _INVALID if value is _INVALID else _Got(value, line)
 
 
+@dataclass(frozen=True)
+class _TimeZone:
+    """An IANA time zone name that :class:`zoneinfo.ZoneInfo` can load; gives the name."""
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        expected = "a time zone name like America/New_York"
+        value = _text_value(ctx, node, path, expected)
+        if value is _INVALID:
+            return _INVALID
+        name = value.strip()
+        try:
+            zoneinfo.ZoneInfo(name)
+        except Exception:  # ZoneInfoNotFoundError (a KeyError), ValueError, OSError...
+            ctx.report(_line(node), path, f"must be {expected}, got {_quote(name)}")
+            return _INVALID
+        return name
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """The path of a folder, which need not exist yet; ``~`` is the home folder and a relative
+    path is resolved from the content file's folder. Gives an absolute Path."""
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        raw = _text_value(ctx, node, path, "the path of a folder")
+        if raw is _INVALID:
+            return _INVALID
+        raw = raw.strip()
+        problem, full = _folder_path(ctx.base_dir, raw)
+        if problem:
+            ctx.report(_line(node), path, problem)
+            return _INVALID
+        return full
+
+
 # --------------------------------------------------------------------------------------------
 # Small helpers
 
@@ -987,6 +1036,25 @@ def _check_image_file(base_dir: Path, raw: str) -> tuple[str | None, Path | None
             None,
         )
     return None, full
+
+
+def _folder_path(base_dir: Path, raw: str) -> tuple[str | None, Path | None]:
+    """Expand ``~`` in ``raw`` and resolve it from ``base_dir``.
+
+    Returns (problem message, None) or (None, absolute path).
+    """
+    if "\0" in raw:
+        return f"is not a usable folder path: {_quote(raw)}", None
+    expanded = os.path.expanduser(raw)  # unlike Path.expanduser, never raises
+    if expanded.startswith("~"):
+        user = raw[1:].split("/", 1)[0]
+        whose = f"the user {user!r}" if user else "the user the kiosk runs as"
+        return (
+            f"starts with ~, but the home folder of {whose} is not known here: {_quote(raw)}; "
+            "write a full path instead",
+            None,
+        )
+    return None, Path(os.path.abspath(base_dir / expanded))
 
 
 def _abspath_text(base_dir: Path, raw: str) -> str:
@@ -1385,6 +1453,26 @@ _FORM = _MappingOf(
     cross_checks=(_check_rule_fields, _check_name_field),
 )
 
+
+def _build_staff(values: dict[str, Any]) -> Staff:
+    """A Staff from the keys given; export_folder is always absolute, even the default."""
+    folder = values.get("export_folder")
+    if folder is None:
+        folder = Path(os.path.abspath(os.path.expanduser(Staff.export_folder)))
+    return Staff(**{**values, "export_folder": folder})
+
+
+_STAFF = _MappingOf(
+    fields={
+        "long_press_seconds": _Field(_Number(1, 30, "seconds"), required=False),
+        "lock_after_seconds": _Field(_Number(10, 3600, "seconds"), required=False),
+        "retention_days": _Field(_Number(1, 3650, "days", integer=True), required=False),
+        "time_zone": _Field(_TimeZone(), required=False),
+        "export_folder": _Field(_Folder(), required=False),
+    },
+    build=_build_staff,
+)
+
 _CONTENT = _MappingOf(
     fields={
         "content_version": _Field(_Text()),
@@ -1392,6 +1480,7 @@ _CONTENT = _MappingOf(
         "notices": _Field(_NOTICES),
         "timing": _Field(_TIMING, required=False, default=Timing),
         "form": _Field(_FORM),
+        "staff": _Field(_STAFF, required=False, default=lambda: _build_staff({})),
         "article": _Field(_ARTICLE),
     },
     build=dict,

@@ -1,0 +1,237 @@
+"""``kiosk set-pin``, run as staff run it: in a subprocess, from a script or on a terminal."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import stat
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.pin import PinCheck, PinVault
+
+REPO = Path(__file__).resolve().parent.parent
+PROMPT = "New staff PIN (4 to 12 digits): "
+NOT_CHANGED = "; the PIN was not changed."
+DIGITS_ONLY = "the staff PIN must be digits only (0 to 9): no letters, spaces or other signs"
+
+
+def set_pin(
+    *args: str, stdin: str = "1234\n", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=60,
+        cwd=REPO,
+    )
+
+
+def pin_file(data_dir: Path) -> Path:
+    return data_dir / PinVault.FILE_NAME
+
+
+# --------------------------------------------------------------------------------------------
+# From a script: one line on standard input
+
+
+def test_set_pin_from_standard_input(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    result = set_pin("--data-dir", str(data), "set-pin")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Staff PIN set.\n"
+    assert "1234" not in result.stdout + result.stderr
+    path = pin_file(data)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert b"1234" not in path.read_bytes()
+    assert PinVault(data).check("1234").outcome is PinCheck.OK
+    assert PinVault(data).check("4321").outcome is PinCheck.WRONG
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        ("12ab\n", DIGITS_ONLY),
+        ("123\n", "the staff PIN must be 4 to 12 digits long, got 3"),
+        ("1234567890123\n", "the staff PIN must be 4 to 12 digits long, got 13"),
+        ("12 34\n", DIGITS_ONLY),
+        ("", "no PIN was given"),
+        ("\n", "no PIN was given"),
+    ],
+    ids=["letters", "short", "long", "inner-space", "nothing", "empty-line"],
+)
+def test_a_bad_pin_is_refused_with_one_clear_line(tmp_path: Path, stdin: str, message: str) -> None:
+    data = tmp_path / "data"
+    result = set_pin("--data-dir", str(data), "set-pin", stdin=stdin)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == f"kiosk set-pin: {message}{NOT_CHANGED}\n"
+    assert not pin_file(data).exists()
+
+
+def test_a_refused_pin_leaves_the_old_one(tmp_path: Path) -> None:
+    PinVault(tmp_path).set_pin("2468")
+    result = set_pin("--data-dir", str(tmp_path), "set-pin", stdin="12ab\n")
+    assert result.returncode == 1
+    assert "12ab" not in result.stdout + result.stderr
+    assert PinVault(tmp_path).check("2468").outcome is PinCheck.OK
+
+
+def test_only_the_first_line_is_read_and_line_ends_do_not_count(tmp_path: Path) -> None:
+    result = set_pin("--data-dir", str(tmp_path), "set-pin", stdin=" 5678\r\n9999\n")
+    assert result.returncode == 0, result.stderr
+    assert PinVault(tmp_path).check("5678").outcome is PinCheck.OK
+
+
+def test_a_new_pin_replaces_the_old_one_and_ends_a_lockout(tmp_path: Path) -> None:
+    vault = PinVault(tmp_path)
+    vault.set_pin("2468")
+    for _ in range(5):
+        vault.check("1111")
+    assert vault.seconds_locked() > 0
+    result = set_pin("--data-dir", str(tmp_path), "set-pin", stdin="97531\n")
+    assert result.returncode == 0, result.stderr
+    assert vault.seconds_locked() == 0
+    assert vault.check("2468").outcome is PinCheck.WRONG
+    assert vault.check("97531").outcome is PinCheck.OK
+
+
+def test_the_data_folder_comes_from_kiosk_data_dir(tmp_path: Path) -> None:
+    result = set_pin("set-pin", env={"KIOSK_DATA_DIR": str(tmp_path / "env")})
+    assert result.returncode == 0, result.stderr
+    assert PinVault(tmp_path / "env").check("1234").outcome is PinCheck.OK
+
+
+def test_a_folder_that_cannot_be_written_is_reported(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = set_pin("--data-dir", str(blocker / "data"), "set-pin")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"kiosk set-pin: cannot write the staff PIN file {blocker / 'data' / PinVault.FILE_NAME}: "
+    )
+    assert result.stderr.endswith(f"{NOT_CHANGED}\n")
+    assert "Traceback" not in result.stderr
+
+
+def test_help_lists_set_pin() -> None:
+    result = set_pin("--help", stdin="")
+    assert result.returncode == 0
+    assert "set-pin" in result.stdout
+    assert "set the staff PIN (asked twice, not shown)" in " ".join(result.stdout.split())
+
+
+# --------------------------------------------------------------------------------------------
+# On a terminal: asked twice, not shown
+
+
+class Terminal:
+    """``kiosk set-pin`` running on a pseudo-terminal of its own, typed into by the test."""
+
+    def __init__(self, data_dir: Path) -> None:
+        master, slave = pty.openpty()
+        self.master = master
+        self.output = b""
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "set-pin"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=REPO,
+            start_new_session=True,
+            # Make the terminal the child's controlling terminal, so getpass uses /dev/tty.
+            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+        )
+        os.close(slave)
+
+    def expect(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.output:
+            left = deadline - time.monotonic()
+            assert left > 0, f"waited for {text!r}, got {self.output!r}"
+            ready, _, _ = select.select([self.master], [], [], left)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 1024)
+                except OSError:  # EIO: the process has ended
+                    chunk = b""
+                assert chunk, f"the process ended before {text!r}; got {self.output!r}"
+                self.output += chunk
+
+    def type(self, line: str) -> None:
+        os.write(self.master, line.encode() + b"\r")
+
+    def finish(self) -> int:
+        code = self.process.wait(timeout=30)
+        while True:
+            ready, _, _ = select.select([self.master], [], [], 0.5)
+            if not ready:
+                break
+            try:
+                chunk = os.read(self.master, 1024)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.output += chunk
+        os.close(self.master)
+        return code
+
+    @property
+    def text(self) -> str:
+        return self.output.decode(errors="replace").replace("\r\n", "\n")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path):
+    term = Terminal(tmp_path)
+    yield term
+    if term.process.poll() is None:
+        term.process.kill()
+        term.process.wait(timeout=30)
+
+
+def test_on_a_terminal_the_pin_is_asked_twice_and_not_shown(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    terminal.expect(PROMPT)
+    terminal.type("8642")
+    terminal.expect("Again: ")
+    terminal.type("8642")
+    assert terminal.finish() == 0
+    assert "Staff PIN set." in terminal.text
+    assert "8642" not in terminal.text  # never echoed
+    assert PinVault(tmp_path).check("8642").outcome is PinCheck.OK
+
+
+def test_on_a_terminal_two_different_pins_are_refused(terminal: Terminal, tmp_path: Path) -> None:
+    terminal.expect(PROMPT)
+    terminal.type("8642")
+    terminal.expect("Again: ")
+    terminal.type("8643")
+    assert terminal.finish() == 1
+    assert f"kiosk set-pin: the two PINs are not the same{NOT_CHANGED}" in terminal.text
+    assert not pin_file(tmp_path).exists()
+
+
+def test_on_a_terminal_a_bad_pin_is_refused_at_once(terminal: Terminal, tmp_path: Path) -> None:
+    terminal.expect(PROMPT)
+    terminal.type("12ab")
+    assert terminal.finish() == 1
+    assert f"kiosk set-pin: {DIGITS_ONLY}{NOT_CHANGED}" in terminal.text
+    assert "Again: " not in terminal.text
+    assert not pin_file(tmp_path).exists()
