@@ -14,6 +14,11 @@ to tell staff. A damaged database file is never deleted: it is moved aside (with
 
 The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` lists the steps from
 each version to the next, applied in order inside one transaction.
+
+Every connection sets ``PRAGMA secure_delete = ON``: SQLite then overwrites deleted rows with
+zeros, so a deleted or purged request's answers do not linger in the file (once the ``-wal`` has
+been checkpointed). What staff do (log in, export, mark, delete, purge) is kept in the ``audit``
+table: who, when, how many, and a short detail such as a file path, never an answer.
 """
 
 from __future__ import annotations
@@ -26,9 +31,9 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -37,6 +42,20 @@ _log = logging.getLogger(__name__)
 SaveErrorKind = Literal["disk_full", "read_only", "locked", "corrupt", "other"]
 Status = Literal["new", "contacted"]
 STATUSES: tuple[Status, ...] = ("new", "contacted")
+
+AuditEvent = Literal[
+    "login", "failed_pin", "locked", "export", "mark", "delete", "purge", "retention"
+]
+AUDIT_EVENTS: tuple[AuditEvent, ...] = (
+    "login", "failed_pin", "locked", "export", "mark", "delete", "purge", "retention"
+)  # fmt: skip
+MAX_AUDIT_DETAIL_CHARS = 500
+"""The most characters of an audit row's ``detail`` (also a CHECK in the table)."""
+RETENTION_ACTOR = "kiosk"
+"""The actor of the audit rows :meth:`RequestStore.apply_retention` writes."""
+
+_BATCH_ROWS = 500
+"""Rows fetched at a time by :meth:`RequestStore.iter_requests`, and ids per statement."""
 
 MAX_ANSWERS_CHARS = 20_000
 """The most characters the answers may take once encoded as JSON (also a CHECK in the table)."""
@@ -84,6 +103,34 @@ class SaveError(Exception):
         self.kind: SaveErrorKind = kind
 
 
+class UnknownRequest(LookupError):  # noqa: N818 - the name says what is missing
+    """Some of the ids given are not in the store (and nothing was changed).
+
+    ``ids`` are the missing ones, sorted; ``str(error)`` is ``"no request with id 7, 9"``.
+    """
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        self.ids: tuple[int, ...] = tuple(sorted(set(ids)))
+        super().__init__("no request with id " + ", ".join(str(i) for i in self.ids))
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One row of the audit log: what staff (or the kiosk itself) did, never with an answer."""
+
+    id: int
+    at: datetime
+    """When, timezone-aware UTC."""
+    event: str
+    """One of :data:`AUDIT_EVENTS`."""
+    actor: str
+    """Who: ``"staff"``, ``"cli"``, ``"kiosk"``..."""
+    count: int
+    """How many requests it concerned (0 when that means nothing)."""
+    detail: str
+    """A file path, a status or the like; never a visitor's answer."""
+
+
 @dataclass(frozen=True)
 class StoredRequest:
     """One saved request, exactly as it was stored."""
@@ -97,6 +144,8 @@ class StoredRequest:
     """Form field key -> answer, as saved."""
     content_version: str
     kiosk_id: str
+    contacted_at: datetime | None = None
+    """When it was marked contacted (timezone-aware UTC), None while it is new."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,7 +173,34 @@ def _create_requests_table(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX requests_status_created ON requests (status, created_at)")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_requests_table,)
+def _add_contacted_at_and_audit(conn: sqlite3.Connection) -> None:
+    """Version 2: when each request was marked contacted, and the audit log.
+
+    Requests already contacted before this version get their ``created_at`` as the time they
+    were contacted (the earliest it can have been), so retention applies to them too.
+    """
+    conn.execute("ALTER TABLE requests ADD COLUMN contacted_at TEXT")
+    conn.execute("UPDATE requests SET contacted_at = created_at WHERE status = 'contacted'")
+    conn.execute(
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            event TEXT NOT NULL CHECK (event IN (
+                'login', 'failed_pin', 'locked', 'export', 'mark', 'delete', 'purge', 'retention'
+            )),
+            actor TEXT NOT NULL,
+            count INTEGER NOT NULL DEFAULT 0,
+            detail TEXT NOT NULL DEFAULT '' CHECK (length(detail) <= 500)
+        )
+        """
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _create_requests_table,
+    _add_contacted_at_and_audit,
+)
 """``MIGRATIONS[n]`` takes the schema from version ``n`` to ``n + 1``. Only ever append."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -241,6 +317,39 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _check_ids(ids: Sequence[int]) -> builtins.list[int]:
+    """The distinct ids, in the order given; ValueError for anything but ints."""
+    if isinstance(ids, str | bytes) or not isinstance(ids, Sequence):
+        raise ValueError(f"ids must be a sequence of ints, got {type(ids).__name__}")
+    distinct: dict[int, None] = {}
+    for request_id in ids:
+        if isinstance(request_id, bool) or not isinstance(request_id, int):
+            raise ValueError(f"every id must be an int, got {type(request_id).__name__}")
+        distinct[request_id] = None
+    return builtins.list(distinct)
+
+
+def _batches(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _BATCH_ROWS):
+        yield ids[start : start + _BATCH_ROWS]
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def _older_than(days: float) -> str:
+    return f"older than {days:g} {'day' if days == 1 else 'days'}"
+
+
+def _check_days(days: float) -> float:
+    if isinstance(days, bool) or not isinstance(days, int | float):
+        raise ValueError(f"days must be a number, got {type(days).__name__}")
+    if not 0 <= days <= 1_000_000:  # also refuses NaN
+        raise ValueError(f"days must be 0 to 1000000, got {days!r}")
+    return float(days)
+
+
 # ---------------------------------------------------------------------------------------------
 # Telling failures apart
 
@@ -345,47 +454,305 @@ class RequestStore:
 
         def select(conn: sqlite3.Connection) -> StoredRequest | None:
             row = conn.execute(
-                "SELECT id, created_at, status, answers, content_version, kiosk_id"
-                " FROM requests WHERE id = ?",
-                (int(request_id),),
+                f"SELECT {_REQUEST_COLUMNS} FROM requests WHERE id = ?", (int(request_id),)
             ).fetchone()
             return None if row is None else self._to_request(row)
 
         return self._run("get", select)
 
     def list(
-        self, status: str | None = None, limit: int = 100, offset: int = 0
+        self,
+        status: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        since: datetime | None = None,
     ) -> builtins.list[StoredRequest]:
-        """Up to ``limit`` requests (with this status, if given), newest first."""
-        _check_status(status)
+        """Up to ``limit`` requests (with this status, received at or after ``since``, if
+        given), newest first."""
+        where, params = _filter(status, since)
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must not be negative")
 
         def select(conn: sqlite3.Connection) -> builtins.list[StoredRequest]:
-            where, params = _status_filter(status)
             rows = conn.execute(
-                "SELECT id, created_at, status, answers, content_version, kiosk_id"
-                f" FROM requests{where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                f"SELECT {_REQUEST_COLUMNS} FROM requests{where}"
+                " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                 (*params, int(limit), int(offset)),
             ).fetchall()
             return [self._to_request(row) for row in rows]
 
         return self._run("list", select)
 
-    def count(self, status: str | None = None) -> int:
-        """How many requests there are (with this status, if given)."""
-        _check_status(status)
+    def count(self, status: str | None = None, since: datetime | None = None) -> int:
+        """How many requests there are (with this status, received at or after ``since``)."""
+        where, params = _filter(status, since)
 
         def select(conn: sqlite3.Connection) -> int:
-            where, params = _status_filter(status)
             row = conn.execute(f"SELECT count(*) FROM requests{where}", params).fetchone()
             return int(row[0])
 
         return self._run("count", select)
 
+    def iter_requests(
+        self, status: str | None = None, since: datetime | None = None
+    ) -> Iterator[StoredRequest]:
+        """Every request (with this status, received at or after ``since``), oldest first.
+
+        Streams: rows are fetched :data:`_BATCH_ROWS` at a time from one read transaction on a
+        connection of its own, so an export of 100,000 requests never holds them all in memory,
+        sees one consistent snapshot, and does not stop the store from saving meanwhile. Nothing
+        runs until the first item is asked for; a failure then raises :class:`SaveError`.
+        Close the iterator (or exhaust it) to end the read transaction.
+        """
+        where, params = _filter(status, since)
+        sql = f"SELECT {_REQUEST_COLUMNS} FROM requests{where} ORDER BY created_at, id"
+        return self._stream(sql, params)
+
+    def _stream(self, sql: str, params: tuple[str, ...]) -> Iterator[StoredRequest]:
+        self._run("iter_requests", lambda conn: None)  # makes and migrates the database
+        try:
+            reader = self._sqlite_connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True)
+            try:
+                reader.execute("BEGIN")
+                cursor = reader.execute(sql, params)
+                while rows := cursor.fetchmany(_BATCH_ROWS):
+                    for row in rows:
+                        yield self._to_request(row)
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    reader.close()  # ends the read transaction
+        except _StoreError as failure:
+            raise self._fail("iter_requests", failure.kind, str(failure), failure) from None
+        except (sqlite3.Error, OSError) as exc:
+            kind = self._classify(exc)
+            raise self._fail("iter_requests", kind, self._describe(kind, exc), exc) from exc
+
+    def mark(self, ids: Sequence[int], status: Status, *, actor: str | None = None) -> int:
+        """Give these requests ``status``, in one transaction; how many changed.
+
+        Marking ``"contacted"`` records when (the retention clock starts then); a request that
+        was already contacted keeps its first time. Marking ``"new"`` clears it. Requests that
+        already had the status are left as they were and not counted. Raises
+        :class:`UnknownRequest`, changing nothing, if any id is not in the store. With
+        ``actor``, an audit row (``"mark"``, the count, the status) is written in the same
+        transaction.
+        """
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, got {status!r}")
+        wanted = _check_ids(ids)
+        audit_actor = None if actor is None else _check_label("actor", actor)
+        now = _format_time(self._clock())
+
+        def update(conn: sqlite3.Connection) -> int:
+            changed = 0
+            for batch in _batches(wanted):
+                marks = _placeholders(len(batch))
+                changed += conn.execute(
+                    "UPDATE requests SET status = ?,"
+                    " contacted_at = CASE WHEN ? = 'new' THEN NULL ELSE ? END"
+                    f" WHERE status != ? AND id IN ({marks})",
+                    (status, status, now, status, *batch),
+                ).rowcount
+            if audit_actor is not None:
+                self._insert_audit(conn, now, "mark", audit_actor, changed, status)
+            return changed
+
+        changed = self._write("mark", wanted, update)
+        _log.info("request store: marked %d requests %s", changed, status)
+        return changed
+
+    def delete(self, ids: Sequence[int], *, actor: str | None = None) -> int:
+        """Delete these requests in one transaction; how many were deleted.
+
+        Raises :class:`UnknownRequest`, deleting nothing, if any id is not in the store. With
+        ``actor``, an audit row (``"delete"``, the count) is written in the same transaction.
+        """
+        wanted = _check_ids(ids)
+        audit_actor = None if actor is None else _check_label("actor", actor)
+        now = _format_time(self._clock())
+
+        def remove(conn: sqlite3.Connection) -> int:
+            deleted = 0
+            for batch in _batches(wanted):
+                deleted += conn.execute(
+                    f"DELETE FROM requests WHERE id IN ({_placeholders(len(batch))})", batch
+                ).rowcount
+            if audit_actor is not None:
+                self._insert_audit(conn, now, "delete", audit_actor, deleted, "")
+            return deleted
+
+        deleted = self._write("delete", wanted, remove)
+        _log.info("request store: deleted %d requests", deleted)
+        return deleted
+
+    def purge_contacted(self, older_than_days: float, *, actor: str | None = None) -> int:
+        """Delete the requests marked contacted more than ``older_than_days`` days ago.
+
+        Requests still ``"new"`` are never deleted. Returns how many were deleted. With
+        ``actor``, an audit row (``"purge"``, the count, the days) is written in the same
+        transaction.
+        """
+        days = _check_days(older_than_days)
+        audit_actor = None if actor is None else _check_label("actor", actor)
+        return self._purge("purge", days, audit_actor, _older_than(days))
+
+    def apply_retention(self, days: int) -> int:
+        """Delete requests contacted more than ``days`` days ago (content.yaml's
+        ``staff.retention_days``); how many.
+
+        When it deleted any, an audit row (``"retention"``, actor ``"kiosk"``, the count) is
+        written in the same transaction. The app calls this at start and once a day.
+        """
+        checked = _check_days(days)
+        return self._purge("retention", checked, RETENTION_ACTOR, _older_than(checked))
+
+    def _purge(self, event: AuditEvent, days: float, actor: str | None, detail: str) -> int:
+        now = self._clock()
+        stamp = _format_time(now)
+        try:
+            cutoff = _format_time(now - timedelta(days=days))
+        except OverflowError:
+            cutoff = "0000"  # before every stored time: nothing is that old
+        always = event == "purge"
+
+        def remove(conn: sqlite3.Connection) -> int:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                deleted = conn.execute(
+                    "DELETE FROM requests WHERE status = 'contacted'"
+                    " AND contacted_at IS NOT NULL AND contacted_at < ?",
+                    (cutoff,),
+                ).rowcount
+                if actor is not None and (deleted or always):
+                    self._insert_audit(conn, stamp, event, actor, deleted, detail)
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback_quietly(conn)
+                raise
+            return int(deleted)
+
+        deleted = self._run(event, remove)
+        if deleted:
+            _log.info("request store: %s deleted %d contacted requests", event, deleted)
+        return deleted
+
+    def stats(self) -> dict[str, int | str | None]:
+        """``total``, ``new``, ``contacted`` (counts), ``oldest_new`` (when the longest-waiting
+        new request came, ISO 8601 UTC, or None) and ``newest`` (the latest request's time)."""
+
+        def select(conn: sqlite3.Connection) -> dict[str, int | str | None]:
+            total, new, contacted, oldest_new, newest = conn.execute(
+                "SELECT count(*),"
+                " coalesce(sum(status = 'new'), 0),"
+                " coalesce(sum(status = 'contacted'), 0),"
+                " min(CASE WHEN status = 'new' THEN created_at END),"
+                " max(created_at)"
+                " FROM requests"
+            ).fetchone()
+            return {
+                "total": int(total),
+                "new": int(new),
+                "contacted": int(contacted),
+                "oldest_new": None if oldest_new is None else self._iso(oldest_new),
+                "newest": None if newest is None else self._iso(newest),
+            }
+
+        return self._run("stats", select)
+
+    def audit(self, event: str, actor: str, count: int = 0, detail: str = "") -> None:
+        """Add a row to the audit log, in its own transaction.
+
+        ``event`` is one of :data:`AUDIT_EVENTS`; ``detail`` (at most
+        :data:`MAX_AUDIT_DETAIL_CHARS` characters) is something like a file path or a status,
+        and must never hold a visitor's answer.
+        """
+        checked_event = _check_event(event)
+        checked_actor = _check_label("actor", actor)
+        checked_detail = _check_detail(detail)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ValueError(f"count must be an int of 0 or more, got {count!r}")
+        now = _format_time(self._clock())
+
+        def insert(conn: sqlite3.Connection) -> None:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._insert_audit(conn, now, checked_event, checked_actor, count, checked_detail)
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback_quietly(conn)
+                raise
+
+        self._run("audit", insert)
+
+    def audit_log(self, limit: int = 50) -> builtins.list[AuditEntry]:
+        """The latest ``limit`` audit rows, newest first."""
+        if limit < 0:
+            raise ValueError("limit must not be negative")
+
+        def select(conn: sqlite3.Connection) -> builtins.list[AuditEntry]:
+            rows = conn.execute(
+                "SELECT id, at, event, actor, count, detail FROM audit ORDER BY id DESC LIMIT ?",
+                (int(limit),),
+            ).fetchall()
+            return [self._to_audit(row) for row in rows]
+
+        return self._run("audit_log", select)
+
     def close(self) -> None:
         """Close the connection (a later call opens it again)."""
         self._drop_connection()
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _write(
+        self,
+        action: str,
+        ids: builtins.list[int],
+        change: Callable[[sqlite3.Connection], int],
+    ) -> int:
+        """Run ``change`` in one ``BEGIN IMMEDIATE`` transaction once every id is known to
+        exist; :class:`UnknownRequest` (rolled back, nothing changed) if any is not."""
+
+        def run(conn: sqlite3.Connection) -> int:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                found: set[int] = set()
+                for batch in _batches(ids):
+                    rows = conn.execute(
+                        f"SELECT id FROM requests WHERE id IN ({_placeholders(len(batch))})",
+                        batch,
+                    )
+                    found.update(int(row[0]) for row in rows)
+                missing = [i for i in ids if i not in found]
+                if missing:
+                    raise UnknownRequest(missing)
+                result = change(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback_quietly(conn)
+                raise
+            return result
+
+        return self._run(action, run)
+
+    @staticmethod
+    def _insert_audit(
+        conn: sqlite3.Connection, at: str, event: str, actor: str, count: int, detail: str
+    ) -> None:
+        conn.execute(
+            "INSERT INTO audit (at, event, actor, count, detail) VALUES (?, ?, ?, ?, ?)",
+            (at, event, actor, int(count), detail),
+        )
+
+    def _iso(self, stored: object) -> str:
+        try:
+            if not isinstance(stored, str):
+                raise ValueError("not text")
+            return _parse_time(stored).isoformat()
+        except ValueError:
+            raise _StoreError(
+                "other", f"a stored time could not be read from {self.path}", "bad time"
+            ) from None
 
     # -- running an operation, and failing well ------------------------------------------------
 
@@ -569,6 +936,7 @@ class RequestStore:
         )
         try:
             conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms:d}")
+            conn.execute("PRAGMA secure_delete = ON")
         except BaseException:
             conn.close()
             raise
@@ -655,7 +1023,7 @@ class RequestStore:
                 )
 
     def _to_request(self, row: tuple[object, ...]) -> StoredRequest:
-        request_id, created_at, status, answers, content_version, kiosk_id = row
+        request_id, created_at, status, answers, content_version, kiosk_id, contacted_at = row
         try:
             if not (
                 isinstance(request_id, int)
@@ -664,6 +1032,7 @@ class RequestStore:
                 and isinstance(answers, str)
                 and isinstance(content_version, str)
                 and isinstance(kiosk_id, str)
+                and (contacted_at is None or isinstance(contacted_at, str))
             ):
                 raise ValueError("a column holds a value of the wrong type")
             return StoredRequest(
@@ -673,10 +1042,29 @@ class RequestStore:
                 answers=_decode_answers(answers),
                 content_version=content_version,
                 kiosk_id=kiosk_id,
+                contacted_at=None if contacted_at is None else _parse_time(contacted_at),
             )
         except ValueError:
             raise _StoreError(
                 "other", f"request {request_id} could not be read from {self.path}", "bad row"
+            ) from None
+
+    def _to_audit(self, row: tuple[object, ...]) -> AuditEntry:
+        entry_id, at, event, actor, count, detail = row
+        try:
+            if not (
+                isinstance(entry_id, int)
+                and isinstance(at, str)
+                and isinstance(event, str)
+                and isinstance(actor, str)
+                and isinstance(count, int)
+                and isinstance(detail, str)
+            ):
+                raise ValueError("a column holds a value of the wrong type")
+            return AuditEntry(entry_id, _parse_time(at), event, actor, count, detail)
+        except ValueError:
+            raise _StoreError(
+                "other", f"audit row {entry_id} could not be read from {self.path}", "bad row"
             ) from None
 
 
@@ -688,10 +1076,44 @@ def _classify_os_error(exc: OSError) -> SaveErrorKind:
     return "other"
 
 
+_REQUEST_COLUMNS = "id, created_at, status, answers, content_version, kiosk_id, contacted_at"
+"""The columns :meth:`RequestStore._to_request` reads, in its order."""
+
+
 def _check_status(status: str | None) -> None:
     if status is not None and status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES} or None, got {status!r}")
 
 
-def _status_filter(status: str | None) -> tuple[str, tuple[str, ...]]:
-    return ("", ()) if status is None else (" WHERE status = ?", (status,))
+def _filter(status: str | None, since: datetime | None) -> tuple[str, tuple[str, ...]]:
+    """A ``WHERE`` clause (with a leading space, or empty) and its parameters."""
+    _check_status(status)
+    clauses: builtins.list[str] = []
+    params: builtins.list[str] = []
+    if status is not None:
+        clauses.append("status = ?")
+        params.append(status)
+    if since is not None:
+        if not isinstance(since, datetime) or since.utcoffset() is None:
+            raise ValueError("since must be a timezone-aware datetime")
+        clauses.append("created_at >= ?")
+        params.append(_format_time(since))
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+
+
+def _check_event(event: str) -> AuditEvent:
+    for known in AUDIT_EVENTS:
+        if event == known:
+            return known
+    raise ValueError(f"event must be one of {AUDIT_EVENTS}, got {event!r}")
+
+
+def _check_detail(detail: str) -> str:
+    if not isinstance(detail, str):
+        raise ValueError(f"detail must be a str, got {type(detail).__name__}")
+    if len(detail) > MAX_AUDIT_DETAIL_CHARS:
+        raise ValueError(
+            f"detail is {len(detail)} characters long; at most {MAX_AUDIT_DETAIL_CHARS}"
+        )
+    _check_unicode(detail, "detail")
+    return detail
