@@ -14,10 +14,13 @@ from PySide6.QtWidgets import QApplication
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content
 from kiosk.core.form import Answer
-from kiosk.storage.store import RequestStore
+from kiosk.core.pin import PinVault
+from kiosk.storage.store import RequestStore, SaveError
 from kiosk.ui.keyboard_env import prepare_environment
+from kiosk.ui.pin_pad import PinPadScreen
 from kiosk.ui.request_form import RequestFormScreen
 from kiosk.ui.slideshow import SlideshowScreen
+from kiosk.ui.staff import ExportTarget, StaffScreen, usb_or_folder
 from kiosk.ui.thanks import ThanksScreen
 from kiosk.ui.theme import stylesheet
 from kiosk.ui.timers import Clock, TimerFactory, monotonic, qt_timer
@@ -27,6 +30,8 @@ if TYPE_CHECKING:
     from kiosk.ui.keyboard import KeyboardPanel
 
 log = logging.getLogger(__name__)
+
+RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000
 
 
 def application() -> QApplication:
@@ -55,6 +60,8 @@ class Kiosk:
         timer_factory: TimerFactory = qt_timer,
         clock: Clock = monotonic,
         load_keyboard: bool = True,
+        export_target: ExportTarget | None = None,
+        vault: PinVault | None = None,
     ) -> None:
         self.content = content
         self.store = store
@@ -70,13 +77,34 @@ class Kiosk:
         self.thanks = ThanksScreen(
             content.form.thanks.body, content.timing.thanks_seconds, timer_factory
         )
-        self.window.add_screen(self.slideshow)
-        self.window.add_screen(self.thanks)
+        lock_after = content.staff.lock_after_seconds
+        # The staff PIN lives in the data folder, beside the requests, unless given.
+        vault = vault or PinVault(store.path.parent)
+        self.pin_pad = PinPadScreen(vault, self._audit_staff, lock_after, timer_factory)
+        self.staff = StaffScreen(
+            content,
+            store,
+            export_target or usb_or_folder(content.staff.export_folder),
+            timer_factory,
+        )
+        for screen in (self.slideshow, self.thanks, self.pin_pad, self.staff):
+            self.window.add_screen(screen)
         self.window.show_screen(self.slideshow)
         self.window.resized.connect(self._on_window_resized)
         self.slideshow.first_page_shown.connect(self._on_first_page_shown)
         self.slideshow.request_info_requested.connect(self.open_form)
+        self.slideshow.staff_requested.connect(self._on_staff_requested)
         self.thanks.finished.connect(self._show_slideshow)
+        self.pin_pad.unlocked.connect(self._on_staff_unlocked)
+        self.pin_pad.cancelled.connect(self._show_slideshow)
+        self.staff.locked.connect(self._on_staff_locked)
+        self.staff.exit_requested.connect(self._on_exit_requested)
+        # Contacted requests are deleted once they are older than the retention period: at
+        # start and then once a day.
+        self._retention = timer_factory(self.window)
+        self._retention.setObjectName("retention")
+        self._retention.setSingleShot(False)
+        self._retention.timeout.connect(self.apply_retention)
 
     # -- visitors --------------------------------------------------------------------------
 
@@ -123,6 +151,49 @@ class Kiosk:
         form.hide()
         form.deleteLater()
 
+    # -- staff -----------------------------------------------------------------------------
+
+    def _on_staff_requested(self) -> None:
+        log.info("staff entry opened")
+        self.window.show_screen(self.pin_pad)
+
+    def _on_staff_unlocked(self) -> None:
+        log.info("staff signed in")
+        self.window.show_screen(self.staff)
+
+    def _on_staff_locked(self) -> None:
+        log.info("staff screen locked")
+        self._show_slideshow()
+
+    def _on_exit_requested(self) -> None:
+        log.info("staff asked the kiosk to exit")
+        self.window.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def _audit_staff(self, event: str, count: int) -> None:
+        try:
+            self.store.audit(event, "staff", count)
+        except SaveError as error:
+            log.error("could not record a staff %s in the audit log: %s", event, error)
+
+    def apply_retention(self) -> None:
+        """Delete requests contacted longer ago than the retention period."""
+        try:
+            removed = self.store.apply_retention(self.content.staff.retention_days)
+        except SaveError as error:
+            log.error("retention clean-up failed (%s): %s", error.kind, error)
+            return
+        if removed:
+            log.info("retention: deleted %d contacted requests", removed)
+
+    def start(self) -> None:
+        """Begin the daily retention clean-up (call once the kiosk is running)."""
+        if self.store.path.exists():
+            self.apply_retention()
+        self._retention.start(RETENTION_INTERVAL_MS)
+
     # -- set-up ----------------------------------------------------------------------------
 
     def _on_window_resized(self, size: QSize) -> None:
@@ -164,6 +235,7 @@ def run(content: Content, windowed: QSize | None, data_dir: Path) -> int:
     store = RequestStore(data_dir)
     kiosk = Kiosk(content, store)
     kiosk.window.present(windowed)
+    kiosk.start()
     try:
         return app.exec()
     finally:

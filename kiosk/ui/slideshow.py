@@ -45,12 +45,14 @@ class SlideshowScreen(QWidget):
         paused_changed(bool): the visitor paused (True) or the show resumed (False).
         first_page_shown(): the first page has been painted (once).
         request_info_requested(): the visitor tapped "Request more information".
+        staff_requested(): someone held a finger on the clinic logo (the hidden staff entry).
     """
 
     page_changed = Signal(int)
     paused_changed = Signal(bool)
     first_page_shown = Signal()
     request_info_requested = Signal()
+    staff_requested = Signal()
 
     def __init__(
         self,
@@ -94,6 +96,10 @@ class SlideshowScreen(QWidget):
         self._frame.setObjectName("frame")
         self._frame.setSingleShot(False)
         self._frame.timeout.connect(self._on_frame_timeout)
+        self._long_press = timer_factory(self)
+        self._long_press.setObjectName("long-press")
+        self._long_press.setSingleShot(True)
+        self._long_press.timeout.connect(self._on_long_press_timeout)
 
     # -- public state ----------------------------------------------------------------------
 
@@ -188,6 +194,10 @@ class SlideshowScreen(QWidget):
 
     # -- slots -----------------------------------------------------------------------------
 
+    def _on_long_press_timeout(self) -> None:
+        self._press = None  # the release that follows is not a tap
+        self.staff_requested.emit()
+
     def _on_advance_timeout(self) -> None:
         self.next_page()
 
@@ -216,7 +226,7 @@ class SlideshowScreen(QWidget):
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
-        for timer in (self._advance, self._resume, self._frame):
+        for timer in (self._advance, self._resume, self._frame, self._long_press):
             timer.stop()
         self._previous = None
 
@@ -243,11 +253,20 @@ class SlideshowScreen(QWidget):
         self._press = event.position().toPoint()
         if self._paused:  # any touch counts as someone still reading
             self._resume.start(round(self._content.timing.idle_resume_seconds * 1000))
+        if self._layout is not None and self._layout.logo_rect().contains(self._press):
+            self._long_press.start(round(self._content.staff.long_press_seconds * 1000))
         event.accept()
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._layout is not None and not self._layout.logo_rect().contains(
+            event.position().toPoint()
+        ):
+            self._long_press.stop()
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._long_press.stop()
         if self._press is None:
-            return
+            return  # the press became the staff entry
         delta = event.position().toPoint() - self._press
         start = self._press
         self._press = None

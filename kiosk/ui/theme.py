@@ -59,6 +59,8 @@ def tokens(content: Content, size: QSize) -> dict[str, str]:
         "focus_border": max(3, round(body / 9)),
         "field_h": round(body * 1.6),
         "check_px": round(body * 1.5),
+        "key_px": max(44, round(min(size.width(), size.height()) / 8)),
+        "disabled": "#6B6B6B",
         "scrollbar_px": max(12, round(body * 0.6)),
         "check_icon": resource("check.svg").as_posix(),
     }

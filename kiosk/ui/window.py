@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QResizeEvent
-from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLayout,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class KioskWindow(QWidget):
@@ -24,7 +31,11 @@ class KioskWindow(QWidget):
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self._stack = QStackedWidget(self)
+        # The screens take whatever room the keyboard leaves; none of them may make the window
+        # grow past the screen (a larger window means larger text, then a larger minimum...).
+        self._stack.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self._layout = QVBoxLayout(self)
+        self._layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)
         self._layout.addWidget(self._stack, 1)

@@ -1,0 +1,213 @@
+"""The staff PIN pad, reached by a long press on the clinic logo."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.pin import PinCheck, PinFileError, PinVault
+from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.timers import TimerFactory, qt_timer
+
+log = logging.getLogger(__name__)
+
+MAX_DIGITS = 12
+NOT_SET = "No staff PIN is set: run `kiosk set-pin`"
+
+Audit = Callable[[str, int], None]
+"""Records a staff event ("login", "failed_pin", "locked") with a count; never the PIN."""
+
+
+def _wait_text(seconds: float) -> str:
+    whole = max(1, round(seconds))
+    return f"Too many wrong PINs. Try again in {whole // 60}:{whole % 60:02d}."
+
+
+class PinPadScreen(QWidget):
+    """Large digits, the PIN shown as dots, and what went wrong in words.
+
+    Signals:
+        unlocked(): the right PIN was entered.
+        cancelled(): Cancel, or nobody touched the pad for a while.
+    """
+
+    unlocked = Signal()
+    cancelled = Signal()
+
+    def __init__(
+        self,
+        vault: PinVault,
+        audit: Audit,
+        idle_seconds: float,
+        timer_factory: TimerFactory = qt_timer,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("pin-pad")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setAccessibleName("Staff PIN")
+        self._vault = vault
+        self._audit = audit
+        self._digits = ""
+
+        self.title = QLabel("Staff sign-in", self)
+        self.title.setObjectName("pin-title")
+        self.message = QLabel("", self)
+        self.message.setObjectName("pin-message")
+        self.message.setWordWrap(True)
+        self.dots = QLabel("", self)
+        self.dots.setObjectName("pin-dots")
+        self.dots.setAccessibleName("PIN entered")
+        for label in (self.title, self.message, self.dots):
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+
+        grid = QGridLayout()
+        self.keys: dict[str, QPushButton] = {}
+        labels = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "OK"]
+        for index, text in enumerate(labels):
+            key = QPushButton(text, self)
+            key.setObjectName("pin-key" if text.isdigit() else "pin-action")
+            key.setAccessibleName({"Clear": "Clear the PIN", "OK": "Sign in"}.get(text, text))
+            key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            key.clicked.connect(lambda _=False, t=text: self._on_key(t))
+            grid.addWidget(key, index // 3, index % 3)
+            self.keys[text] = key
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setObjectName("cancel")
+        self.cancel_button.setAccessibleName("Cancel")
+        self.cancel_button.clicked.connect(self.cancelled)
+
+        pad = QWidget(self)
+        pad.setObjectName("pin-keys")
+        pad.setLayout(grid)
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.message)
+        layout.addWidget(self.dots)
+        layout.addWidget(pad, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+        self._idle = IdleWatcher(idle_seconds, timer_factory, self)
+        self._idle.idle.connect(self.cancelled)
+        self._tick = timer_factory(self)
+        self._tick.setObjectName("pin-lock-tick")
+        self._tick.setSingleShot(False)
+        self._tick.timeout.connect(self._refresh)
+
+    @property
+    def idle_watcher(self) -> IdleWatcher:
+        return self._idle
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._digits = ""
+        self._refresh()
+        self._idle.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._digits = ""
+        self._show_dots()
+        self._idle.stop()
+        self._tick.stop()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if text.isdigit():
+            self._on_key(text)
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._on_key("OK")
+        elif event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            self._on_key("Clear")
+        elif event.key() == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+        else:
+            super().keyPressEvent(event)
+
+    # -- slots -----------------------------------------------------------------------------
+
+    def _on_key(self, key: str) -> None:
+        if key == "Clear":
+            self._digits = ""
+        elif key == "OK":
+            self._try()
+            return
+        elif len(self._digits) < MAX_DIGITS and self._usable():
+            self._digits += key
+        self._show_dots()
+
+    def _try(self) -> None:
+        pin, self._digits = self._digits, ""
+        self._show_dots()
+        if not pin:
+            return
+        try:
+            result = self._vault.check(pin)
+        except PinFileError as error:
+            log.error("the staff PIN file cannot be used: %s", error)
+            self.message.setText(f"The staff PIN cannot be checked: {error}")
+            return
+        if result.outcome is PinCheck.OK:
+            self._audit("login", 0)
+            self.unlocked.emit()
+            return
+        if result.outcome is PinCheck.WRONG:
+            self._audit("failed_pin", 1)
+        if result.seconds_locked > 0:
+            self._audit("locked", round(result.seconds_locked))
+        self._refresh(wrong=result.outcome is PinCheck.WRONG, attempts_left=result.attempts_left)
+
+    def _usable(self) -> bool:
+        try:
+            return self._vault.is_set() and self._vault.seconds_locked() <= 0
+        except PinFileError:
+            return False
+
+    def _refresh(self, wrong: bool = False, attempts_left: int = 0) -> None:
+        """Say what the pad can do now: not set up, locked (counting down), or ready."""
+        try:
+            is_set = self._vault.is_set()
+            locked = self._vault.seconds_locked() if is_set else 0.0
+        except PinFileError as error:
+            self.message.setText(f"The staff PIN cannot be checked: {error}")
+            self._set_keys_enabled(False)
+            return
+        if not is_set:
+            self.message.setText(NOT_SET)
+        elif locked > 0:
+            self.message.setText(_wait_text(locked))
+            if not self._tick.isActive():
+                self._tick.start(1000)
+        elif wrong:
+            tries = "try" if attempts_left == 1 else "tries"
+            self.message.setText(f"That PIN is not right. {attempts_left} {tries} left.")
+        else:
+            self.message.setText("Enter the staff PIN.")
+        if locked <= 0:
+            self._tick.stop()
+        self._set_keys_enabled(is_set and locked <= 0)
+        self._show_dots()
+
+    def _set_keys_enabled(self, enabled: bool) -> None:
+        for key in self.keys.values():
+            key.setEnabled(enabled)
+
+    def _show_dots(self) -> None:
+        self.dots.setText(" ".join("●" for _ in self._digits) or " ")

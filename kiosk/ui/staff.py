@@ -1,0 +1,495 @@
+"""The staff screen: the requests, newest first, paged from SQLite; answers, marking,
+deleting, CSV export and the exit from the kiosk. Locks itself when nobody touches it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QStorageInfo,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QBoxLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.content import Content
+from kiosk.core.form import FormField
+from kiosk.storage.export import export_csv
+from kiosk.storage.store import (
+    RequestStore,
+    SaveError,
+    Status,
+    StoredRequest,
+    UnknownRequest,
+)
+from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.timers import TimerFactory, qt_timer
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+"""Rows fetched from SQLite at a time as the list scrolls."""
+FILTERS: dict[str, str | None] = {"New": "new", "Contacted": "contacted", "All": None}
+USB_ROOTS = ("/media/", "/run/media/")
+AUDIT_LINES = 3
+"""The latest audit entries shown at the bottom of the staff screen."""
+
+ExportTarget = Callable[[], tuple[Path, str]]
+"""Where an export goes now: (folder, how to describe it to staff)."""
+IndexLike = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+"""The invalid index: the parent of every row of a flat table."""
+
+
+def usb_or_folder(default: Path) -> ExportTarget:
+    """An :data:`ExportTarget`: a writable removable drive under /media or /run/media when one
+    is mounted, else ``default`` (created, private to the kiosk's user)."""
+
+    def target() -> tuple[Path, str]:
+        for volume in QStorageInfo.mountedVolumes():
+            root = volume.rootPath()
+            if (
+                volume.isValid()
+                and volume.isReady()
+                and not volume.isReadOnly()
+                and root.startswith(USB_ROOTS)
+            ):
+                return Path(root), f"the USB stick {volume.displayName()}"
+        default.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return default, "the export folder"
+
+    return target
+
+
+class RequestsModel(QAbstractTableModel):
+    """Requests newest first, fetched a page at a time as the view scrolls."""
+
+    HEADERS = ("ID", "Received", "Name", "Phone or e-mail", "Status")
+
+    def __init__(self, store: RequestStore, fields: Sequence[FormField], zone: ZoneInfo) -> None:
+        super().__init__()
+        self._store = store
+        self._zone = zone
+        self._name_key = next((f.key for f in fields if f.type == "text"), None)
+        self._contact_keys = [f.key for f in fields if f.type in ("phone", "email")]
+        self._status: str | None = "new"
+        self._rows: list[StoredRequest] = []
+        self._total = 0
+
+    @property
+    def status(self) -> str | None:
+        return self._status
+
+    def set_status(self, status: str | None) -> None:
+        self._status = status
+        self.reload()
+
+    def reload(self) -> None:
+        """Start again from the newest (after a change, or a new filter)."""
+        self.beginResetModel()
+        self._total = self._store.count(self._status)
+        self._rows = self._store.list(self._status, limit=PAGE_SIZE, offset=0)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        """Show nothing (the staff screen is closed)."""
+        self.beginResetModel()
+        self._rows = []
+        self._total = 0
+        self.endResetModel()
+
+    def request(self, row: int) -> StoredRequest:
+        return self._rows[row]
+
+    def rowCount(self, parent: IndexLike = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: IndexLike = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def canFetchMore(self, parent: IndexLike = _ROOT) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: IndexLike = _ROOT) -> None:
+        more = self._store.list(self._status, limit=PAGE_SIZE, offset=len(self._rows))
+        if not more:
+            self._total = len(self._rows)
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> str | None:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: IndexLike, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        request = self._rows[index.row()]
+        column = index.column()
+        if column == 0:
+            return str(request.id)
+        if column == 1:
+            return local_time(request.created_at, self._zone)
+        if column == 2:
+            return str(request.answers.get(self._name_key, "")) if self._name_key else ""
+        if column == 3:
+            return next(
+                (str(request.answers[k]) for k in self._contact_keys if request.answers.get(k)),
+                "",
+            )
+        return request.status.capitalize()
+
+
+def breakable(path: str) -> str:
+    """``path`` with invisible break opportunities after each "/", so it can wrap."""
+    return path.replace("/", "/\u200b")
+
+
+def local_time(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+class StaffScreen(QWidget):
+    """What staff see after the PIN.
+
+    Signals:
+        locked(): Lock was tapped, or nobody touched the screen for a while.
+        exit_requested(): "Exit kiosk" was tapped.
+    """
+
+    locked = Signal()
+    exit_requested = Signal()
+
+    def __init__(
+        self,
+        content: Content,
+        store: RequestStore,
+        export_target: ExportTarget,
+        timer_factory: TimerFactory = qt_timer,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("staff")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setAccessibleName("Staff: requests")
+        self._content = content
+        self._store = store
+        self._fields = content.form.fields
+        self._zone = ZoneInfo(content.staff.time_zone)
+        self._export_target = export_target
+        self.model = RequestsModel(store, self._fields, self._zone)
+
+        # Top bar: filter, export, lock, exit.
+        bar = QFrame(self)
+        bar.setObjectName("staff-bar")
+        filters = QHBoxLayout()
+        title = QLabel("Requests", bar)
+        title.setObjectName("staff-title")
+        filters.addWidget(title)
+        self.filters: dict[str, QPushButton] = {}
+        for name in FILTERS:
+            chip = QPushButton(name, bar)
+            chip.setProperty("chip", True)
+            chip.setCheckable(True)
+            chip.setObjectName(f"filter-{name.lower()}")
+            chip.setAccessibleName(f"Show {name.lower()} requests")
+            chip.clicked.connect(lambda _=False, n=name: self._on_filter(n))
+            filters.addWidget(chip)
+            self.filters[name] = chip
+        filters.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        self.export_button = self._button("Export CSV", "export", bar, actions)
+        self.lock_button = self._button("Lock", "lock", bar, actions)
+        self.exit_button = self._button("Exit kiosk", "exit-kiosk", bar, actions)
+        # Two rows: one would not fit a small or portrait screen at this text size.
+        rows = QVBoxLayout(bar)
+        rows.addLayout(filters)
+        rows.addLayout(actions)
+        self.export_button.clicked.connect(self._on_export)
+        self.lock_button.clicked.connect(self.locked)
+        self.exit_button.clicked.connect(self.exit_requested)
+
+        # The list, and the chosen request's answers beside (or under) it.
+        self.table = QTableView(self)
+        self.table.setObjectName("requests")
+        self.table.setAccessibleName("Requests, newest first")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in (2, 3):  # name, phone or e-mail: the columns that share what is left
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.table.setCornerButtonEnabled(False)
+        for corner in self.table.findChildren(QAbstractButton):  # Qt's "select all" corner
+            corner.setAccessibleName("Select all requests (not used)")
+        self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
+
+        detail = QFrame(self)
+        detail.setObjectName("staff-detail")
+        side = QVBoxLayout(detail)
+        self.answers = QLabel("Tap a request to see every answer.", detail)
+        self.answers.setObjectName("staff-answers")
+        self.answers.setWordWrap(True)
+        self.answers.setTextFormat(Qt.TextFormat.PlainText)
+        self.answers.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scroller = QScrollArea(detail)
+        scroller.setObjectName("staff-answers-scroll")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(self.answers)
+        side.addWidget(scroller, 1)
+        row_actions = QHBoxLayout()
+        self.mark_button = self._button("Mark contacted", "mark", detail, row_actions)
+        self.delete_button = self._button("Delete", "delete", detail, row_actions)
+        self.mark_button.clicked.connect(self._on_mark)
+        self.delete_button.clicked.connect(self._on_delete)
+        side.addLayout(row_actions)
+        self.confirm = QFrame(detail)
+        self.confirm.setObjectName("staff-confirm")
+        confirm = QVBoxLayout(self.confirm)
+        self.confirm_text = QLabel("", self.confirm)
+        self.confirm_text.setWordWrap(True)
+        confirm.addWidget(self.confirm_text)
+        confirm_buttons = QHBoxLayout()
+        self.confirm_yes = self._button("Yes, delete it", "confirm-delete", detail, confirm_buttons)
+        self.confirm_no = self._button("No, keep it", "confirm-keep", detail, confirm_buttons)
+        self.confirm_yes.clicked.connect(self._on_delete_confirmed)
+        self.confirm_no.clicked.connect(self.confirm.hide)
+        confirm.addLayout(confirm_buttons)
+        side.addWidget(self.confirm)
+        self.confirm.hide()
+
+        self.message = QLabel("", self)
+        self.message.setObjectName("staff-message")
+        self.audit = QLabel("", self)
+        self.audit.setObjectName("staff-audit")
+        for label in (self.message, self.audit):
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            # Long file paths must not widen the window past the screen.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        # Their widths follow the screen (side by side, or one above the other in portrait),
+        # never the other way round.
+        for part in (self.table, detail):
+            part.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+        bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._body.addWidget(self.table, 3)
+        self._body.addWidget(detail, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(bar)
+        layout.addLayout(self._body, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.audit)
+
+        self._idle = IdleWatcher(content.staff.lock_after_seconds, timer_factory, self)
+        self._idle.idle.connect(self.locked)
+        self._selected: StoredRequest | None = None
+
+    @property
+    def idle_watcher(self) -> IdleWatcher:
+        return self._idle
+
+    # -- Qt overrides ----------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.message.setText("")
+        self._set_filter("New")
+        self._idle.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._idle.stop()
+        # Nothing of a visitor stays on screen once staff have left.
+        self.model.clear()
+        self._select(None)
+        self.confirm.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The list and the answers side by side in landscape, one above the other in portrait.
+        portrait = self.height() > self.width()
+        self._body.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+
+    # -- slots -----------------------------------------------------------------------------
+
+    def _on_filter(self, name: str) -> None:
+        self._set_filter(name)
+
+    def _on_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self._select(self.model.request(current.row()) if current.isValid() else None)
+
+    def _on_mark(self) -> None:
+        request = self._selected
+        if request is None:
+            return
+        status: Status = "new" if request.status == "contacted" else "contacted"
+        if self._guard(lambda: self._store.mark([request.id], status)):
+            self._record("mark", 1, status)
+            self.message.setText(f"Request {request.id} marked {status}.")
+            self._refresh()
+
+    def _on_delete(self) -> None:
+        if self._selected is None:
+            return
+        self.confirm_text.setText(f"Delete request {self._selected.id}? This cannot be undone.")
+        self.confirm.show()
+
+    def _on_delete_confirmed(self) -> None:
+        self.confirm.hide()
+        request = self._selected
+        if request is None:
+            return
+        if self._guard(lambda: self._store.delete([request.id])):
+            self._record("delete", 1)
+            self.message.setText(f"Request {request.id} deleted.")
+            self._refresh()
+
+    def _on_export(self) -> None:
+        folder, where = self._export_target()
+        stamp = datetime.now(self._zone).strftime("%Y%m%d-%H%M%S")
+        path = folder / f"clinic-requests-{stamp}.csv"
+        suffix = 2
+        while path.exists():
+            path = folder / f"clinic-requests-{stamp}-{suffix}.csv"
+            suffix += 1
+        status = self.model.status
+        try:
+            count = export_csv(
+                self._store.iter_requests(status),
+                self._fields,
+                path,
+                self._content.staff.time_zone,
+            )
+        except (OSError, SaveError) as error:
+            log.error("CSV export to %s failed: %s", path, error)
+            self.message.setText(f"The export failed: {error}")
+            return
+        self._record("export", count, str(path))
+        self.message.setText(f"Exported {count} requests to {where}: {breakable(str(path))}")
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _button(self, text: str, name: str, parent: QWidget, layout: QBoxLayout) -> QPushButton:
+        button = QPushButton(text, parent)
+        button.setObjectName(name)
+        button.setAccessibleName(text)
+        layout.addWidget(button)
+        return button
+
+    def _set_filter(self, name: str) -> None:
+        for chip_name, chip in self.filters.items():
+            chip.setChecked(chip_name == name)
+        self._guard(lambda: self.model.set_status(FILTERS[name]))
+        self._update_counts()
+        self._select(None)
+
+    def _refresh(self) -> None:
+        self._guard(self.model.reload)
+        self._update_counts()
+        self._select(None)
+
+    def _update_counts(self) -> None:
+        counts: dict[str, int] = {}
+        if not self._guard(
+            lambda: counts.update(
+                {name: self._store.count(status) for name, status in FILTERS.items()}
+            )
+        ):
+            return
+        for name, chip in self.filters.items():
+            chip.setText(f"{name} ({counts[name]})")
+        self._show_audit()
+
+    def _select(self, request: StoredRequest | None) -> None:
+        self._selected = request
+        self.mark_button.setEnabled(request is not None)
+        self.delete_button.setEnabled(request is not None)
+        self.confirm.hide()
+        if request is None:
+            self.table.clearSelection()
+            self.answers.setText("Tap a request to see every answer.")
+            return
+        self.mark_button.setText(
+            "Mark as new" if request.status == "contacted" else "Mark contacted"
+        )
+        lines = [
+            f"Request {request.id}",
+            f"Received: {local_time(request.created_at, self._zone)}",
+            f"Status: {request.status}",
+        ]
+        if request.contacted_at is not None:
+            lines.append(f"Contacted: {local_time(request.contacted_at, self._zone)}")
+        lines.append("")
+        for form_field in self._fields:
+            value = request.answers.get(form_field.key, "")
+            if isinstance(value, bool):
+                value = "Yes" if value else "No"
+            lines.append(f"{form_field.label}: {value or '—'}")
+        self.answers.setText("\n".join(lines))
+
+    def _record(self, event: str, count: int, detail: str = "") -> None:
+        self._guard(lambda: self._store.audit(event, "staff", count, detail))
+        self._show_audit()
+
+    def _show_audit(self) -> None:
+        entries = []
+        self._guard(lambda: entries.extend(self._store.audit_log(AUDIT_LINES)))
+        lines = [
+            f"{local_time(e.at, self._zone)}  {e.event}"
+            + (f" ({e.count})" if e.count else "")
+            + (f"  {breakable(e.detail)}" if e.detail else "")
+            for e in entries
+        ]
+        self.audit.setText("Latest activity:\n" + "\n".join(lines) if lines else "")
+
+    def _guard(self, action: Callable[[], object]) -> bool:
+        """Run a store action; show what failed instead of crashing the kiosk."""
+        try:
+            action()
+        except UnknownRequest as error:
+            self.message.setText(str(error))
+            return False
+        except SaveError as error:
+            log.error("staff screen: the requests database failed (%s): %s", error.kind, error)
+            self.message.setText(f"The requests database could not be used: {error}")
+            return False
+        return True

@@ -1,0 +1,303 @@
+"""The staff side: the hidden long press, the PIN pad, and the requests screen."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+
+from kiosk.app import Kiosk
+from kiosk.core.pin import PinVault
+from kiosk.storage.store import RequestStore
+from kiosk.ui.pin_pad import NOT_SET
+from kiosk.ui.staff import PAGE_SIZE
+from tests.helpers.fakes import FakeClock
+
+PIN = "2468"
+
+
+class Wall:
+    """A wall clock for the PIN lockout that moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def wall():
+    return Wall()
+
+
+@pytest.fixture
+def data(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data):
+    clock_times = iter(
+        datetime(2026, 11, 1, 9, tzinfo=UTC) + timedelta(minutes=i) for i in range(10**6)
+    )
+    store = RequestStore(data, clock=lambda: next(clock_times))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def vault(data, wall):
+    return PinVault(data, clock=wall)
+
+
+@pytest.fixture
+def exports(tmp_path):
+    return tmp_path / "exports"
+
+
+@pytest.fixture
+def kiosk(qtbot, shipped_content, timers, store, vault, exports):
+    kiosk = Kiosk(
+        shipped_content,
+        store,
+        "test-kiosk",
+        timers,
+        FakeClock(),
+        load_keyboard=False,
+        export_target=lambda: (exports, "the export folder"),
+        vault=vault,
+    )
+    exports.mkdir()
+    qtbot.addWidget(kiosk.window)
+    kiosk.window.resize(1280, 800)
+    kiosk.window.show()
+    qtbot.waitExposed(kiosk.window)
+    return kiosk
+
+
+def save(store, name="Zoë Example", phone="+12025550100"):
+    answers = {"name": name, "phone": phone, "email": "", "consent": True}
+    return store.save(answers, "2026-11-27", "test-kiosk")
+
+
+def logo_point(kiosk) -> QPoint:
+    return kiosk.slideshow.page_layout.logo_rect().center()
+
+
+def long_press_logo(qtbot, kiosk, timers) -> None:
+    qtbot.mousePress(kiosk.slideshow, Qt.MouseButton.LeftButton, pos=logo_point(kiosk))
+    timers.named("long-press").fire()
+    qtbot.mouseRelease(kiosk.slideshow, Qt.MouseButton.LeftButton, pos=logo_point(kiosk))
+
+
+def enter_pin(qtbot, kiosk, pin: str) -> None:
+    for digit in pin:
+        qtbot.mouseClick(kiosk.pin_pad.keys[digit], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.pin_pad.keys["OK"], Qt.MouseButton.LeftButton)
+
+
+def sign_in(qtbot, kiosk, timers, vault) -> None:
+    vault.set_pin(PIN)
+    long_press_logo(qtbot, kiosk, timers)
+    enter_pin(qtbot, kiosk, PIN)
+    assert kiosk.window.current_screen() is kiosk.staff
+
+
+def test_a_long_press_on_the_logo_opens_the_pin_pad(qtbot, kiosk, timers):
+    long_press = timers.named("long-press")
+    with qtbot.waitSignal(kiosk.slideshow.staff_requested):
+        qtbot.mousePress(kiosk.slideshow, Qt.MouseButton.LeftButton, pos=logo_point(kiosk))
+        assert long_press.interval == 3000
+        long_press.fire()
+    qtbot.mouseRelease(kiosk.slideshow, Qt.MouseButton.LeftButton, pos=logo_point(kiosk))
+    assert kiosk.window.current_screen() is kiosk.pin_pad
+
+
+def test_an_ordinary_tap_on_the_logo_never_reveals_it(qtbot, kiosk, timers):
+    long_press = timers.named("long-press")
+    with qtbot.assertNotEmitted(kiosk.slideshow.staff_requested):
+        qtbot.mouseClick(kiosk.slideshow, Qt.MouseButton.LeftButton, pos=logo_point(kiosk))
+    assert not long_press.isActive()
+    # Sliding off the logo cancels a long press too.
+    qtbot.mousePress(kiosk.slideshow, Qt.MouseButton.LeftButton, pos=logo_point(kiosk))
+    qtbot.mouseMove(kiosk.slideshow, QPoint(640, 400))
+    assert not long_press.isActive()
+    assert kiosk.window.current_screen() is kiosk.slideshow
+
+
+def test_without_a_pin_the_pad_says_how_to_set_one(qtbot, kiosk, timers):
+    long_press_logo(qtbot, kiosk, timers)
+    assert kiosk.pin_pad.message.text() == NOT_SET
+    assert not kiosk.pin_pad.keys["1"].isEnabled()
+
+
+def test_the_right_pin_opens_the_staff_screen_and_is_audited(qtbot, kiosk, timers, vault, store):
+    sign_in(qtbot, kiosk, timers, vault)
+    assert [e.event for e in store.audit_log(5)] == ["login"]
+
+
+def test_wrong_pins_say_so_then_lock_the_pad(qtbot, kiosk, timers, vault, store, wall):
+    vault.set_pin(PIN)
+    long_press_logo(qtbot, kiosk, timers)
+    enter_pin(qtbot, kiosk, "1111")
+    assert kiosk.pin_pad.message.text() == "That PIN is not right. 4 tries left."
+    assert kiosk.pin_pad.dots.text().strip() == ""
+    for _ in range(4):
+        enter_pin(qtbot, kiosk, "1111")
+    assert kiosk.pin_pad.message.text() == "Too many wrong PINs. Try again in 1:00."
+    assert not kiosk.pin_pad.keys["OK"].isEnabled()
+    wall.now += 30
+    timers.named("pin-lock-tick").fire()
+    assert kiosk.pin_pad.message.text() == "Too many wrong PINs. Try again in 0:30."
+    wall.now += 31
+    timers.named("pin-lock-tick").fire()
+    assert kiosk.pin_pad.keys["OK"].isEnabled()
+    enter_pin(qtbot, kiosk, PIN)
+    assert kiosk.window.current_screen() is kiosk.staff
+    events = [e.event for e in store.audit_log(20)]
+    assert events.count("failed_pin") == 5
+    assert "locked" in events
+    assert events[0] == "login"
+
+
+def test_the_staff_list_shows_requests_newest_first_with_counts(qtbot, kiosk, timers, vault, store):
+    first = save(store, "Ann Example")
+    second = save(store, "Bo Example")
+    save(store, "Cy Example")
+    store.mark([second], "contacted")
+    sign_in(qtbot, kiosk, timers, vault)
+    staff = kiosk.staff
+    assert staff.filters["New"].text() == "New (2)"
+    assert staff.filters["Contacted"].text() == "Contacted (1)"
+    assert staff.filters["All"].text() == "All (3)"
+    model = staff.model
+    assert [model.index(r, 2).data() for r in range(model.rowCount())] == [
+        "Cy Example",
+        "Ann Example",
+    ]
+    qtbot.mouseClick(staff.filters["All"], Qt.MouseButton.LeftButton)
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["3", "2", str(first)]
+
+
+def tap_row(qtbot, staff, row: int) -> None:
+    rect = staff.table.visualRect(staff.model.index(row, 1))
+    qtbot.mouseClick(staff.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_tap_a_row_to_see_every_answer_then_mark_and_delete(qtbot, kiosk, timers, vault, store):
+    request_id = save(store)
+    sign_in(qtbot, kiosk, timers, vault)
+    staff = kiosk.staff
+    tap_row(qtbot, staff, 0)
+    text = staff.answers.text()
+    for expected in ("Your name: Zoë Example", "Phone number: +12025550100", "Status: new"):
+        assert expected in text
+    assert "I agree that the clinic may contact me" in text
+    assert ": Yes" in text
+
+    qtbot.mouseClick(staff.mark_button, Qt.MouseButton.LeftButton)
+    assert store.get(request_id).status == "contacted"
+    assert staff.filters["Contacted"].text() == "Contacted (1)"
+    assert staff.message.text() == f"Request {request_id} marked contacted."
+
+    qtbot.mouseClick(staff.filters["Contacted"], Qt.MouseButton.LeftButton)
+    tap_row(qtbot, staff, 0)
+    assert staff.mark_button.text() == "Mark as new"
+    qtbot.mouseClick(staff.delete_button, Qt.MouseButton.LeftButton)
+    assert staff.confirm.isVisible()
+    qtbot.mouseClick(staff.confirm_no, Qt.MouseButton.LeftButton)
+    assert store.get(request_id) is not None
+    qtbot.mouseClick(staff.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(staff.confirm_yes, Qt.MouseButton.LeftButton)
+    assert store.get(request_id) is None
+    events = [e.event for e in store.audit_log(10)]
+    assert events[:2] == ["delete", "mark"]
+    assert "Latest activity" in staff.audit.text()
+
+
+def test_export_writes_a_csv_that_reads_back(qtbot, kiosk, timers, vault, store, exports):
+    save(store, '=HYPERLINK("http://example.com","x") Example')
+    save(store, "Zoë Example")
+    sign_in(qtbot, kiosk, timers, vault)
+    staff = kiosk.staff
+    qtbot.mouseClick(staff.export_button, Qt.MouseButton.LeftButton)
+    [written] = list(exports.glob("clinic-requests-*.csv"))
+    assert str(written) in staff.message.text().replace("\u200b", "")
+    with written.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))
+    header, *body = rows
+    assert "Your name" in header
+    names = [row[header.index("Your name")] for row in body]
+    assert sorted(names) == sorted(
+        ['\'=HYPERLINK("http://example.com","x") Example', "Zoë Example"]
+    )
+    assert store.audit_log(1)[0].event == "export"
+    assert store.audit_log(1)[0].count == 2
+
+
+def test_the_list_pages_from_sqlite(qtbot, kiosk, timers, vault, store):
+    for index in range(PAGE_SIZE * 2 + 50):
+        save(store, f"Person{index} Example")
+    sign_in(qtbot, kiosk, timers, vault)
+    model = kiosk.staff.model
+    assert model.rowCount() == PAGE_SIZE
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == PAGE_SIZE * 2
+    model.fetchMore()
+    assert model.rowCount() == PAGE_SIZE * 2 + 50
+    assert not model.canFetchMore()
+
+
+def test_the_staff_screen_locks_itself_and_forgets_what_it_showed(
+    qtbot, kiosk, timers, vault, store
+):
+    save(store, "Canary Example")
+    sign_in(qtbot, kiosk, timers, vault)
+    tap_row(qtbot, kiosk.staff, 0)
+    idle = next(t for t in timers.made if t.parent() is kiosk.staff.idle_watcher)
+    assert idle.interval == 60_000
+    idle.fire()
+    assert kiosk.window.current_screen() is kiosk.slideshow
+    for widget in kiosk.window.findChildren(QWidget):
+        texts = [widget.accessibleDescription()]
+        if isinstance(widget, QLabel | QLineEdit | QAbstractButton):
+            texts.append(widget.text())
+        assert not any("Canary" in t for t in texts), widget
+    assert kiosk.staff.model.rowCount() == 0
+
+
+def test_lock_and_exit_buttons(qtbot, kiosk, timers, vault):
+    sign_in(qtbot, kiosk, timers, vault)
+    qtbot.mouseClick(kiosk.staff.lock_button, Qt.MouseButton.LeftButton)
+    assert kiosk.window.current_screen() is kiosk.slideshow
+    long_press_logo(qtbot, kiosk, timers)
+    enter_pin(qtbot, kiosk, PIN)
+    with qtbot.waitSignal(kiosk.staff.exit_requested):
+        qtbot.mouseClick(kiosk.staff.exit_button, Qt.MouseButton.LeftButton)
+
+
+def test_staff_controls_have_accessible_names(qtbot, kiosk, timers, vault):
+    sign_in(qtbot, kiosk, timers, vault)
+    buttons = kiosk.pin_pad.findChildren(QAbstractButton) + kiosk.staff.findChildren(
+        QAbstractButton
+    )
+    assert [b.objectName() for b in buttons if not b.accessibleName()] == []
+
+
+def test_the_keyboard_never_makes_the_window_grow(qtbot, kiosk):
+    """Every screen shares the room the keyboard leaves; the window keeps the screen's size."""
+    from PySide6.QtWidgets import QFrame
+
+    stand_in = QFrame()  # a keyboard 45% of the window high, as the real one is
+    stand_in.setFixedHeight(round(kiosk.window.height() * 0.45))
+    kiosk.window.dock_keyboard(stand_in)
+    for screen in (kiosk.slideshow, kiosk.pin_pad, kiosk.staff, kiosk.thanks):
+        kiosk.window.show_screen(screen)
+        qtbot.wait(0)
+        assert kiosk.window.size().height() == 800, screen.objectName()
+        assert kiosk.window.size().width() == 1280
