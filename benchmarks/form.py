@@ -1,0 +1,563 @@
+"""Request-form latency benchmark: tap -> form with keyboard, and submit -> thank-you screen.
+
+What it measures
+----------------
+One process, a real X server (``QT_QPA_PLATFORM=xcb``), the real kiosk: ``Kiosk(content,
+RequestStore(TMP), "bench")`` from :mod:`kiosk.app` with the shipped ``content.yaml``, Qt's real
+timers, the QApplication from ``kiosk.app.application()`` (so Qt Virtual Keyboard is prepared
+and loaded exactly as in production) and the window presented windowed at ``--size``. Taps are
+``QTest.mouseClick`` on the real widgets, delivered through the window like a mouse click.
+
+``tap_to_form_ms``
+    After the keyboard has loaded: ``t0``; tap the slide's "Request more information" button
+    (a new form is built); tap the name field (it takes focus and the keyboard comes up); then
+    run the event loop until the form is the current screen, the keyboard is ``shown``, the
+    name field has focus, and both the form and the keyboard widget have received a paint event
+    *after* the keyboard came up; ``t1`` is taken when the event-loop pass that delivered those
+    paint events has returned, so it includes painting every widget into the window's backing
+    store and the flush that hands the image to the X server (the paint events reach the
+    benchmark's event filter before the widget paints; the flush follows the last widget; X
+    requests are asynchronous, so the server's own drawing is not waited for). Nothing forces
+    a repaint: the time is what the kiosk's own event loop takes to put the new screen up. The
+    keyboard widget paints its last Qt Quick frame; a screenshot taken at ``t1`` while writing
+    this showed the form and every key complete. If the name field is not in view (a small
+    ``--size``), it is scrolled into view before its tap, inside the timing. Then Cancel is
+    tapped and the loop runs until the slideshow is back and painted (not timed).
+``submit_to_thanks_ms``
+    Open the form (tap the button, wait for it to be painted), fill it in through the widgets
+    (``setText`` on the name and phone fields, ``setChecked`` on the consent box) and scroll the
+    Send button into view; then ``t0``; tap Send; run the event loop until the thank-you screen
+    is current and has received a paint event; ``t1`` as above. This includes validation, the
+    INSERT and its fsync'd ``COMMIT`` (WAL, ``synchronous=FULL``), since the store commits
+    synchronously before the thank-you screen is shown, and throwing the form away. Then the
+    thank-you screen is tapped to go back (not timed). At the end the store must hold exactly
+    warm-up + measured rows.
+
+Between two visits the benchmark (untimed) waits for the slideshow to be painted, deletes the
+thrown-away form (``deleteLater``; outside ``app.exec()`` nothing else would, and every form left
+alive would keep a ``focusChanged`` connection) and lets the event loop idle for ``SETTLE_S``.
+
+How events are waited for: ``QApplication.processEvents(WaitForMoreEvents)`` in a loop, with a
+50 ms heartbeat timer so a wait can time out. It returns as soon as it has handled whatever
+arrived, so the timing is not quantised (``QTest.qWait`` sleeps 10 ms between passes).
+
+Percentiles are nearest-rank (the ``ceil(q/100 * n)``-th smallest sample: a measured value);
+p50/p95/max are in milliseconds, from ``time.perf_counter``. 10 warm-up rounds of each are run
+first and not reported.
+
+The database
+------------
+It lives in a fresh temporary folder (removed at the end) on a real disk, so the fsync is real:
+under the system temp folder unless that is a RAM file system (tmpfs, ramfs), where fsync costs
+nothing; then under the current working directory. The JSON line does not say which; the
+stderr summary does (folder and file system type). On the machine this was written on, ``/tmp``
+is on the root ext4 disk (not tmpfs); it is a VM's virtual disk, which acknowledges an fsync in
+well under a millisecond (SQLite issues one ``fdatasync`` per COMMIT here), so a kiosk PC's
+SSD or eMMC may add more per submit than this machine shows.
+
+Targets (from the issue): tap -> form p95 <= 100 ms; submit -> thanks p95 <= 50 ms.
+
+How to run
+----------
+::
+
+    python benchmarks/form.py                    # re-runs itself under xvfb-run if no $DISPLAY
+    .venv/bin/python benchmarks/form.py --taps 20 --submits 50 --size 1080x1920
+
+It prints one JSON line on stdout and a short summary on stderr; it exits 1 (without the JSON
+line) if a wait timed out or the window stopped being ``--size`` (a layout whose minimum size,
+keyboard included, exceeds the window makes Qt grow it, and a size-dependent style sheet can
+then make it grow without end), and (after the JSON line) if the store does not hold the
+expected number of rows. The defaults take about a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+os.environ["QT_QPA_PLATFORM"] = "xcb"
+
+import PySide6
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QSize, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+
+from kiosk.app import Kiosk, application
+from kiosk.core.content import load_content
+from kiosk.paths import bundled_content
+from kiosk.storage.store import RequestStore
+
+XVFB_MARK = "KIOSK_FORM_BENCH_UNDER_XVFB"
+WARMUP = 10
+WAIT_TIMEOUT_S = 10.0
+KEYBOARD_TIMEOUT_S = 30.0
+HEARTBEAT_MS = 50
+SETTLE_S = 0.1
+TARGET_TAP_P95_MS = 100.0
+TARGET_SUBMIT_P95_MS = 50.0
+RAM_FILESYSTEMS = frozenset({"tmpfs", "ramfs"})
+FAKE_NAME = "Zoë Example"
+FAKE_PHONE = "202-555-0100"
+
+
+class BenchmarkError(Exception):
+    """A wait timed out or a check failed."""
+
+
+# -- set-up ------------------------------------------------------------------------------------
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1920x1080"`` -> ``(1920, 1080)``."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {text!r}") from None
+    if width <= 0 or height <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive size, got {text!r}")
+    return width, height
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description="Request-form latency: tap -> form, submit -> thank-you screen."
+    )
+    parser.add_argument("--taps", type=positive, default=50, help="measured taps (50)")
+    parser.add_argument("--submits", type=positive, default=200, help="measured submits (200)")
+    parser.add_argument(
+        "--size", type=parse_size, default=(1920, 1080), help="window size WxH (1920x1080)"
+    )
+    return parser
+
+
+def reexec_under_xvfb(size: tuple[int, int]) -> None:
+    """Replace this process with itself run under ``xvfb-run`` (a screen of ``size``)."""
+    if os.environ.get(XVFB_MARK):
+        sys.exit("form.py: still no $DISPLAY under xvfb-run")
+    xvfb_run = shutil.which("xvfb-run")
+    if xvfb_run is None:
+        sys.exit("form.py: no $DISPLAY and no xvfb-run; install xvfb or run it on a desktop")
+    os.environ[XVFB_MARK] = "1"
+    screen = f"-screen 0 {size[0]}x{size[1]}x24"
+    argv = [xvfb_run, "-a", "-s", screen, sys.executable, str(Path(__file__).resolve())]
+    os.execv(xvfb_run, [*argv, *sys.argv[1:]])
+
+
+def filesystem_type(path: Path) -> str:
+    """The type of the file system ``path`` is on, from ``/proc/self/mounts`` ("?" if unknown)."""
+    resolved = str(path.resolve())
+    best, kind = "", "?"
+    try:
+        lines = Path("/proc/self/mounts").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return kind
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount = parts[1].replace("\\040", " ")
+        inside = resolved == mount or resolved.startswith(mount.rstrip("/") + "/")
+        if inside and len(mount) >= len(best):
+            best, kind = mount, parts[2]
+    return kind
+
+
+def data_parent() -> Path:
+    """Where to make the database's folder: the temp folder unless it lives in RAM."""
+    temp = Path(tempfile.gettempdir())
+    if filesystem_type(temp) in RAM_FILESYSTEMS:
+        return Path.cwd()
+    return temp
+
+
+# -- statistics --------------------------------------------------------------------------------
+
+
+def percentile(samples: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile: the ``ceil(q/100 * n)``-th smallest sample."""
+    if not samples:
+        raise ValueError("no samples")
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summary_ms(samples: Sequence[float]) -> dict[str, float | int]:
+    """p50/p95/max of ``samples`` (seconds) in milliseconds, and their number."""
+    return {
+        "p50": round(percentile(samples, 50) * 1000, 2),
+        "p95": round(percentile(samples, 95) * 1000, 2),
+        "max": round(max(samples) * 1000, 2),
+        "n": len(samples),
+    }
+
+
+# -- driving the kiosk -------------------------------------------------------------------------
+
+
+class PaintWatch(QObject):
+    """Records when watched widgets last received a paint event (``perf_counter`` seconds)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._painted: dict[QObject, float] = {}
+
+    def watch(self, widget: QWidget) -> None:
+        widget.installEventFilter(self)
+
+    def forget(self, widget: QWidget) -> None:
+        widget.removeEventFilter(self)
+        self._painted.pop(widget, None)
+
+    def painted_since(self, widget: QWidget | None, moment: float | None) -> bool:
+        """Whether ``widget`` got a paint event at or after ``moment``."""
+        if widget is None or moment is None:
+            return False
+        return self._painted.get(widget, -math.inf) >= moment
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._painted[watched] = time.perf_counter()
+        return False
+
+
+@dataclass
+class Driver:
+    """The kiosk under test and the bookkeeping to wait for it."""
+
+    app: QApplication
+    kiosk: Kiosk
+    size: QSize
+    paints: PaintWatch = field(default_factory=PaintWatch)
+    keyboard_shown_at: float | None = None
+    forms_built: int = 0
+    forms_destroyed: int = 0
+    button: QAbstractButton = field(init=False)
+
+    def __post_init__(self) -> None:
+        keyboard = self.kiosk.keyboard
+        assert keyboard is not None
+        self.paints.watch(self.kiosk.slideshow)
+        self.paints.watch(self.kiosk.thanks)
+        self.paints.watch(keyboard)
+        keyboard.shown_changed.connect(self._on_keyboard_shown_changed)
+        # Connected after the kiosk's own slot, so the new form exists when this runs, before
+        # the event loop has had a chance to paint it.
+        self.kiosk.slideshow.request_info_requested.connect(self._on_form_opened)
+        button = self.kiosk.slideshow.findChild(QAbstractButton, "request-info")
+        if button is None:
+            raise BenchmarkError("no request-info button on the slideshow")
+        self.button = button
+
+    def check_size(self) -> None:
+        """Fail if the window no longer has the size asked for (its layout made it grow)."""
+        actual = self.kiosk.window.size()
+        if actual != self.size:
+            raise BenchmarkError(
+                f"the window is {actual.width()}x{actual.height()}, not"
+                f" {self.size.width()}x{self.size.height()}: the kiosk's layout resized it"
+            )
+
+    def _on_keyboard_shown_changed(self, shown: bool) -> None:
+        self.keyboard_shown_at = time.perf_counter() if shown else None
+
+    def _on_form_opened(self) -> None:
+        form = self.kiosk.form
+        if form is not None:
+            self.forms_built += 1
+            form.destroyed.connect(self._on_form_destroyed)
+            self.paints.watch(form)
+
+    def _on_form_destroyed(self) -> None:
+        self.forms_destroyed += 1
+
+    def wait_for(self, condition: Callable[[], bool], what: str, timeout_s: float) -> None:
+        """Run the event loop until ``condition()`` holds; BenchmarkError after ``timeout_s``."""
+        deadline = time.perf_counter() + timeout_s
+        flags = (
+            QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
+        )
+        while not condition():
+            if time.perf_counter() > deadline:
+                raise BenchmarkError(f"timed out after {timeout_s:g} s waiting for {what}")
+            self.app.processEvents(flags)
+
+    def idle(self, seconds: float) -> None:
+        """Let the event loop run for ``seconds``, then delete what was ``deleteLater``'d."""
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        self.app.processEvents()
+
+    def tap(self, widget: QWidget) -> None:
+        QTest.mouseClick(
+            widget,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            widget.rect().center(),
+        )
+
+    def back_to_slideshow(self) -> None:
+        """Wait (untimed) until the slideshow is back, painted, and the old form is gone."""
+        kiosk = self.kiosk
+        since = time.perf_counter()
+        keyboard = kiosk.keyboard
+        assert keyboard is not None
+        self.wait_for(
+            lambda: (
+                kiosk.window.current_screen() is kiosk.slideshow
+                and not keyboard.shown
+                and kiosk.form is None
+            ),
+            "the slideshow to come back",
+            WAIT_TIMEOUT_S,
+        )
+        if not self.paints.painted_since(kiosk.slideshow, since):
+            self.wait_for(
+                lambda: self.paints.painted_since(kiosk.slideshow, since),
+                "the slideshow to be painted",
+                WAIT_TIMEOUT_S,
+            )
+        self.idle(SETTLE_S)
+        self.check_size()
+
+    # -- the two measurements ----------------------------------------------------------------
+
+    def tap_to_form(self) -> tuple[float, float, float]:
+        """One tap -> form-with-keyboard; (total, button tap returned, field tap returned) s."""
+        kiosk = self.kiosk
+        keyboard = kiosk.keyboard
+        assert keyboard is not None
+        t0 = time.perf_counter()
+        self.tap(self.button)
+        t_button = time.perf_counter()
+        form = kiosk.form
+        if form is None:
+            raise BenchmarkError("tapping the button opened no form")
+        line = form.fields["name"].line
+        if line is None:
+            raise BenchmarkError("the name field has no line edit")
+        viewport = form.scroll_area.viewport()
+        centre = line.mapTo(viewport, line.rect().center())
+        if not viewport.rect().contains(centre):
+            form.scroll_area.ensureWidgetVisible(line)  # a visitor would scroll first
+        self.tap(line)
+        t_field = time.perf_counter()
+
+        def ready() -> bool:
+            shown_at = self.keyboard_shown_at
+            return (
+                kiosk.window.current_screen() is form
+                and keyboard.shown
+                and self.app.focusWidget() is line
+                and self.paints.painted_since(form, shown_at)
+                and self.paints.painted_since(keyboard, shown_at)
+            )
+
+        self.wait_for(ready, "the form with the keyboard up, painted", WAIT_TIMEOUT_S)
+        t1 = time.perf_counter()
+        self.check_size()
+        self.tap(form.cancel_button)
+        self.paints.forget(form)
+        self.back_to_slideshow()
+        return t1 - t0, t_button - t0, t_field - t0
+
+    def submit_to_thanks(self) -> tuple[float, float]:
+        """One submit -> thank-you screen; (total, Send tap returned) in seconds."""
+        kiosk = self.kiosk
+        opened = time.perf_counter()
+        self.tap(self.button)
+        form = kiosk.form
+        if form is None:
+            raise BenchmarkError("tapping the button opened no form")
+        name, phone = form.fields["name"].line, form.fields["phone"].line
+        consent = form.fields["consent"].box
+        if name is None or phone is None or consent is None:
+            raise BenchmarkError("the form has no name, phone or consent input")
+        name.setText(FAKE_NAME)
+        phone.setText(FAKE_PHONE)
+        consent.setChecked(True)
+        form.scroll_area.ensureWidgetVisible(form.submit_button)
+        self.wait_for(
+            lambda: (
+                kiosk.window.current_screen() is form and self.paints.painted_since(form, opened)
+            ),
+            "the form to be painted",
+            WAIT_TIMEOUT_S,
+        )
+        self.app.processEvents()  # the scroll's repaint, if any
+        self.paints.forget(form)
+
+        t0 = time.perf_counter()
+        self.tap(form.submit_button)
+        t_click = time.perf_counter()
+        self.wait_for(
+            lambda: (
+                kiosk.window.current_screen() is kiosk.thanks
+                and self.paints.painted_since(kiosk.thanks, t0)
+            ),
+            "the thank-you screen, painted",
+            WAIT_TIMEOUT_S,
+        )
+        t1 = time.perf_counter()
+        self.tap(kiosk.thanks)
+        self.back_to_slideshow()
+        return t1 - t0, t_click - t0
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    taps: list[float] = field(default_factory=list)
+    tap_button: list[float] = field(default_factory=list)
+    tap_field: list[float] = field(default_factory=list)
+    submits: list[float] = field(default_factory=list)
+    submit_click: list[float] = field(default_factory=list)
+    rows: int = 0
+    forms_built: int = 0
+    forms_destroyed: int = 0
+
+
+def start(size: tuple[int, int], store: RequestStore) -> Driver:
+    """The kiosk, presented, with its keyboard loaded and its window active."""
+    app = application()
+    kiosk = Kiosk(load_content(bundled_content()), store, "bench")
+    kiosk.window.present(QSize(*size))
+    heartbeat = QTimer(app)  # wakes processEvents(WaitForMoreEvents) so waits can time out
+    heartbeat.start(HEARTBEAT_MS)
+    deadline = time.perf_counter() + KEYBOARD_TIMEOUT_S
+    flags = QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
+    while not (kiosk.keyboard is not None and kiosk.keyboard.loaded):
+        if time.perf_counter() > deadline:
+            raise BenchmarkError("the on-screen keyboard did not load")
+        app.processEvents(flags)
+    driver = Driver(app, kiosk, QSize(*size))
+    driver.wait_for(kiosk.window.isActiveWindow, "the window to become active", WAIT_TIMEOUT_S)
+    driver.idle(0.5)
+    driver.check_size()
+    return driver
+
+
+def run(taps: int, submits: int, size: tuple[int, int], data_dir: Path) -> Results:
+    """Both measurements on one kiosk whose store is in ``data_dir``."""
+    store = RequestStore(data_dir)
+    driver: Driver | None = None
+    results = Results()
+    try:
+        driver = start(size, store)
+        for _ in range(WARMUP):
+            driver.tap_to_form()
+        for _ in range(taps):
+            total, button, field_tap = driver.tap_to_form()
+            results.taps.append(total)
+            results.tap_button.append(button)
+            results.tap_field.append(field_tap)
+        for _ in range(WARMUP):
+            driver.submit_to_thanks()
+        for _ in range(submits):
+            total, click = driver.submit_to_thanks()
+            results.submits.append(total)
+            results.submit_click.append(click)
+        results.rows = store.count()
+        results.forms_built = driver.forms_built
+        results.forms_destroyed = driver.forms_destroyed
+    finally:
+        store.close()
+        if driver is not None:
+            driver.kiosk.window.close()
+            driver.app.processEvents()
+    return results
+
+
+def report(size: tuple[int, int], results: Results) -> dict[str, Any]:
+    tap = summary_ms(results.taps)
+    submit = summary_ms(results.submits)
+    return {
+        "benchmark": "form",
+        "size": f"{size[0]}x{size[1]}",
+        "tap_to_form_ms": tap,
+        "submit_to_thanks_ms": submit,
+        "rows_saved": results.rows,
+        "targets": {
+            "tap_p95_le_100ms": tap["p95"] <= TARGET_TAP_P95_MS,
+            "submit_p95_le_50ms": submit["p95"] <= TARGET_SUBMIT_P95_MS,
+        },
+        "python": platform.python_version(),
+        "pyside6": PySide6.__version__,
+    }
+
+
+def summarize(summary: dict[str, Any], results: Results, where: str, elapsed: float) -> str:
+    """A few lines for people, for stderr."""
+
+    def median_ms(samples: Sequence[float]) -> str:
+        return f"{statistics.median(samples) * 1000:.1f} ms"
+
+    tap, submit = summary["tap_to_form_ms"], summary["submit_to_thanks_ms"]
+    lines = [
+        f"form benchmark at {summary['size']}, database in {where}",
+        f"  tap -> form:       p50 {tap['p50']} p95 {tap['p95']} max {tap['max']} ms"
+        f" (n={tap['n']}); medians: button tap handled (form built) after"
+        f" {median_ms(results.tap_button)}, field tap after {median_ms(results.tap_field)}",
+        f"  submit -> thanks:  p50 {submit['p50']} p95 {submit['p95']} max {submit['max']} ms"
+        f" (n={submit['n']}); median: Send tap handled (checked, committed, screen switched)"
+        f" after {median_ms(results.submit_click)}",
+        f"  rows saved {results.rows}; forms built {results.forms_built},"
+        f" destroyed {results.forms_destroyed}",
+    ]
+    for target, met in summary["targets"].items():
+        lines.append(f"  {'ok  ' if met else 'MISS'} {target}")
+    lines.append(f"  took {elapsed:.0f} s")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not os.environ.get("DISPLAY"):
+        reexec_under_xvfb(args.size)
+    began = time.perf_counter()
+    parent = data_parent()
+    data_dir = Path(tempfile.mkdtemp(prefix="kiosk-form-bench-", dir=parent))
+    try:
+        results = run(args.taps, args.submits, args.size, data_dir)
+        where = f"{data_dir} ({filesystem_type(data_dir)})"
+    except BenchmarkError as error:
+        print(f"form.py: {error}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    summary = report(args.size, results)
+    print(summarize(summary, results, where, time.perf_counter() - began), file=sys.stderr)
+    print(json.dumps(summary, ensure_ascii=False), flush=True)
+    expected = WARMUP + args.submits
+    if results.rows != expected:
+        print(f"form.py: the store holds {results.rows} rows, not {expected}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
