@@ -85,6 +85,17 @@ def test_a_visitor_taps_through_with_the_on_screen_keyboard(tmp_path, size):
     assert visit["thanks_title"] == "Thank you, Ann."
     assert visit["back_to_slideshow"]
     assert visit["keyboard_height"] == 0, "the keyboard must be put away after the visit"
+    staff = visit["staff"]
+    assert staff["pin_pad_opened"], "a long press on the logo did not open the PIN pad"
+    assert staff["signed_in"]
+    assert staff["first_row_name"] == "Ann"
+    assert staff["status_after_mark"] == "contacted"
+    header, *rows = staff["csv_rows"]
+    assert len(rows) == 1
+    assert rows[0][header.index("Your name")] == "Ann"
+    assert rows[0][header.index("Phone number")] == "'+12025550100"
+    assert rows[0][header.index("Status")] == "contacted"
+    assert staff["locked_back_to_slideshow"]
     assert visit["saved"] == [
         {
             "name": "Ann",

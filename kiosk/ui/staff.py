@@ -227,7 +227,7 @@ class StaffScreen(QWidget):
         filters.addStretch(1)
         actions = QHBoxLayout()
         actions.addStretch(1)
-        self.export_button = self._button("Export CSV", "export", bar, actions)
+        self.export_button = self._button("Export all (CSV)", "export", bar, actions)
         self.lock_button = self._button("Lock", "lock", bar, actions)
         self.exit_button = self._button("Exit kiosk", "exit-kiosk", bar, actions)
         # Two rows: one would not fit a small or portrait screen at this text size.
@@ -391,10 +391,10 @@ class StaffScreen(QWidget):
         while path.exists():
             path = folder / f"clinic-requests-{stamp}-{suffix}.csv"
             suffix += 1
-        status = self.model.status
         try:
+            # Every request, whatever the list shows: an export is the clinic's full record.
             count = export_csv(
-                self._store.iter_requests(status),
+                self._store.iter_requests(None),
                 self._fields,
                 path,
                 self._content.staff.time_zone,

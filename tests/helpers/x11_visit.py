@@ -7,6 +7,7 @@ for time to pass.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -24,8 +25,11 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from kiosk.app import Kiosk, application
 from kiosk.core.content import load_content
+from kiosk.core.pin import PinVault
 from kiosk.paths import bundled_content
 from kiosk.storage.store import RequestStore
+
+STAFF_PIN = "2468"
 
 
 def wait_for(condition: Callable[[], bool], timeout_ms: int) -> bool:
@@ -81,13 +85,59 @@ def shot(kiosk: Kiosk, path: str) -> None:
     subprocess.run(["import", "-window", "root", path], check=True, timeout=30)
 
 
+def visit_staff(kiosk: Kiosk, exports: Path, prefix: str) -> dict[str, object]:
+    """Long-press the logo, sign in, mark the request contacted, export it, read it back."""
+    logo = kiosk.slideshow.page_layout.logo_rect().center()
+    QTest.mousePress(
+        kiosk.slideshow, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, logo
+    )
+    opened = wait_for(lambda: kiosk.window.current_screen() is kiosk.pin_pad, 10000)
+    QTest.mouseRelease(
+        kiosk.slideshow, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, logo
+    )
+    for key in [*STAFF_PIN, "OK"]:
+        tap(kiosk.pin_pad.keys[key])
+    signed_in = kiosk.window.current_screen() is kiosk.staff
+    staff = kiosk.staff
+    first = staff.model.index(0, 2).data()
+    rect = staff.table.visualRect(staff.model.index(0, 1))
+    tap(staff.table.viewport(), rect.center())
+    tap(staff.mark_button)
+    status = kiosk.store.list()[0].status
+    tap(staff.export_button)
+    if prefix:
+        shot(kiosk, f"{prefix}-staff.png")
+    files = sorted(exports.glob("*.csv"))
+    rows: list[list[str]] = []
+    if files:
+        with files[-1].open(encoding="utf-8-sig", newline="") as file:
+            rows = list(csv.reader(file))
+    tap(staff.lock_button)
+    return {
+        "pin_pad_opened": opened,
+        "signed_in": signed_in,
+        "first_row_name": first,
+        "status_after_mark": status,
+        "csv_rows": rows,
+        "locked_back_to_slideshow": kiosk.window.current_screen() is kiosk.slideshow,
+    }
+
+
 def main() -> int:
     data_dir, size = Path(sys.argv[1]), sys.argv[2]
     prefix = sys.argv[3] if len(sys.argv) > 3 else ""
     width, height = (int(v) for v in size.split("x"))
     app = application()
     store = RequestStore(data_dir)
-    kiosk = Kiosk(load_content(bundled_content()), store, "x11-test")
+    exports = data_dir.parent / "exports"
+    exports.mkdir(parents=True, exist_ok=True)
+    PinVault(data_dir).set_pin(STAFF_PIN)
+    kiosk = Kiosk(
+        load_content(bundled_content()),
+        store,
+        "x11-test",
+        export_target=lambda: (exports, "the export folder"),
+    )
     kiosk.window.present(QSize(width, height))
     assert wait_for(lambda: kiosk.keyboard is not None and kiosk.keyboard.loaded, 20000)
     assert wait_for(kiosk.window.isActiveWindow, 5000), "the kiosk window never became active"
@@ -140,6 +190,7 @@ def main() -> int:
     tap(kiosk.thanks)
     back = kiosk.window.current_screen() is kiosk.slideshow
     saved = [r.answers for r in store.list()]
+    staff = visit_staff(kiosk, exports, prefix)
     store.close()
     print(
         json.dumps(
@@ -153,6 +204,7 @@ def main() -> int:
                 "thanks_title": thanks_title,
                 "back_to_slideshow": back,
                 "saved": saved,
+                "staff": staff,
             }
         )
     )
