@@ -301,3 +301,57 @@ def test_the_keyboard_never_makes_the_window_grow(qtbot, kiosk):
         qtbot.wait(0)
         assert kiosk.window.size().height() == 800, screen.objectName()
         assert kiosk.window.size().width() == 1280
+
+
+class FakeVolume:
+    def __init__(self, root: str, read_only: bool = False, ready: bool = True) -> None:
+        self._root, self._read_only, self._ready = root, read_only, ready
+
+    def rootPath(self) -> str:
+        return self._root
+
+    def isValid(self) -> bool:
+        return True
+
+    def isReady(self) -> bool:
+        return self._ready
+
+    def isReadOnly(self) -> bool:
+        return self._read_only
+
+    def displayName(self) -> str:
+        return "CLINIC-USB"
+
+
+def test_exports_go_to_a_usb_stick_when_one_is_mounted(monkeypatch, tmp_path):
+    from PySide6.QtCore import QStorageInfo
+
+    from kiosk.ui import staff as staff_module
+
+    fallback = tmp_path / "exports"
+    target = staff_module.usb_or_folder(fallback)
+    volumes = [FakeVolume("/"), FakeVolume("/media/kiosk/OLD", read_only=True)]
+    monkeypatch.setattr(QStorageInfo, "mountedVolumes", staticmethod(lambda: volumes))
+    assert target() == (fallback, "the export folder")
+    assert fallback.is_dir()
+    assert oct(fallback.stat().st_mode & 0o777) == "0o700"
+    volumes.append(FakeVolume("/media/kiosk/CLINIC-USB"))
+    assert target() == (staff_module.Path("/media/kiosk/CLINIC-USB"), "the USB stick CLINIC-USB")
+    volumes[-1] = FakeVolume("/run/media/kiosk/STICK")
+    assert target()[0] == staff_module.Path("/run/media/kiosk/STICK")
+
+
+def test_no_visitor_answer_reaches_the_logs(qtbot, kiosk, timers, vault, store, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    canary = "CANARY-51c2"
+    request_id = save(store, f"{canary} Example")
+    sign_in(qtbot, kiosk, timers, vault)
+    tap_row(qtbot, kiosk.staff, 0)
+    qtbot.mouseClick(kiosk.staff.mark_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.staff.export_button, Qt.MouseButton.LeftButton)
+    kiosk.staff.model.set_status(None)
+    store.delete([request_id])
+    assert caplog.records, "nothing was logged at all"
+    assert canary not in caplog.text
