@@ -17,6 +17,7 @@ from kiosk.core.form import Answer
 from kiosk.core.pin import PinVault
 from kiosk.storage.store import RequestStore, SaveError
 from kiosk.ui.keyboard_env import prepare_environment
+from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.pin_pad import PinPadScreen
 from kiosk.ui.request_form import RequestFormScreen
 from kiosk.ui.slideshow import SlideshowScreen
@@ -167,6 +168,7 @@ class Kiosk:
 
     def _on_exit_requested(self) -> None:
         log.info("staff asked the kiosk to exit")
+        self.window.allow_close()
         self.window.close()
         app = QApplication.instance()
         if app is not None:
@@ -234,11 +236,13 @@ def run(content: Content, windowed: QSize | None, data_dir: Path) -> int:
     log.info("starting %s %s, data in %s", APP_NAME, __version__, data_dir)
     store = RequestStore(data_dir)
     kiosk = Kiosk(content, store)
+    lockdown = Lockdown(kiosk.window) if windowed is None else None
     kiosk.window.present(windowed)
     kiosk.start()
     try:
         return app.exec()
     finally:
+        del lockdown
         store.close()
 
 

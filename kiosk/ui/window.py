@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCursor, QGuiApplication, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLayout,
@@ -39,6 +39,7 @@ class KioskWindow(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)
         self._layout.addWidget(self._stack, 1)
+        self._closable = True
 
     def add_screen(self, screen: QWidget) -> None:
         self._stack.addWidget(screen)
@@ -57,14 +58,31 @@ class KioskWindow(QWidget):
         self._layout.addWidget(keyboard)
         keyboard.show()
 
+    def allow_close(self) -> None:
+        """Let the next close request through (Exit kiosk, SIGTERM)."""
+        self._closable = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closable:
+            super().closeEvent(event)
+        else:
+            event.ignore()  # Alt+F4, the window manager, a visitor: the kiosk stays
+
     def present(self, windowed: QSize | None) -> None:
-        """Show fullscreen and frameless with no cursor, or in a normal window of ``windowed``."""
+        """Show fullscreen and frameless with no cursor, or in a normal window of ``windowed``.
+
+        Fullscreen is kiosk mode: the window stays on top and refuses to close. A window for
+        development closes as usual.
+        """
         if windowed is not None:
+            self._closable = True
             self.resize(windowed)
             self.show()
             self.activateWindow()
             return
+        self._closable = False
         self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
         screen = QGuiApplication.primaryScreen()
         if screen is not None:
