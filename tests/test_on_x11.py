@@ -107,3 +107,57 @@ def test_a_visitor_taps_through_with_the_on_screen_keyboard(tmp_path, size):
             "consent": True,
         }
     ]
+
+
+@pytest.mark.skipif(shutil.which("xdotool") is None, reason="needs xdotool")
+def test_no_key_or_touch_takes_a_visitor_out(qapp, tmp_path):
+    """Real X key presses and clicks at the fullscreen kiosk: it stays up and fullscreen."""
+    from PySide6.QtCore import QSize
+
+    from kiosk.core.content import load_content
+    from kiosk.paths import bundled_content
+    from kiosk.ui.page_view import PageLayout
+
+    screen = QSize(1920, 1080)
+    button = PageLayout(load_content(bundled_content()), screen).button_rect.center()
+    keys = ("Escape", "ctrl+q", "ctrl+w", "F11", "alt+F4", "super", "ctrl+alt+BackSpace")
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "data")],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+    try:
+        _wait_for_line(process, "first page shown", timeout=60)
+        _wait_for_line(process, "on-screen keyboard", timeout=60)
+        for key in keys:
+            subprocess.run(["xdotool", "key", key], check=True, timeout=10)
+        for mouse_button in ("3", "2"):  # right and middle click
+            subprocess.run(
+                ["xdotool", "mousemove", "500", "500", "click", mouse_button], check=True
+            )
+        # Open the form, then try the same keys and clicks there.
+        x, y = str(button.x()), str(button.y())
+        subprocess.run(["xdotool", "mousemove", x, y, "click", "1"], check=True, timeout=10)
+        for key in keys:
+            subprocess.run(["xdotool", "key", key], check=True, timeout=10)
+        subprocess.run(["xdotool", "mousemove", "300", "300", "click", "3"], check=True)
+        assert process.poll() is None, "the kiosk exited"
+        geometry = subprocess.run(
+            ["xdotool", "search", "--name", "Bayside Wellness Clinic", "getwindowgeometry"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout
+        shot = tmp_path / "after.png"
+        subprocess.run(["import", "-window", "root", str(shot)], check=True, timeout=30)
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+    image = QImage(str(shot))
+    header = QColor("#0B4F6C").rgb() & 0xFFFFFF
+    assert image.pixel(image.width() // 2, 3) & 0xFFFFFF == header, "the kiosk is not on screen"
+    assert "Geometry: 1920x1080" in geometry, f"the kiosk no longer fills the screen: {geometry}"
