@@ -44,6 +44,7 @@ screenshots: setup
 bench: setup
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/form.py
+	$(BIN)/python benchmarks/staff.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache shots

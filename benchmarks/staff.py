@@ -1,0 +1,660 @@
+"""Staff-screen benchmark with a large store: PIN unlock -> first rows painted, and CSV export.
+
+What it measures
+----------------
+One process, a real X server (``QT_QPA_PLATFORM=xcb``), the real kiosk: ``Kiosk(content,
+RequestStore(TMP), "bench", load_keyboard=False)`` from :mod:`kiosk.app` with the shipped
+``content.yaml``, Qt's real timers, the QApplication from ``kiosk.app.application()`` and the
+window presented windowed at ``--size``. The on-screen keyboard is not loaded: the staff screen
+has no text field and never shows it. The store holds ``--requests`` generated requests (see
+"The database" below) before the kiosk is built.
+
+``open_ms``
+    From the PIN pad to the staff screen with its first rows on screen. Untimed: the PIN pad
+    is opened the way the logo's long press opens it (``slideshow.staff_requested``), the loop
+    runs until it is current and painted, then idles ``SETTLE_S``. Then ``t0``; emit
+    ``kiosk.pin_pad.unlocked`` (what the pad emits after a right PIN; the kiosk's own slot,
+    ``_on_staff_unlocked``, shows the staff screen); run the event loop until the staff screen
+    is current and the table's *viewport* has received a paint event after ``t0`` while the
+    model held rows; ``t1`` is taken when the event-loop pass that delivered that paint event
+    has returned. That includes everything the staff screen does on its ``showEvent`` (the
+    "New" filter: ``count`` and the first ``list`` page of ``PAGE_SIZE`` rows, the three chip
+    counts, the audit lines), the model reset, the header's resize-to-contents, laying the
+    screen out, painting every widget of the window into its backing store and the flush to
+    the X server (the paint event reaches this benchmark's event filter before the viewport
+    paints; the rest of the screen follows in the same pass; X requests are asynchronous, so
+    the server's own drawing is not waited for). Nothing forces a repaint. After ``t1`` it is
+    checked (untimed) that the first row is the newest "new" request. Then the Lock button is
+    tapped (``QTest.mouseClick``) and the loop runs until the slideshow is back and painted,
+    then idles ``SETTLE_S`` (not timed). ``WARMUP`` rounds are run first and not reported.
+``export``
+    ``export_csv(store.iter_requests(None), content.form.fields, path, content.staff.time_zone)``
+    (every request, oldest first, exactly the call the staff screen's "Export CSV" makes for the
+    "All" filter) timed with ``time.perf_counter``, ``EXPORT_RUNS`` times, each to a new file in
+    a folder beside the database (so on the same real disk: export_csv fsyncs the file and the
+    folder). ``seconds`` is the median run; ``rows_per_second`` is ``--requests`` over it;
+    ``bytes`` is the exported file's size. After each run (untimed) the file is read back with
+    the :mod:`csv` module (UTF-8 with BOM) and must hold a header and exactly ``--requests``
+    rows, with the ids 1.. in order; then it is deleted.
+
+How events are waited for: ``QApplication.processEvents(WaitForMoreEvents)`` in a loop, with a
+50 ms heartbeat timer so a wait can time out (as in ``form.py``). Percentiles are nearest-rank
+(the ``ceil(q/100 * n)``-th smallest sample); p50/p95/max are in milliseconds.
+
+The database
+------------
+It lives in a fresh temporary folder (removed at the end) on a real disk: under the system temp
+folder unless that is a RAM file system (tmpfs, ramfs), then under the current working
+directory; the stderr summary names the folder and its file system type.
+
+Saving 100,000 requests through ``RequestStore.save`` would take one fsync'd transaction each,
+so the store is filled in two steps:
+
+1. A ``RequestStore`` whose clock returns the first request's time saves request 1 through the
+   API. That makes the folder and file (modes and all) and migrates the schema. Its raw row is
+   then read back and its ``answers`` and ``created_at`` text must equal what this benchmark's
+   own encoders make of the same values (compact JSON, ``ensure_ascii=False``, keys in form
+   order like the form's values; UTC ``%Y-%m-%dT%H:%M:%S.%fZ``), or the run stops: so the bulk
+   rows are stored exactly as the store would have stored them.
+2. A plain ``sqlite3`` connection inserts requests 2..N with ``executemany`` in ONE
+   ``BEGIN IMMEDIATE`` transaction, then checkpoints the WAL (``TRUNCATE``), as a kiosk that
+   has been running a while would have done.
+
+The kiosk then opens the database afresh (its own ``RequestStore``, which checks integrity
+first, untimed). The file is in the page cache, as on a kiosk that has been up for a while.
+
+The generated requests are obviously fake: "Person N Example" (every 500th "Zoë Person N
+Example"), phones ``+1202555XXXX`` cycling through the fictional 0100-0199 range (three in
+four have one), ``personN@example.com`` (three in four; every request has a phone or an
+e-mail), the choices cycling, consent ticked, and every 7th a question; some of those hold
+accents, emoji, commas, quotes or a new line, or start with ``=`` or ``-``. Every third request
+is "contacted" (two hours after it came), the rest "new". They came one every ``STEP`` (5 min
+17 s, with distinct microseconds), the newest a day before the run.
+
+Targets (from the issue): open p95 <= 200 ms; export >= 100,000 rows per second.
+
+How to run
+----------
+::
+
+    python benchmarks/staff.py                   # re-runs itself under xvfb-run if no $DISPLAY
+    .venv/bin/python benchmarks/staff.py --requests 20000 --opens 10 --size 1080x1920
+
+It prints one JSON line on stdout and a short summary on stderr; it exits 1 (without the JSON
+line) if a wait timed out, a check failed or the window stopped being ``--size``. The defaults
+take well under a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+os.environ["QT_QPA_PLATFORM"] = "xcb"
+
+import PySide6
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QSize, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.app import Kiosk, application
+from kiosk.core.content import Content, load_content
+from kiosk.core.form import FormField
+from kiosk.paths import bundled_content
+from kiosk.storage.export import export_csv
+from kiosk.storage.store import SCHEMA_VERSION, RequestStore
+
+XVFB_MARK = "KIOSK_STAFF_BENCH_UNDER_XVFB"
+WARMUP = 3
+EXPORT_RUNS = 3
+WAIT_TIMEOUT_S = 10.0
+HEARTBEAT_MS = 50
+SETTLE_S = 0.1
+TARGET_OPEN_P95_MS = 200.0
+TARGET_EXPORT_ROWS_PER_S = 100_000
+RAM_FILESYSTEMS = frozenset({"tmpfs", "ramfs"})
+KIOSK_ID = "bench"
+STEP = timedelta(minutes=5, seconds=17)
+CONTACTED_AFTER = timedelta(hours=2)
+QUESTIONS = (
+    "When are you open on Saturdays?",
+    "Café near the clinic? Merci — José 😊",
+    'Is parking free, or "validated"?\nThanks',
+    "=1+1 is not a formula here",
+    "-- do you take walk-ins, et ñ?",
+    "日本語で相談できますか? 🙏",
+)
+
+
+class BenchmarkError(Exception):
+    """A wait timed out or a check failed."""
+
+
+# -- set-up ------------------------------------------------------------------------------------
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1920x1080"`` -> ``(1920, 1080)``."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {text!r}") from None
+    if width <= 0 or height <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive size, got {text!r}")
+    return width, height
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description="Staff screen with many requests: unlock -> first rows, and CSV export."
+    )
+    parser.add_argument(
+        "--requests", type=positive, default=100_000, help="requests in the store (100000)"
+    )
+    parser.add_argument("--opens", type=positive, default=20, help="measured opens (20)")
+    parser.add_argument(
+        "--size", type=parse_size, default=(1920, 1080), help="window size WxH (1920x1080)"
+    )
+    return parser
+
+
+def reexec_under_xvfb(size: tuple[int, int]) -> None:
+    """Replace this process with itself run under ``xvfb-run`` (a screen of ``size``)."""
+    if os.environ.get(XVFB_MARK):
+        sys.exit("staff.py: still no $DISPLAY under xvfb-run")
+    xvfb_run = shutil.which("xvfb-run")
+    if xvfb_run is None:
+        sys.exit("staff.py: no $DISPLAY and no xvfb-run; install xvfb or run it on a desktop")
+    os.environ[XVFB_MARK] = "1"
+    screen = f"-screen 0 {size[0]}x{size[1]}x24"
+    argv = [xvfb_run, "-a", "-s", screen, sys.executable, str(Path(__file__).resolve())]
+    os.execv(xvfb_run, [*argv, *sys.argv[1:]])
+
+
+def filesystem_type(path: Path) -> str:
+    """The type of the file system ``path`` is on, from ``/proc/self/mounts`` ("?" if unknown)."""
+    resolved = str(path.resolve())
+    best, kind = "", "?"
+    try:
+        lines = Path("/proc/self/mounts").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return kind
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount = parts[1].replace("\\040", " ")
+        inside = resolved == mount or resolved.startswith(mount.rstrip("/") + "/")
+        if inside and len(mount) >= len(best):
+            best, kind = mount, parts[2]
+    return kind
+
+
+def data_parent() -> Path:
+    """Where to make the benchmark's folder: the temp folder unless it lives in RAM."""
+    temp = Path(tempfile.gettempdir())
+    if filesystem_type(temp) in RAM_FILESYSTEMS:
+        return Path.cwd()
+    return temp
+
+
+# -- statistics --------------------------------------------------------------------------------
+
+
+def percentile(samples: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile: the ``ceil(q/100 * n)``-th smallest sample."""
+    if not samples:
+        raise ValueError("no samples")
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summary_ms(samples: Sequence[float]) -> dict[str, float | int]:
+    """p50/p95/max of ``samples`` (seconds) in milliseconds, and their number."""
+    return {
+        "p50": round(percentile(samples, 50) * 1000, 2),
+        "p95": round(percentile(samples, 95) * 1000, 2),
+        "max": round(max(samples) * 1000, 2),
+        "n": len(samples),
+    }
+
+
+# -- the generated requests --------------------------------------------------------------------
+
+
+def fake_answers(number: int, fields: Sequence[FormField]) -> dict[str, str | bool]:
+    """Request ``number``'s answers, keyed and ordered like the form's values (every field)."""
+    generated: dict[str, str | bool] = {
+        "text": f"Zoë Person {number} Example" if number % 500 == 0 else f"Person {number} Example",
+        "phone": "" if number % 4 == 3 else f"+1202555{100 + number % 100:04d}",
+        "email": "" if number % 4 == 0 else f"person{number}@example.com",
+        "multiline": QUESTIONS[(number // 7) % len(QUESTIONS)] if number % 7 == 0 else "",
+        "consent": True,
+    }
+    answers: dict[str, str | bool] = {}
+    for form_field in fields:
+        if form_field.type == "choice":
+            options = [*form_field.choices, ""]
+            answers[form_field.key] = options[number % len(options)]
+        else:
+            answers[form_field.key] = generated.get(form_field.type, "")
+    return answers
+
+
+def encode_answers(answers: Mapping[str, str | bool]) -> str:
+    """The answers as the store encodes them: compact JSON, non-ASCII kept as it is."""
+    return json.dumps(dict(answers), ensure_ascii=False, separators=(",", ":"))
+
+
+def format_time(moment: datetime) -> str:
+    """A time as the store writes it: UTC, microseconds, a ``Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What was put in the store."""
+
+    requests: int
+    newest_new_id: int
+    """The id of the newest "new" request: the staff screen's first row."""
+    bulk_seconds: float
+
+
+def is_contacted(number: int) -> bool:
+    return number % 3 == 0
+
+
+def created_at(first: datetime, number: int) -> datetime:
+    """When request ``number`` (1-based) came: one every STEP, with distinct microseconds."""
+    return first + (number - 1) * STEP + timedelta(microseconds=(number * 7919) % 1_000_000)
+
+
+def populate(data_dir: Path, content: Content, count: int) -> Generated:
+    """Request 1 through ``RequestStore.save``, then 2..count in one bulk transaction."""
+    fields = content.form.fields
+    version = content.content_version
+    newest = datetime.now(UTC) - timedelta(days=1)
+    first = newest - (count - 1) * STEP
+    first_at = created_at(first, 1)
+    seed = RequestStore(data_dir, clock=lambda: first_at)
+    try:
+        request_id = seed.save(fake_answers(1, fields), version, KIOSK_ID)
+    finally:
+        seed.close()
+    if request_id != 1:
+        raise BenchmarkError(f"the first saved request got id {request_id}, not 1")
+
+    conn = sqlite3.connect(str(data_dir / RequestStore.DB_NAME), isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout = 5000")
+        version_found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version_found != SCHEMA_VERSION:
+            raise BenchmarkError(f"schema version {version_found}, not {SCHEMA_VERSION}")
+        row = conn.execute(
+            "SELECT created_at, status, answers, content_version, kiosk_id, contacted_at"
+            " FROM requests WHERE id = 1"
+        ).fetchone()
+        expected = (
+            format_time(first_at),
+            "new",
+            encode_answers(fake_answers(1, fields)),
+            version,
+            KIOSK_ID,
+            None,
+        )
+        if tuple(row) != expected:
+            raise BenchmarkError(
+                "the store encodes a request differently from this benchmark:"
+                f" stored {tuple(row)!r}, benchmark {expected!r}"
+            )
+
+        def rows() -> Iterator[tuple[str, str, str, str, str, str | None]]:
+            for number in range(2, count + 1):
+                came = created_at(first, number)
+                contacted = is_contacted(number)
+                yield (
+                    format_time(came),
+                    "contacted" if contacted else "new",
+                    encode_answers(fake_answers(number, fields)),
+                    version,
+                    KIOSK_ID,
+                    format_time(came + CONTACTED_AFTER) if contacted else None,
+                )
+
+        began = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(
+                "INSERT INTO requests"
+                " (created_at, status, answers, content_version, kiosk_id, contacted_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                rows(),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        bulk_seconds = time.perf_counter() - began
+        stored = int(conn.execute("SELECT count(*) FROM requests").fetchone()[0])
+    finally:
+        conn.close()
+    if stored != count:
+        raise BenchmarkError(f"the store holds {stored} requests, not {count}")
+    newest_new = max(n for n in range(max(1, count - 3), count + 1) if not is_contacted(n))
+    return Generated(count, newest_new, bulk_seconds)
+
+
+# -- driving the kiosk -------------------------------------------------------------------------
+
+
+class PaintWatch(QObject):
+    """Records when watched widgets last received a paint event (``perf_counter`` seconds), and
+    how many rows the staff table's model held when its viewport last got one."""
+
+    def __init__(self, viewport: QWidget, row_count: Callable[[], int]) -> None:
+        super().__init__()
+        self._painted: dict[QObject, float] = {}
+        self._viewport = viewport
+        self._row_count = row_count
+        self.viewport_rows = 0
+        self.watch(viewport)
+
+    def watch(self, widget: QWidget) -> None:
+        widget.installEventFilter(self)
+
+    def painted_since(self, widget: QWidget, moment: float) -> bool:
+        """Whether ``widget`` got a paint event at or after ``moment``."""
+        return self._painted.get(widget, -math.inf) >= moment
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._painted[watched] = time.perf_counter()
+            if watched is self._viewport:
+                self.viewport_rows = self._row_count()
+        return False
+
+
+@dataclass
+class Driver:
+    """The kiosk under test and the bookkeeping to wait for it."""
+
+    app: QApplication
+    kiosk: Kiosk
+    size: QSize
+    paints: PaintWatch = field(init=False)
+
+    def __post_init__(self) -> None:
+        staff = self.kiosk.staff
+        self.paints = PaintWatch(staff.table.viewport(), staff.model.rowCount)
+        self.paints.watch(self.kiosk.slideshow)
+        self.paints.watch(self.kiosk.pin_pad)
+
+    def check_size(self) -> None:
+        """Fail if the window no longer has the size asked for (its layout made it grow)."""
+        actual = self.kiosk.window.size()
+        if actual != self.size:
+            raise BenchmarkError(
+                f"the window is {actual.width()}x{actual.height()}, not"
+                f" {self.size.width()}x{self.size.height()}: the kiosk's layout resized it"
+            )
+
+    def wait_for(self, condition: Callable[[], bool], what: str) -> None:
+        """Run the event loop until ``condition()`` holds; BenchmarkError after a while."""
+        deadline = time.perf_counter() + WAIT_TIMEOUT_S
+        flags = (
+            QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
+        )
+        while not condition():
+            if time.perf_counter() > deadline:
+                raise BenchmarkError(f"timed out after {WAIT_TIMEOUT_S:g} s waiting for {what}")
+            self.app.processEvents(flags)
+
+    def idle(self, seconds: float) -> None:
+        """Let the event loop run for ``seconds``, then delete what was ``deleteLater``'d."""
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        self.app.processEvents()
+
+    def show_and_wait(self, screen: QWidget, show: Callable[[], None], what: str) -> None:
+        """Untimed: ``show()``, wait until ``screen`` is current and painted, then settle."""
+        since = time.perf_counter()
+        show()
+        self.wait_for(
+            lambda: (
+                self.kiosk.window.current_screen() is screen
+                and self.paints.painted_since(screen, since)
+            ),
+            what,
+        )
+        self.idle(SETTLE_S)
+        self.check_size()
+
+    def open_staff(self, newest_new_id: int) -> tuple[float, float]:
+        """PIN pad -> staff screen with rows painted; (total, unlock handled) in seconds."""
+        kiosk = self.kiosk
+        staff = kiosk.staff
+        self.show_and_wait(kiosk.pin_pad, kiosk.slideshow.staff_requested.emit, "the PIN pad")
+        viewport = staff.table.viewport()
+
+        t0 = time.perf_counter()
+        kiosk.pin_pad.unlocked.emit()
+        t_unlock = time.perf_counter()
+        self.wait_for(
+            lambda: (
+                kiosk.window.current_screen() is staff
+                and self.paints.painted_since(viewport, t0)
+                and self.paints.viewport_rows > 0
+            ),
+            "the staff screen with rows, painted",
+        )
+        t1 = time.perf_counter()
+
+        self.check_size()
+        first = staff.model.request(0)
+        if first.id != newest_new_id or first.status != "new":
+            raise BenchmarkError(
+                f"the first row is request {first.id} ({first.status}),"
+                f" not the newest new one, {newest_new_id}"
+            )
+        lock = staff.lock_button
+        self.show_and_wait(
+            kiosk.slideshow,
+            lambda: QTest.mouseClick(
+                lock, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+            ),
+            "the slideshow after Lock",
+        )
+        return t1 - t0, t_unlock - t0
+
+
+def start(size: tuple[int, int], store: RequestStore, content: Content) -> Driver:
+    """The kiosk, presented windowed at ``size``, its window active and slideshow painted."""
+    app = application()
+    kiosk = Kiosk(content, store, KIOSK_ID, load_keyboard=False)
+    heartbeat = QTimer(app)  # wakes processEvents(WaitForMoreEvents) so waits can time out
+    heartbeat.start(HEARTBEAT_MS)
+    driver = Driver(app, kiosk, QSize(*size))
+    since = time.perf_counter()
+    kiosk.window.present(QSize(*size))
+    driver.wait_for(kiosk.window.isActiveWindow, "the window to become active")
+    driver.wait_for(
+        lambda: driver.paints.painted_since(kiosk.slideshow, since), "the first slide, painted"
+    )
+    driver.idle(0.5)
+    driver.check_size()
+    return driver
+
+
+# -- the export --------------------------------------------------------------------------------
+
+
+def read_back(path: Path, expected_rows: int) -> None:
+    """Check (untimed) that the CSV has a header and ``expected_rows`` rows, ids 1.. in order."""
+    rows = 0
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        reader = csv.reader(stream)
+        header = next(reader, None)
+        if not header or header[0] != "ID":
+            raise BenchmarkError(f"{path.name}: no header row")
+        for row in reader:
+            rows += 1
+            if len(row) != len(header) or row[0] != str(rows):
+                raise BenchmarkError(f"{path.name}: row {rows} is not request {rows}")
+    if rows != expected_rows:
+        raise BenchmarkError(f"{path.name}: {rows} rows read back, not {expected_rows}")
+
+
+def export_runs(
+    store: RequestStore, content: Content, folder: Path, expected_rows: int
+) -> tuple[list[float], list[int]]:
+    """``EXPORT_RUNS`` timed exports of every request; (seconds, file sizes)."""
+    folder.mkdir(mode=0o700)
+    seconds: list[float] = []
+    sizes: list[int] = []
+    for run in range(1, EXPORT_RUNS + 1):
+        path = folder / f"export-{run}.csv"
+        t0 = time.perf_counter()
+        written = export_csv(
+            store.iter_requests(None), content.form.fields, path, content.staff.time_zone
+        )
+        seconds.append(time.perf_counter() - t0)
+        if written != expected_rows:
+            raise BenchmarkError(f"export_csv wrote {written} rows, not {expected_rows}")
+        sizes.append(path.stat().st_size)
+        read_back(path, expected_rows)
+        path.unlink()
+    return seconds, sizes
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    generated: Generated | None = None
+    opens: list[float] = field(default_factory=list)
+    unlocks: list[float] = field(default_factory=list)
+    export_seconds: list[float] = field(default_factory=list)
+    export_sizes: list[int] = field(default_factory=list)
+
+
+def run(requests: int, opens: int, size: tuple[int, int], data_dir: Path) -> Results:
+    """Fill the store, then both measurements on one kiosk whose store is in ``data_dir``."""
+    content = load_content(bundled_content())
+    results = Results()
+    generated = populate(data_dir, content, requests)
+    results.generated = generated
+    store = RequestStore(data_dir)
+    driver: Driver | None = None
+    try:
+        driver = start(size, store, content)
+        for _ in range(WARMUP):
+            driver.open_staff(generated.newest_new_id)
+        for _ in range(opens):
+            total, unlock = driver.open_staff(generated.newest_new_id)
+            results.opens.append(total)
+            results.unlocks.append(unlock)
+        results.export_seconds, results.export_sizes = export_runs(
+            store, content, data_dir / "exports", requests
+        )
+    finally:
+        store.close()
+        if driver is not None:
+            driver.kiosk.window.close()
+            driver.app.processEvents()
+    return results
+
+
+def report(requests: int, results: Results) -> dict[str, Any]:
+    opened = summary_ms(results.opens)
+    seconds = statistics.median(results.export_seconds)
+    rate = requests / seconds
+    return {
+        "benchmark": "staff",
+        "requests": requests,
+        "open_ms": opened,
+        "export": {
+            "seconds": round(seconds, 3),
+            "rows_per_second": round(rate),
+            "bytes": int(statistics.median(results.export_sizes)),
+            "runs": len(results.export_seconds),
+        },
+        "targets": {
+            "open_p95_le_200ms": opened["p95"] <= TARGET_OPEN_P95_MS,
+            "export_ge_100k_rows_per_s": rate >= TARGET_EXPORT_ROWS_PER_S,
+        },
+        "python": platform.python_version(),
+        "pyside6": PySide6.__version__,
+    }
+
+
+def summarize(summary: dict[str, Any], results: Results, where: str, elapsed: float) -> str:
+    """A few lines for people, for stderr."""
+    opened, export = summary["open_ms"], summary["export"]
+    generated = results.generated
+    bulk = f"{generated.bulk_seconds:.1f} s" if generated is not None else "?"
+    unlock = statistics.median(results.unlocks) * 1000
+    runs = ", ".join(f"{s:.3f}" for s in results.export_seconds)
+    lines = [
+        f"staff benchmark, {summary['requests']} requests in {where} (bulk insert {bulk})",
+        f"  open (unlock -> rows painted): p50 {opened['p50']} p95 {opened['p95']}"
+        f" max {opened['max']} ms (n={opened['n']}); median: unlock handled (queries, model"
+        f" reset, screen switched) after {unlock:.1f} ms",
+        f"  export: median {export['seconds']} s ({export['rows_per_second']} rows/s),"
+        f" runs {runs} s; {export['bytes']} bytes, row count read back OK",
+    ]
+    for target, met in summary["targets"].items():
+        lines.append(f"  {'ok  ' if met else 'MISS'} {target}")
+    lines.append(f"  took {elapsed:.0f} s")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not os.environ.get("DISPLAY"):
+        reexec_under_xvfb(args.size)
+    began = time.perf_counter()
+    data_dir = Path(tempfile.mkdtemp(prefix="kiosk-staff-bench-", dir=data_parent()))
+    try:
+        where = f"{data_dir} ({filesystem_type(data_dir)})"
+        results = run(args.requests, args.opens, args.size, data_dir)
+    except BenchmarkError as error:
+        print(f"staff.py: {error}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    summary = report(args.requests, results)
+    print(summarize(summary, results, where, time.perf_counter() - began), file=sys.stderr)
+    print(json.dumps(summary, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
