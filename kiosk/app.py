@@ -78,17 +78,14 @@ class Kiosk:
         self.thanks = ThanksScreen(
             content.form.thanks.body, content.timing.thanks_seconds, timer_factory
         )
-        lock_after = content.staff.lock_after_seconds
         # The staff PIN lives in the data folder, beside the requests, unless given.
-        vault = vault or PinVault(store.path.parent)
-        self.pin_pad = PinPadScreen(vault, self._audit_staff, lock_after, timer_factory)
-        self.staff = StaffScreen(
-            content,
-            store,
-            export_target or usb_or_folder(content.staff.export_folder),
-            timer_factory,
-        )
-        for screen in (self.slideshow, self.thanks, self.pin_pad, self.staff):
+        self._vault = vault or PinVault(store.path.parent)
+        self._export_target = export_target or usb_or_folder(content.staff.export_folder)
+        # The staff screens are built the first time someone asks for them: most days nobody
+        # does, and a kiosk that only shows slides should not carry them.
+        self._pin_pad: PinPadScreen | None = None
+        self._staff: StaffScreen | None = None
+        for screen in (self.slideshow, self.thanks):
             self.window.add_screen(screen)
         self.window.show_screen(self.slideshow)
         self.window.resized.connect(self._on_window_resized)
@@ -96,10 +93,6 @@ class Kiosk:
         self.slideshow.request_info_requested.connect(self.open_form)
         self.slideshow.staff_requested.connect(self._on_staff_requested)
         self.thanks.finished.connect(self._show_slideshow)
-        self.pin_pad.unlocked.connect(self._on_staff_unlocked)
-        self.pin_pad.cancelled.connect(self._show_slideshow)
-        self.staff.locked.connect(self._on_staff_locked)
-        self.staff.exit_requested.connect(self._on_exit_requested)
         # Contacted requests are deleted once they are older than the retention period: at
         # start and then once a day.
         self._retention = timer_factory(self.window)
@@ -153,6 +146,27 @@ class Kiosk:
         form.deleteLater()
 
     # -- staff -----------------------------------------------------------------------------
+
+    @property
+    def pin_pad(self) -> PinPadScreen:
+        if self._pin_pad is None:
+            lock_after = self.content.staff.lock_after_seconds
+            pad = PinPadScreen(self._vault, self._audit_staff, lock_after, self._timers)
+            pad.unlocked.connect(self._on_staff_unlocked)
+            pad.cancelled.connect(self._show_slideshow)
+            self.window.add_screen(pad)
+            self._pin_pad = pad
+        return self._pin_pad
+
+    @property
+    def staff(self) -> StaffScreen:
+        if self._staff is None:
+            staff = StaffScreen(self.content, self.store, self._export_target, self._timers)
+            staff.locked.connect(self._on_staff_locked)
+            staff.exit_requested.connect(self._on_exit_requested)
+            self.window.add_screen(staff)
+            self._staff = staff
+        return self._staff
 
     def _on_staff_requested(self) -> None:
         log.info("staff entry opened")
