@@ -69,7 +69,7 @@ class Kiosk:
         self.kiosk_id = kiosk_id or socket.gethostname()
         self._timers = timer_factory
         self._load_keyboard = load_keyboard
-        self.keyboard: KeyboardPanel | None = None  # loaded once the first slide is up
+        self.keyboard: KeyboardPanel | None = None  # loaded with the first visitor's form
         self.form: RequestFormScreen | None = None
         self._style_size = QSize()
 
@@ -118,6 +118,9 @@ class Kiosk:
         self.form = form
         self.window.add_screen(form)
         self.window.show_screen(form)
+        if self.keyboard is None and self._load_keyboard:
+            # The first visitor's form appears at once; the keyboard loads just after it.
+            QTimer.singleShot(0, self.load_keyboard)
 
     def _save_request(self, values: dict[str, Answer]) -> int:
         return self.store.save(values, self.content.content_version, self.kiosk_id)
@@ -228,11 +231,13 @@ class Kiosk:
             size.height(),
             self.content.content_version,
         )
-        if self._load_keyboard:
-            # Loading the keyboard's QML takes a moment: do it once the first slide is up.
-            QTimer.singleShot(0, self.load_keyboard)
 
     def load_keyboard(self) -> None:
+        """Build the on-screen keyboard (once).
+
+        Qt Quick and the QML engine it needs take about 20 MB and a moment to load, so this
+        happens when the first visitor opens the form, not while the slideshow runs alone.
+        """
         if self.keyboard is not None:
             return
         # Imported here: Qt Quick and its QML engine are not needed for the first slide.
