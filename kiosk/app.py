@@ -16,6 +16,13 @@ from kiosk.core.content import Content
 from kiosk.core.form import Answer
 from kiosk.core.pin import PinVault
 from kiosk.storage.store import RequestStore, SaveError
+from kiosk.system import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS, EXIT_STAFF_EXIT
+from kiosk.system.errors import install_exception_hook
+from kiosk.system.instance import AlreadyRunning, LockError, acquire_single_instance
+from kiosk.system.logs import setup_logging
+from kiosk.system.notify import SystemdNotifier
+from kiosk.system.signals import install_signal_handlers
+from kiosk.system.watchdog import WatchdogPinger
 from kiosk.ui.keyboard_env import prepare_environment
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.pin_pad import PinPadScreen
@@ -189,7 +196,18 @@ class Kiosk:
         self.window.close()
         app = QApplication.instance()
         if app is not None:
-            app.quit()
+            # A distinct exit code: the systemd unit does not restart a kiosk staff closed.
+            app.exit(EXIT_STAFF_EXIT)
+
+    def recover(self) -> None:
+        """After an unexpected error: drop any visitor's form and show the slideshow.
+
+        Never says "thank you": the thank-you screen is only ever shown after a save returned.
+        """
+        try:
+            self._show_slideshow()
+        except Exception:  # recovering must never raise in turn
+            log.exception("could not return to the slideshow after an error")
 
     def _audit_staff(self, event: str, count: int) -> None:
         try:
@@ -249,20 +267,64 @@ class Kiosk:
         log.info("on-screen keyboard %s", "ready" if self.keyboard.loaded else "NOT available")
 
 
-def run(content: Content, windowed: QSize | None, data_dir: Path) -> int:
-    """Start the kiosk and run until it is closed; returns the exit code."""
+def run(content: Content, windowed: QSize | None, data_dir: Path, verbose: bool = False) -> int:
+    """Start the kiosk and run until it is stopped; returns the exit code.
+
+    One kiosk per data folder; a log file beside the data; systemd told when the first slide
+    is up and pinged from the event loop (a frozen kiosk gets restarted); SIGTERM and SIGINT
+    stop it cleanly; an unexpected error in a slot is logged and the slideshow comes back.
+    """
+    try:
+        instance = acquire_single_instance(data_dir)
+    except AlreadyRunning as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return EXIT_ALREADY_RUNNING
+    except LockError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 1
+    try:
+        log_path = setup_logging(data_dir, verbose)
+    except OSError as error:
+        print(f"kiosk: cannot write the log in {data_dir}: {error}", file=sys.stderr)
+        instance.release()
+        return 1
+    notifier = SystemdNotifier()
     app = application()
-    log.info("starting %s %s, data in %s", APP_NAME, __version__, data_dir)
+    log.info("starting %s %s, data in %s, log %s", APP_NAME, __version__, data_dir, log_path)
     store = RequestStore(data_dir)
     kiosk = Kiosk(content, store)
+    pinger = WatchdogPinger(notifier)
+
+    def stop() -> None:
+        log.info("asked to stop")
+        notifier.stopping()
+        pinger.stop()
+        kiosk.window.allow_close()
+        kiosk.window.close()
+        # Saves are synchronous: back in the event loop, none is half done.
+        app.exit(0)
+
+    def ready() -> None:
+        notifier.ready()
+        notifier.status("showing the slideshow")
+
+    watcher = install_signal_handlers(stop)
+    hook = install_exception_hook(kiosk.recover, on_too_many=lambda: app.exit(EXIT_REPEATED_ERRORS))
+    kiosk.slideshow.first_page_shown.connect(ready)
     lockdown = Lockdown(kiosk.window) if windowed is None else None
     kiosk.window.present(windowed)
     kiosk.start()
+    pinger.start()
     try:
         return app.exec()
     finally:
+        notifier.stopping()
+        hook.uninstall()
+        watcher.uninstall()
         del lockdown
         store.close()
+        log.info("stopped")
+        instance.release()
 
 
 def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> list[Path]:

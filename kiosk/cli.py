@@ -135,9 +135,9 @@ def _command_modules() -> list[CommandModule]:
     """Modules under kiosk/commands that add sub-commands: each has ``register(commands)``,
     which adds its parsers and sets ``handler`` (a function of the parsed args returning the
     exit code) with ``set_defaults``."""
-    from kiosk.commands import pin, requests
+    from kiosk.commands import pin, requests, service
 
-    return [pin, requests]
+    return [pin, requests, service]
 
 
 def _content_path(args: argparse.Namespace) -> Path:
@@ -230,7 +230,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from kiosk.app import run
 
     windowed = QSize(*args.windowed) if args.windowed else None
-    return run(content, windowed, _data_dir(args))
+    return run(content, windowed, _data_dir(args), args.verbose)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

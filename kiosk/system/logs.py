@@ -1,0 +1,132 @@
+"""The kiosk's logs: standard error (the journal, under systemd) and a rotating file in the data
+folder, plus Python's fault handler writing crash tracebacks to ``crash.log``.
+
+``<data_dir>/logs/`` is made ``0700`` and every file in it ``0600``: ``kiosk.log`` (1 MiB, then
+rotated; five old files ``kiosk.log.1`` .. ``kiosk.log.5`` are kept, so at most 6 MiB) and
+``crash.log`` (appended to; a segfault, an abort or systemd's watchdog ``SIGABRT`` writes every
+thread's Python traceback there; ``kill -USR1 <pid>`` writes them without stopping the kiosk).
+
+**Visitor data is never logged.** The kiosk's code logs request ids, counts, error kinds, file
+paths and the names of exception types, never a visitor's answers (nor a PIN): answers are never
+passed to a logger, :class:`~kiosk.storage.store.SaveError` messages hold no answers, and
+unhandled exceptions are logged without their message (see :mod:`kiosk.system.errors`). Python
+tracebacks show source lines, not values. ``tests/system/test_logs.py`` checks this with a
+canary answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import logging
+import logging.handlers
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import IO, Any
+
+LOG_FOLDER = "logs"
+LOG_NAME = "kiosk.log"
+CRASH_NAME = "crash.log"
+MAX_BYTES = 1 << 20
+"""``kiosk.log`` is rotated when it would grow past this."""
+BACKUP_COUNT = 5
+"""Rotated files kept: ``kiosk.log.1`` (newest) .. ``kiosk.log.5``."""
+FORMAT = "%(asctime)s kiosk %(levelname)s %(name)s: %(message)s"
+"""The same line format as the command line's (``kiosk.cli.main``)."""
+
+_crash_file: IO[str] | None = None
+_handlers: list[logging.Handler] = []
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file that only its owner can read: every file it opens is ``0600``."""
+
+    def _open(self) -> Any:
+        return _open_private(Path(self.baseFilename), self.mode, self.encoding)
+
+
+def _open_private(path: Path, mode: str, encoding: str | None = "utf-8") -> IO[str]:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (os.O_APPEND if "a" in mode else os.O_TRUNC)
+    fd = os.open(path, flags, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # in case it already existed with a wider mode
+        return os.fdopen(fd, "a" if "a" in mode else "w", encoding=encoding or "utf-8")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _private_folder(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        os.chmod(folder, 0o700)
+
+
+def setup_logging(data_dir: Path, verbose: bool) -> Path:
+    """Log to standard error and to ``<data_dir>/logs/kiosk.log``; returns that file's path.
+
+    Level INFO, or DEBUG when ``verbose``. Also sends crash tracebacks to ``crash.log`` (kept
+    open for the life of the process). Calling it again replaces what the last call set up.
+    Raises ``OSError`` if the folder or the files cannot be made.
+    """
+    folder = Path(data_dir) / LOG_FOLDER
+    _private_folder(Path(data_dir))
+    _private_folder(folder)
+    log_path = folder / LOG_NAME
+    shutdown_logging()
+
+    file_handler = _PrivateRotatingFileHandler(
+        log_path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
+    )
+    formatter = logging.Formatter(FORMAT)
+    file_handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    root.addHandler(file_handler)
+    _handlers.append(file_handler)
+    if not any(_is_stderr_handler(h) for h in root.handlers):
+        stderr_handler = logging.StreamHandler(sys.stderr)
+        stderr_handler.setFormatter(formatter)
+        root.addHandler(stderr_handler)
+        _handlers.append(stderr_handler)
+
+    _enable_crash_log(folder / CRASH_NAME)
+    return log_path
+
+
+def _is_stderr_handler(handler: logging.Handler) -> bool:
+    return type(handler) is logging.StreamHandler and handler.stream in (
+        sys.stderr,
+        sys.__stderr__,
+    )
+
+
+def _enable_crash_log(path: Path) -> None:
+    global _crash_file
+    crash = _open_private(path, "a")
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    crash.write(f"--- kiosk process {os.getpid()} started {stamp}\n")
+    crash.flush()
+    _crash_file = crash
+    faulthandler.enable(file=crash, all_threads=True)
+    if hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1, file=crash, all_threads=True, chain=False)
+
+
+def shutdown_logging() -> None:
+    """Undo :func:`setup_logging`: remove its handlers, stop the fault handler, close files."""
+    global _crash_file
+    root = logging.getLogger()
+    for handler in _handlers:
+        root.removeHandler(handler)
+        handler.close()
+    _handlers.clear()
+    if _crash_file is not None:
+        if hasattr(signal, "SIGUSR1"):
+            faulthandler.unregister(signal.SIGUSR1)
+        faulthandler.disable()
+        _crash_file.close()
+        _crash_file = None
