@@ -7,6 +7,7 @@ each as ``FILE:LINE: key.path: what is wrong and what is expected``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import os
@@ -36,6 +37,15 @@ from kiosk.core.form import (
     FormSpec,
     Thanks,
 )
+from kiosk.core.hours import (
+    CLOSED,
+    DAY_NAMES,
+    DEFAULT_WAKE_MINUTES,
+    RANGE_EXAMPLE,
+    DayError,
+    OpeningHours,
+    parse_day,
+)
 
 __all__ = [
     "Article",
@@ -44,6 +54,7 @@ __all__ = [
     "Content",
     "ContentError",
     "Notices",
+    "OpeningHours",
     "Problem",
     "Section",
     "Staff",
@@ -153,6 +164,8 @@ class Content:
     article: Article
     form: FormSpec
     staff: Staff = Staff()
+    opening_hours: OpeningHours | None = None
+    """When the kiosk is awake; None (no ``opening_hours:`` in the file) is always."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -212,7 +225,30 @@ def parse_content(text: str, source: str = "content.yaml", base_dir: Path | None
         values = _CONTENT(ctx, root, "", _line(root))
     if ctx.problems or values is _INVALID:
         raise ContentError(sorted(ctx.problems, key=lambda p: p.line))
-    return Content(source=source, **values)
+    assert root is not None
+    return Content(source=source, **_with_hours_zone(root, values))
+
+
+def _with_hours_zone(root: Node, values: dict[str, Any]) -> dict[str, Any]:
+    """Opening hours without a time_zone of their own are in staff.time_zone when the file
+    gives one, and otherwise in the machine's local time (time_zone None)."""
+    hours = values.get("opening_hours")
+    if hours is None or hours.time_zone is not None:
+        return values
+    staff = _mapping_value(root, "staff")
+    if staff is None or _mapping_value(staff, "time_zone") is None:
+        return values
+    zone = values["staff"].time_zone
+    return {**values, "opening_hours": dataclasses.replace(hours, time_zone=zone)}
+
+
+def _mapping_value(node: Node, key: str) -> Node | None:
+    """The value node under ``key`` if ``node`` is a mapping that has it."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return value_node  # type: ignore[no-any-return]
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -874,6 +910,64 @@ class _Folder:
         return full
 
 
+@dataclass(frozen=True)
+class _Day:
+    """One day of opening_hours: "closed" or ranges like "08:00-12:30, 13:30-18:00"; gives a
+    tuple of :class:`~kiosk.core.hours.Span` (empty when closed)."""
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        expected = f"{CLOSED} or opening times in quotes, like {RANGE_EXAMPLE}"
+        if not isinstance(node, ScalarNode):
+            hint = ""
+            if isinstance(node, SequenceNode):
+                hint = "; write all of a day's ranges on one line, separated by commas"
+            ctx.report(_line(node), path, f"must be {expected}, got {_describe(ctx, node)}{hint}")
+            return _INVALID
+        value = ctx.scalar(node, path)
+        if value is _INVALID:
+            return _INVALID
+        if value is None or (isinstance(value, str) and not value.strip()):
+            ctx.report(
+                _line(node),
+                path,
+                f"must not be empty; expected {expected}, got {_describe_value(node, value)} "
+                f"(leave the day out or write {CLOSED} for a closed day)",
+            )
+            return _INVALID
+        if not isinstance(value, str):
+            hint = f"; write {CLOSED} for a closed day" if isinstance(value, bool) else ""
+            ctx.report(
+                _line(node), path, f"must be {expected}, got {_describe_value(node, value)}{hint}"
+            )
+            return _INVALID
+        try:
+            return parse_day(value)
+        except DayError as error:
+            for message in dict.fromkeys(error.messages):  # each once, in order
+                ctx.report(_line(node), path, message)
+            return _INVALID
+
+
+@dataclass(frozen=True)
+class _Hours:
+    """The opening_hours mapping, which must open on at least one day."""
+
+    mapping: _MappingOf
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        hours = self.mapping(ctx, node, path, line)
+        if hours is not _INVALID and hours.never_open:
+            ctx.report(
+                line,
+                path,
+                "gives no opening times, so the kiosk would always sleep; add the hours of at "
+                'least one day, like monday: "08:00-18:00", or remove opening_hours to keep '
+                "the kiosk awake all the time",
+            )
+            return _INVALID
+        return hours
+
+
 # --------------------------------------------------------------------------------------------
 # Small helpers
 
@@ -1473,6 +1567,26 @@ _STAFF = _MappingOf(
     build=_build_staff,
 )
 
+
+def _build_opening_hours(values: dict[str, Any]) -> OpeningHours:
+    return OpeningHours(
+        days=tuple(values.get(name, ()) for name in DAY_NAMES),  # a day left out is closed
+        time_zone=values.get("time_zone"),  # None: staff.time_zone or local (_with_hours_zone)
+        wake_minutes=values.get("wake_minutes", DEFAULT_WAKE_MINUTES),
+    )
+
+
+_OPENING_HOURS = _Hours(
+    _MappingOf(
+        fields={
+            **{name: _Field(_Day(), required=False) for name in DAY_NAMES},
+            "time_zone": _Field(_TimeZone(), required=False),
+            "wake_minutes": _Field(_Number(1, 120, "minutes", integer=True), required=False),
+        },
+        build=_build_opening_hours,
+    )
+)
+
 _CONTENT = _MappingOf(
     fields={
         "content_version": _Field(_Text()),
@@ -1482,6 +1596,7 @@ _CONTENT = _MappingOf(
         "form": _Field(_FORM),
         "staff": _Field(_STAFF, required=False, default=lambda: _build_staff({})),
         "article": _Field(_ARTICLE),
+        "opening_hours": _Field(_OPENING_HOURS, required=False),
     },
     build=dict,
 )

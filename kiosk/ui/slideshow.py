@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QHideEvent,
@@ -67,6 +67,7 @@ class SlideshowScreen(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._content = content
+        self._pending: Content | None = None
         self._clock = clock
         self._layout: PageLayout | None = None
         self._pages: list[Page] = []
@@ -136,6 +137,20 @@ class SlideshowScreen(QWidget):
         if self._pages:
             self.show_page((self._index - 1) % len(self._pages))
 
+    def replace_content(self, content: Content) -> None:
+        """Show ``content`` from the next page change on.
+
+        The page being read stays up until the show moves on (by itself, or by a visitor's
+        swipe or tap on an edge, either way). Then the new content takes over: paginated for
+        the current size, with its own timings and button label, starting at its first page
+        (the old reading position may not exist in the new article, and a new version is best
+        read from the start). The new page replaces the old one at once, without a cross-fade,
+        since the header and footer may change too. While the slideshow is hidden (a visitor
+        is in the form) the new content waits until it is shown again and turns a page.
+        Content equal to what is shown cancels any content still waiting.
+        """
+        self._pending = None if content == self._content else content
+
     def set_paused(self, paused: bool) -> None:
         """Hold the current page (showing a pause mark) or carry on advancing."""
         if paused:
@@ -152,12 +167,22 @@ class SlideshowScreen(QWidget):
     # -- page changes ----------------------------------------------------------------------
 
     def show_page(self, index: int) -> None:
-        """Show page ``index`` (cross-fading when on screen)."""
+        """Show page ``index`` (cross-fading when on screen); if new content is waiting
+        (:meth:`replace_content`), its first page instead."""
+        swapped = self._pending is not None
+        if swapped:
+            self._swap_in_pending()
+            index = 0
         self._ensure_layout()
         if not self._pages:
             return
         self._index = index
-        fade = self._content.timing.fade_ms > 0 and self.isVisible() and self._current is not None
+        fade = (
+            self._content.timing.fade_ms > 0
+            and self.isVisible()
+            and self._current is not None
+            and not swapped
+        )
         self._previous = self._current if fade else None
         self._current = self._render(index)
         if fade:
@@ -166,10 +191,26 @@ class SlideshowScreen(QWidget):
         else:
             self._frame.stop()
         self._update_accessible_text()
-        self.update(self._changing_rect())
+        self.update(self.rect() if swapped else self._changing_rect())
         if not self._paused:
             self._start_advance()
         self.page_changed.emit(index)
+
+    def _swap_in_pending(self) -> None:
+        """Make the waiting content the one shown, paginated for the current size."""
+        content, self._pending = self._pending, None
+        assert content is not None
+        self._content = content
+        label = content.form.button_label
+        self._request_button.setText(label)
+        self._request_button.setAccessibleName(label)
+        self._index = 0
+        size = self.size()
+        if size.isEmpty():
+            self._layout, self._pages = None, []
+        else:
+            self._paginate(size)
+        log.info("now showing content version %s", content.content_version)
 
     def _render(self, index: int) -> QPixmap:
         assert self._layout is not None
@@ -310,6 +351,16 @@ class SlideshowScreen(QWidget):
         if size.isEmpty() or (self._layout is not None and self._layout.size == size):
             return
         position = self._reading_position()
+        self._paginate(size)
+        self._index = self._page_at(position)
+        self._previous = None
+        self._frame.stop()
+        self._current = self._render(self._index)
+        self._update_accessible_text()
+        self.update()
+
+    def _paginate(self, size: QSize) -> None:
+        """Lay out the content for ``size`` and split it into pages."""
         self._layout = PageLayout(self._content, size)
         self._request_button.setGeometry(self._layout.button_rect)
         # Its own size rules win over the window's style sheet, which sets colours only.
@@ -319,12 +370,6 @@ class SlideshowScreen(QWidget):
         )
         self._pages = paginate(self._content, self._layout.fits_for)
         log.debug("paginated %d pages at %dx%d", len(self._pages), size.width(), size.height())
-        self._index = self._page_at(position)
-        self._previous = None
-        self._frame.stop()
-        self._current = self._render(self._index)
-        self._update_accessible_text()
-        self.update()
 
     def _reading_position(self) -> tuple[int, int]:
         """(section, words before the page in its section) of the page shown now."""

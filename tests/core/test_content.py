@@ -78,7 +78,7 @@ AFTER = MINIMAL.count("\n") + 1
 """The line number of the first line added to the end of MINIMAL."""
 
 COLORS_EXPECTED = 'a colour written as "#RRGGBB" or "#RGB" in quotes, like "#1B1B1B"'
-TOP_KEYS = "content_version, clinic, notices, timing, form, staff, article"
+TOP_KEYS = "content_version, clinic, notices, timing, form, staff, article, opening_hours"
 SECTION_KEYS = "heading, body, image, image_description, seconds"
 
 
