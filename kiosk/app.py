@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content
-from kiosk.core.form import Answer
 from kiosk.core.pin import PinVault
 from kiosk.storage.store import RequestStore, SaveError
 from kiosk.system import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS, EXIT_STAFF_EXIT
@@ -23,10 +22,12 @@ from kiosk.system.logs import setup_logging
 from kiosk.system.notify import SystemdNotifier
 from kiosk.system.signals import install_signal_handlers
 from kiosk.system.watchdog import WatchdogPinger
+from kiosk.ui.content_watcher import ContentWatcher
 from kiosk.ui.keyboard_env import prepare_environment
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.pin_pad import PinPadScreen
 from kiosk.ui.request_form import RequestFormScreen
+from kiosk.ui.sleep import OpeningHoursController, SleepScreen, WallClock, utc_now
 from kiosk.ui.slideshow import SlideshowScreen
 from kiosk.ui.staff import ExportTarget, StaffScreen, usb_or_folder
 from kiosk.ui.thanks import ThanksScreen
@@ -70,6 +71,7 @@ class Kiosk:
         load_keyboard: bool = True,
         export_target: ExportTarget | None = None,
         vault: PinVault | None = None,
+        wall_clock: WallClock = utc_now,
     ) -> None:
         self.content = content
         self.store = store
@@ -92,7 +94,13 @@ class Kiosk:
         # does, and a kiosk that only shows slides should not carry them.
         self._pin_pad: PinPadScreen | None = None
         self._staff: StaffScreen | None = None
-        for screen in (self.slideshow, self.thanks):
+        self._content_problems: list[str] = []
+        # Outside opening hours (if content.yaml sets them): a dim clock until someone touches.
+        self.sleep_screen = SleepScreen(content, wall_clock, timer_factory)
+        self.hours = OpeningHoursController(
+            content.opening_hours, wall_clock, timer_factory, self.window
+        )
+        for screen in (self.slideshow, self.thanks, self.sleep_screen):
             self.window.add_screen(screen)
         self.window.show_screen(self.slideshow)
         self.window.resized.connect(self._on_window_resized)
@@ -100,6 +108,9 @@ class Kiosk:
         self.slideshow.request_info_requested.connect(self.open_form)
         self.slideshow.staff_requested.connect(self._on_staff_requested)
         self.thanks.finished.connect(self._show_slideshow)
+        self.hours.sleep.connect(self._on_sleep)
+        self.hours.wake.connect(self._show_slideshow)
+        self.sleep_screen.woken.connect(self.hours.touched)
         # Contacted requests are deleted once they are older than the retention period: at
         # start and then once a day.
         self._retention = timer_factory(self.window)
@@ -113,11 +124,12 @@ class Kiosk:
         """Show a new, empty request form."""
         if self.form is not None:
             self._discard_form()
+        content = self.content  # this visitor's form keeps it, even if the file changes
         form = RequestFormScreen(
-            self.content.form,
-            self.content.notices,
-            self.content.timing,
-            self._save_request,
+            content.form,
+            content.notices,
+            content.timing,
+            lambda values: self.store.save(values, content.content_version, self.kiosk_id),
             self._timers,
         )
         form.request_saved.connect(self._on_request_saved)
@@ -128,9 +140,6 @@ class Kiosk:
         if self.keyboard is None and self._load_keyboard:
             # The first visitor's form appears at once; the keyboard loads just after it.
             QTimer.singleShot(0, self.load_keyboard)
-
-    def _save_request(self, values: dict[str, Answer]) -> int:
-        return self.store.save(values, self.content.content_version, self.kiosk_id)
 
     def _on_request_saved(self, request_id: int, title: str) -> None:
         log.info("request %d saved", request_id)
@@ -145,6 +154,44 @@ class Kiosk:
     def _show_slideshow(self) -> None:
         self.window.show_screen(self.slideshow)
         self._discard_form()
+
+    def _on_sleep(self) -> None:
+        log.info("outside opening hours: sleeping")
+        self.window.show_screen(self.sleep_screen)
+        self._discard_form()
+
+    # -- content.yaml changed on disk ------------------------------------------------------
+
+    def on_content_changed(self, content: Content) -> None:
+        """Switch to new content: at the slideshow's next page change, for the next visitor's
+        form; a visitor filling in a form keeps theirs."""
+        log.info("content.yaml changed: now showing content %s", content.content_version)
+        self.content = content
+        self._content_problems = []
+        self.slideshow.replace_content(content)
+        self.sleep_screen.replace_content(content)
+        self.hours.replace_hours(content.opening_hours)
+        if self._staff is not None:
+            self._staff.set_notice("")
+        if not self._style_size.isEmpty():
+            self.window.setStyleSheet(stylesheet(content, self._style_size))
+
+    def on_content_invalid(self, problems: list[str]) -> None:
+        """Keep the last good content; tell staff (the problems are in the log too)."""
+        self._content_problems = list(problems)
+        if self._staff is not None:
+            self._staff.set_notice(self._content_notice())
+
+    def _content_notice(self) -> str:
+        if not self._content_problems:
+            return ""
+        count = len(self._content_problems)
+        lines = "\n".join(self._content_problems[:5])
+        more = f"\n... and {count - 5} more (see the log)" if count > 5 else ""
+        return (
+            f"content.yaml was changed but has {count} problem{'s' if count != 1 else ''}; "
+            f"the kiosk keeps showing the last good version. Run `kiosk check`.\n{lines}{more}"
+        )
 
     def _discard_form(self) -> None:
         form, self.form = self.form, None
@@ -174,6 +221,7 @@ class Kiosk:
             staff = StaffScreen(self.content, self.store, self._export_target, self._timers)
             staff.locked.connect(self._on_staff_locked)
             staff.exit_requested.connect(self._on_exit_requested)
+            staff.set_notice(self._content_notice())
             self.window.add_screen(staff)
             self._staff = staff
         return self._staff
@@ -226,7 +274,9 @@ class Kiosk:
             log.info("retention: deleted %d contacted requests", removed)
 
     def start(self) -> None:
-        """Begin the daily retention clean-up (call once the kiosk is running)."""
+        """Begin the opening hours and the daily retention clean-up (once the kiosk runs)."""
+        self.hours.watch_input()
+        self.hours.start()
         if self.store.path.exists():
             self.apply_retention()
         self._retention.start(RETENTION_INTERVAL_MS)
@@ -311,6 +361,9 @@ def run(content: Content, windowed: QSize | None, data_dir: Path, verbose: bool 
     watcher = install_signal_handlers(stop)
     hook = install_exception_hook(kiosk.recover, on_too_many=lambda: app.exit(EXIT_REPEATED_ERRORS))
     kiosk.slideshow.first_page_shown.connect(ready)
+    content_watcher = ContentWatcher(Path(content.source), content, parent=kiosk.window)
+    content_watcher.content_changed.connect(kiosk.on_content_changed)
+    content_watcher.content_invalid.connect(kiosk.on_content_invalid)
     lockdown = Lockdown(kiosk.window) if windowed is None else None
     kiosk.window.present(windowed)
     kiosk.start()

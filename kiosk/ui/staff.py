@@ -293,6 +293,12 @@ class StaffScreen(QWidget):
         side.addWidget(self.confirm)
         self.confirm.hide()
 
+        self.notice = QLabel("", self)
+        self.notice.setObjectName("staff-notice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.notice.hide()
         self.message = QLabel("", self)
         self.message.setObjectName("staff-message")
         self.audit = QLabel("", self)
@@ -313,6 +319,7 @@ class StaffScreen(QWidget):
         self._body.addWidget(detail, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(bar)
+        layout.addWidget(self.notice)
         layout.addLayout(self._body, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.audit)
@@ -324,6 +331,11 @@ class StaffScreen(QWidget):
     @property
     def idle_watcher(self) -> IdleWatcher:
         return self._idle
+
+    def set_notice(self, text: str) -> None:
+        """A standing notice for staff at the top (e.g. content.yaml has problems)."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     # -- Qt overrides ----------------------------------------------------------------------
 
