@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content
-from kiosk.core.pin import PinVault
 from kiosk.storage.store import RequestStore, SaveError
 from kiosk.system import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS, EXIT_STAFF_EXIT
 from kiosk.system.errors import install_exception_hook
@@ -25,18 +24,21 @@ from kiosk.system.watchdog import WatchdogPinger
 from kiosk.ui.content_watcher import ContentWatcher
 from kiosk.ui.keyboard_env import prepare_environment
 from kiosk.ui.lockdown import Lockdown
-from kiosk.ui.pin_pad import PinPadScreen
-from kiosk.ui.request_form import RequestFormScreen
 from kiosk.ui.sleep import OpeningHoursController, SleepScreen, WallClock, utc_now
 from kiosk.ui.slideshow import SlideshowScreen
-from kiosk.ui.staff import ExportTarget, StaffScreen, usb_or_folder
 from kiosk.ui.thanks import ThanksScreen
 from kiosk.ui.theme import stylesheet
 from kiosk.ui.timers import Clock, TimerFactory, monotonic, qt_timer
 from kiosk.ui.window import KioskWindow
 
 if TYPE_CHECKING:
+    # Imported where first used instead: none of these is needed to show the first slide, and
+    # leaving them out of start-up keeps it quick (see benchmarks/startup.py).
+    from kiosk.core.pin import PinVault
     from kiosk.ui.keyboard import KeyboardPanel
+    from kiosk.ui.pin_pad import PinPadScreen
+    from kiosk.ui.request_form import RequestFormScreen
+    from kiosk.ui.staff import ExportTarget, StaffScreen
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +89,8 @@ class Kiosk:
         self.thanks = ThanksScreen(
             content.form.thanks.body, content.timing.thanks_seconds, timer_factory
         )
-        # The staff PIN lives in the data folder, beside the requests, unless given.
-        self._vault = vault or PinVault(store.path.parent)
-        self._export_target = export_target or usb_or_folder(content.staff.export_folder)
+        self._vault = vault
+        self._export_target = export_target
         # The staff screens are built the first time someone asks for them: most days nobody
         # does, and a kiosk that only shows slides should not carry them.
         self._pin_pad: PinPadScreen | None = None
@@ -125,6 +126,8 @@ class Kiosk:
         if self.form is not None:
             self._discard_form()
         content = self.content  # this visitor's form keeps it, even if the file changes
+        from kiosk.ui.request_form import RequestFormScreen
+
         form = RequestFormScreen(
             content.form,
             content.notices,
@@ -207,8 +210,13 @@ class Kiosk:
     @property
     def pin_pad(self) -> PinPadScreen:
         if self._pin_pad is None:
+            from kiosk.core.pin import PinVault
+            from kiosk.ui.pin_pad import PinPadScreen
+
+            # The staff PIN lives in the data folder, beside the requests, unless given.
+            vault = self._vault or PinVault(self.store.path.parent)
             lock_after = self.content.staff.lock_after_seconds
-            pad = PinPadScreen(self._vault, self._audit_staff, lock_after, self._timers)
+            pad = PinPadScreen(vault, self._audit_staff, lock_after, self._timers)
             pad.unlocked.connect(self._on_staff_unlocked)
             pad.cancelled.connect(self._show_slideshow)
             self.window.add_screen(pad)
@@ -218,7 +226,10 @@ class Kiosk:
     @property
     def staff(self) -> StaffScreen:
         if self._staff is None:
-            staff = StaffScreen(self.content, self.store, self._export_target, self._timers)
+            from kiosk.ui.staff import StaffScreen, usb_or_folder
+
+            target = self._export_target or usb_or_folder(self.content.staff.export_folder)
+            staff = StaffScreen(self.content, self.store, target, self._timers)
             staff.locked.connect(self._on_staff_locked)
             staff.exit_requested.connect(self._on_exit_requested)
             staff.set_notice(self._content_notice())
