@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import socket
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content
@@ -392,23 +394,91 @@ def run(content: Content, windowed: QSize | None, data_dir: Path, verbose: bool 
 
 
 def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> list[Path]:
-    """Save every slide page at every size as PNG files in ``folder``; returns their paths."""
+    """Save every slide page and every other screen at every size as PNG files in ``folder``.
+
+    The form, thank-you, PIN pad, staff and sleep screens are shown with obviously made-up
+    data from a throw-away data folder. Returns the paths written.
+    """
     app = application()
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+
+    def save(widget: QWidget, name: str, size: QSize) -> None:
+        app.processEvents()
+        path = folder / f"{name}-{size.width()}x{size.height()}.png"
+        if not widget.grab().save(str(path)):
+            raise OSError(f"could not write {path}")
+        written.append(path)
+
     for size in sizes:
         screen = SlideshowScreen(content)
         screen.setStyleSheet(stylesheet(content, size))
         screen.resize(size)
         for index in range(len(screen.pages)):
             screen.show_page(index)
-            path = folder / f"slide-{size.width()}x{size.height()}-{index + 1:02d}.png"
-            if not screen.grab().save(str(path)):
-                raise OSError(f"could not write {path}")
-            written.append(path)
+            save(screen, f"slide-{index + 1:02d}", size)
         del screen
+        with tempfile.TemporaryDirectory() as scratch:
+            _render_other_screens(content, Path(scratch), size, save)
     app.processEvents()
     return written
+
+
+def _render_other_screens(
+    content: Content, data: Path, size: QSize, save: Callable[[QWidget, str, QSize], None]
+) -> None:
+    """The screens after the slideshow, filled with made-up data, for ``render_screenshots``."""
+    from kiosk.core.pin import PinVault
+
+    store = RequestStore(data)
+    for number, name in enumerate(("Zoë Example", "Sam Example", "مريم Example"), start=1):
+        answers: dict[str, str | bool] = {
+            field.key: field.choices[0] if field.choices else ""
+            for field in content.form.fields
+            if field.type != "consent"
+        }
+        answers.update({"name": name, "phone": f"+1202555010{number}", "consent": True})
+        store.save(answers, content.content_version, "screenshots")
+    vault = PinVault(data)
+    vault.set_pin("0000")
+    kiosk = Kiosk(
+        content,
+        store,
+        "screenshots",
+        load_keyboard=False,
+        vault=vault,
+        export_target=lambda: (data, "the export folder"),
+    )
+    window = kiosk.window
+    window.resize(size)
+    window.setStyleSheet(stylesheet(content, size))
+    window.show()
+    kiosk.open_form()
+    form = kiosk.form
+    assert form is not None
+    save(window, "form", size)
+    for view in form.fields.values():
+        if view.spec.type == "phone" and view.line is not None:
+            view.line.setText("555")  # not a phone number: its message shows
+    form.submit()
+    save(window, "form-errors", size)
+    form.overlay.set_seconds_left(15)
+    form.overlay.setGeometry(form.rect())
+    form.overlay.show()
+    save(window, "form-still-there", size)
+    kiosk.thanks.show_thanks("Thank you, Zoë.")
+    window.show_screen(kiosk.thanks)
+    save(window, "thanks", size)
+    window.show_screen(kiosk.pin_pad)
+    save(window, "pin-pad", size)
+    window.show_screen(kiosk.staff)
+    kiosk.staff.table.selectRow(0)
+    save(window, "staff", size)
+    window.show_screen(kiosk.sleep_screen)
+    save(window, "sleep", size)
+    window.allow_close()
+    window.close()
+    store.close()
 
 
 def count_pages(content: Content, width: int, height: int) -> int:
