@@ -394,7 +394,8 @@ def run(content: Content, windowed: QSize | None, data_dir: Path, verbose: bool 
 
 
 def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> list[Path]:
-    """Save every slide page and every other screen at every size as PNG files in ``folder``.
+    """Save every slide page (``slide-WxH-NN.png``) and every other screen (``form-WxH.png``,
+    ``thanks-WxH.png``...) at every size as PNG files in ``folder``.
 
     The form, thank-you, PIN pad, staff and sleep screens are shown with obviously made-up
     data from a throw-away data folder. Returns the paths written.
@@ -405,7 +406,7 @@ def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> li
 
     def save(widget: QWidget, name: str, size: QSize) -> None:
         app.processEvents()
-        path = folder / f"{name}-{size.width()}x{size.height()}.png"
+        path = folder / name.replace("WxH", f"{size.width()}x{size.height()}")
         if not widget.grab().save(str(path)):
             raise OSError(f"could not write {path}")
         written.append(path)
@@ -416,7 +417,7 @@ def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> li
         screen.resize(size)
         for index in range(len(screen.pages)):
             screen.show_page(index)
-            save(screen, f"slide-{index + 1:02d}", size)
+            save(screen, f"slide-WxH-{index + 1:02d}.png", size)
         del screen
         with tempfile.TemporaryDirectory() as scratch:
             _render_other_screens(content, Path(scratch), size, save)
@@ -456,26 +457,26 @@ def _render_other_screens(
     kiosk.open_form()
     form = kiosk.form
     assert form is not None
-    save(window, "form", size)
+    save(window, "form-WxH.png", size)
     for view in form.fields.values():
         if view.spec.type == "phone" and view.line is not None:
             view.line.setText("555")  # not a phone number: its message shows
     form.submit()
-    save(window, "form-errors", size)
+    save(window, "form-errors-WxH.png", size)
     form.overlay.set_seconds_left(15)
     form.overlay.setGeometry(form.rect())
     form.overlay.show()
-    save(window, "form-still-there", size)
+    save(window, "form-still-there-WxH.png", size)
     kiosk.thanks.show_thanks("Thank you, Zoë.")
     window.show_screen(kiosk.thanks)
-    save(window, "thanks", size)
+    save(window, "thanks-WxH.png", size)
     window.show_screen(kiosk.pin_pad)
-    save(window, "pin-pad", size)
+    save(window, "pin-pad-WxH.png", size)
     window.show_screen(kiosk.staff)
     kiosk.staff.table.selectRow(0)
-    save(window, "staff", size)
+    save(window, "staff-WxH.png", size)
     window.show_screen(kiosk.sleep_screen)
-    save(window, "sleep", size)
+    save(window, "sleep-WxH.png", size)
     window.allow_close()
     window.close()
     store.close()

@@ -114,8 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     shots = commands.add_parser(
         "screenshots",
-        help="save every slide page as PNG files, without a screen",
-        description="Render every slide page offscreen and save it as DIR/slide-WxH-NN.png.",
+        help="save every slide page and screen as PNG files, without a screen",
+        description=(
+            "Render every slide page offscreen and save it as DIR/slide-WxH-NN.png, and every "
+            "other screen (form, thanks, pin-pad, staff, sleep...) as DIR/NAME-WxH.png, filled "
+            "with made-up data."
+        ),
     )
     shots.add_argument("folder", type=Path, metavar="DIR", help="where to write the PNG files")
     shots.add_argument(

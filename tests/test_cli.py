@@ -109,3 +109,21 @@ def test_help_explains_each_command(command):
     if not command:
         for name in ("check", "screenshots", "--content", "--data-dir", "--windowed"):
             assert name in result.stdout
+
+
+def test_screenshots_include_every_other_screen(tmp_path):
+    result = kiosk("screenshots", str(tmp_path), "--size", "1024x600")
+    assert result.returncode == 0, result.stderr
+    names = {p.name for p in tmp_path.glob("*.png") if not p.name.startswith("slide-")}
+    assert names == {
+        f"{screen}-1024x600.png"
+        for screen in (
+            "form",
+            "form-errors",
+            "form-still-there",
+            "thanks",
+            "pin-pad",
+            "staff",
+            "sleep",
+        )
+    }
