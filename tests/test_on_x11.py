@@ -7,11 +7,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor, QImage
+
+from tests.helpers.processes import start_kiosk, stop, wait_for_line
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -21,38 +22,15 @@ pytestmark = [
 ]
 
 
-def _wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float) -> str:
-    """Read the process's stderr until a line contains ``needle`` (a bounded wait, not a sleep)."""
-    assert process.stderr is not None
-    deadline = time.monotonic() + timeout
-    seen = []
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        if not line:
-            break
-        seen.append(line)
-        if needle in line:
-            return line
-    pytest.fail(f"never saw {needle!r}; stderr was:\n{''.join(seen)}")
-
-
 @pytest.mark.skipif(shutil.which("import") is None, reason="needs imagemagick's import")
 def test_kiosk_starts_fullscreen_and_paints_the_first_slide(tmp_path):
-    env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "data")],
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=REPO,
-    )
+    process = start_kiosk("--data-dir", str(tmp_path / "data"), platform="xcb")
     try:
-        line = _wait_for_line(process, "first page shown", timeout=60)
+        line = wait_for_line(process, "first page shown", timeout=60)
         shot = tmp_path / "shot.png"
         subprocess.run(["import", "-window", "root", str(shot)], check=True, timeout=30)
     finally:
-        process.terminate()
-        process.communicate(timeout=30)
+        stop(process)
     image = QImage(str(shot))
     assert f"at {image.width()}x{image.height()}" in line, "the window is not fullscreen"
     header = QColor("#0B4F6C").rgb() & 0xFFFFFF
@@ -122,16 +100,9 @@ def test_no_key_or_touch_takes_a_visitor_out(qapp, tmp_path):
     screen = QSize(1920, 1080)
     button = PageLayout(load_content(bundled_content()), screen).button_rect.center()
     keys = ("Escape", "ctrl+q", "ctrl+w", "F11", "alt+F4", "super", "ctrl+alt+BackSpace")
-    env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "data")],
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=REPO,
-    )
+    process = start_kiosk("--data-dir", str(tmp_path / "data"), platform="xcb")
     try:
-        _wait_for_line(process, "first page shown", timeout=60)
+        wait_for_line(process, "first page shown", timeout=60)
         for key in keys:
             subprocess.run(["xdotool", "key", key], check=True, timeout=10)
         for mouse_button in ("3", "2"):  # right and middle click
@@ -155,8 +126,7 @@ def test_no_key_or_touch_takes_a_visitor_out(qapp, tmp_path):
         shot = tmp_path / "after.png"
         subprocess.run(["import", "-window", "root", str(shot)], check=True, timeout=30)
     finally:
-        process.terminate()
-        process.communicate(timeout=30)
+        stop(process)
     image = QImage(str(shot))
     header = QColor("#0B4F6C").rgb() & 0xFFFFFF
     assert image.pixel(image.width() // 2, 3) & 0xFFFFFF == header, "the kiosk is not on screen"

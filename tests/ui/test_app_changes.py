@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +15,7 @@ from kiosk.core.hours import OpeningHours, parse_day
 from kiosk.core.pin import PinVault
 from kiosk.storage.store import RequestStore
 from tests.helpers.fakes import FakeClock
+from tests.helpers.processes import start_kiosk, stop, wait_for_line
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -115,23 +112,14 @@ def test_the_running_kiosk_reloads_content_yaml_when_it_changes(tmp_path):
     (tmp_path / "resources").mkdir()
     (tmp_path / "resources" / "logo.svg").write_bytes((REPO / "resources/logo.svg").read_bytes())
     content.write_text(text, encoding="utf-8")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kiosk",
-            "--content",
-            str(content),
-            "--data-dir",
-            str(tmp_path / "d"),
-            "--windowed",
-            "1280x800",
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=REPO,
+    process = start_kiosk(
+        "--content",
+        str(content),
+        "--data-dir",
+        str(tmp_path / "d"),
+        "--windowed",
+        "1280x800",
+        platform="offscreen",
     )
     try:
         wait_for_line(process, "first page shown")
@@ -142,20 +130,5 @@ def test_the_running_kiosk_reloads_content_yaml_when_it_changes(tmp_path):
         assert str(content) in line
         assert process.poll() is None
     finally:
-        process.terminate()
-        process.communicate(timeout=30)
+        stop(process)
     assert process.returncode == 0
-
-
-def wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float = 30) -> str:
-    assert process.stderr is not None
-    deadline = time.monotonic() + timeout
-    seen = []
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        if not line:
-            break
-        seen.append(line)
-        if needle in line:
-            return line
-    pytest.fail(f"never saw {needle!r}; stderr was:\n{''.join(seen)}")
