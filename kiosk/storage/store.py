@@ -148,6 +148,75 @@ class StoredRequest:
     """When it was marked contacted (timezone-aware UTC), None while it is new."""
 
 
+RawRequest = tuple[int, str, str, str, str, str, str | None]
+"""A request as its row holds it: ``id, created_at, status, answers, content_version, kiosk_id,
+contacted_at``, the times and the answers' JSON still text. (A damaged file can hold other
+types; :meth:`RequestStream.decode` refuses such a row.)"""
+
+
+class RequestStream(Iterator[StoredRequest]):
+    """What :meth:`RequestStore.iter_requests` returns: its requests, oldest first, streamed.
+
+    Iterate it for :class:`StoredRequest` objects. Or, before the first item (an exporter that
+    needs only text does), take the very same requests, in the same order and from one
+    snapshot, as their raw rows with :meth:`raw_batches`, and turn any row that needs it into
+    a :class:`StoredRequest` with :meth:`decode`. A stream is read one way or the other, once.
+    """
+
+    def __init__(
+        self,
+        requests: Callable[[], Iterator[StoredRequest]],
+        raw_batches: Callable[[], Iterator[builtins.list[RawRequest]]],
+        decode: Callable[[RawRequest], StoredRequest],
+    ) -> None:
+        self._make_requests = requests
+        self._make_raw_batches = raw_batches
+        self._decode = decode
+        self._requests: Iterator[StoredRequest] | None = None
+        self._started = False
+
+    @property
+    def started(self) -> bool:
+        """Whether it has been read (either way) or closed."""
+        return self._started
+
+    def __iter__(self) -> RequestStream:
+        return self
+
+    def __next__(self) -> StoredRequest:
+        if self._requests is None:
+            if self._started:  # closed, or read as raw rows
+                raise StopIteration
+            self._started = True
+            self._requests = self._make_requests()
+        return next(self._requests)
+
+    def close(self) -> None:
+        """End the read transaction (if one began); the stream then has no more items."""
+        self._started = True
+        close = getattr(self._requests, "close", None)
+        if close is not None:
+            close()
+
+    def raw_batches(self) -> Iterator[builtins.list[RawRequest]]:
+        """The requests as raw rows (:data:`RawRequest`), in lists of up to :data:`_BATCH_ROWS`.
+
+        The same rows, order and snapshot as iterating would give, from a query that reads the
+        ``(status, created_at)`` index in order instead of sorting the table. Raises
+        ``RuntimeError`` if the stream has been read or closed. Close the iterator (or exhaust
+        it) to end the read transaction; a failure of the database raises :class:`SaveError`.
+        """
+        if self._started:
+            raise RuntimeError("this request stream has already been read")
+        self._started = True
+        return self._make_raw_batches()
+
+    def decode(self, row: RawRequest) -> StoredRequest:
+        """``row`` (from :meth:`raw_batches`) as iterating would have given it; a row that
+        cannot be read raises the :class:`SaveError` iterating would have raised."""
+        return self._decode(row)
+
+
 # ---------------------------------------------------------------------------------------------
 # Schema
 
@@ -495,7 +564,7 @@ class RequestStore:
 
     def iter_requests(
         self, status: str | None = None, since: datetime | None = None
-    ) -> Iterator[StoredRequest]:
+    ) -> RequestStream:
         """Every request (with this status, received at or after ``since``), oldest first.
 
         Streams: rows are fetched :data:`_BATCH_ROWS` at a time from one read transaction on a
@@ -503,10 +572,45 @@ class RequestStore:
         sees one consistent snapshot, and does not stop the store from saving meanwhile. Nothing
         runs until the first item is asked for; a failure then raises :class:`SaveError`.
         Close the iterator (or exhaust it) to end the read transaction.
+
+        The iterator is a :class:`RequestStream`: before its first item, an exporter may take
+        the same requests as the rows the database holds instead (:meth:`RequestStream.raw_batches`).
         """
         where, params = _filter(status, since)
         sql = f"SELECT {_REQUEST_COLUMNS} FROM requests{where} ORDER BY created_at, id"
-        return self._stream(sql, params)
+        raw_sql, raw_params = _raw_query(status, since)
+        return RequestStream(
+            lambda: self._stream(sql, params),
+            lambda: self._raw_batches(raw_sql, raw_params),
+            self._decode,
+        )
+
+    def _raw_batches(
+        self, sql: str, params: tuple[str, ...]
+    ) -> Iterator[builtins.list[RawRequest]]:
+        """The rows of ``sql``, :data:`_BATCH_ROWS` at a time, read like :meth:`_stream` reads."""
+        self._run("iter_requests", lambda conn: None)  # makes and migrates the database
+        try:
+            reader = self._sqlite_connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True)
+            try:
+                reader.execute("BEGIN")
+                cursor = reader.execute(sql, params)
+                while rows := cursor.fetchmany(_BATCH_ROWS):
+                    yield rows
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    reader.close()  # ends the read transaction
+        except (sqlite3.Error, OSError) as exc:
+            kind = self._classify(exc)
+            raise self._fail("iter_requests", kind, self._describe(kind, exc), exc) from exc
+
+    def _decode(self, row: RawRequest) -> StoredRequest:
+        """A raw row as :meth:`_stream` would have given it, or the :class:`SaveError` it would
+        have raised."""
+        try:
+            return self._to_request(row)
+        except _StoreError as failure:
+            raise self._fail("iter_requests", failure.kind, str(failure), failure) from None
 
     def _stream(self, sql: str, params: tuple[str, ...]) -> Iterator[StoredRequest]:
         self._run("iter_requests", lambda conn: None)  # makes and migrates the database
@@ -1099,6 +1203,29 @@ def _filter(status: str | None, since: datetime | None) -> tuple[str, tuple[str,
         clauses.append("created_at >= ?")
         params.append(_format_time(since))
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+
+
+def _raw_query(status: str | None, since: datetime | None) -> tuple[str, tuple[str, ...]]:
+    """The SELECT behind :meth:`RequestStream.raw_batches` and its parameters.
+
+    The same rows and order as ``... WHERE <filter> ORDER BY created_at, id``, but without
+    sorting the table: each status is read in order from the ``(status, created_at)`` index
+    (whose entries end with the id) and SQLite merges the parts. A status outside
+    :data:`STATUSES`, which the table's CHECK refuses, gets a part of its own all the same, so
+    not a row is missed.
+    """
+    _check_status(status)
+    since_clause = "" if since is None else " AND created_at >= ?"
+    since_params: tuple[str, ...] = () if since is None else (_format_time(since),)
+    select = f"SELECT {_REQUEST_COLUMNS} FROM requests WHERE"
+    if status is not None:
+        sql = f"{select} status = ?{since_clause} ORDER BY created_at, id"
+        return sql, (status, *since_params)
+    first, second = sorted(STATUSES)
+    others = f"(status < '{first}' OR (status > '{first}' AND status < '{second}') OR status > '{second}')"
+    parts = [f"status = '{first}'", f"status = '{second}'", others]
+    sql = " UNION ALL ".join(f"{select} {part}{since_clause}" for part in parts)
+    return f"{sql} ORDER BY created_at, id", since_params * len(parts)
 
 
 def _check_event(event: str) -> AuditEvent:

@@ -230,6 +230,9 @@ class FieldView(QWidget):
 class StillThereOverlay(QWidget):
     """ "Are you still there?" with a countdown and a big "Yes, continue" button.
 
+    It covers the whole form with a solid panel: answers are not readable across the room
+    while their owner may have walked away.
+
     Signals:
         continued(): the visitor is still there.
     """
@@ -241,17 +244,18 @@ class StillThereOverlay(QWidget):
         self.setObjectName("still-there")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         outer = QVBoxLayout(self)
-        card = QFrame(self)
-        card.setObjectName("still-there-card")
+        self.card = QFrame(self)
+        self.card.setObjectName("still-there-card")
         outer.addStretch(1)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addWidget(self.card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(1)
-        layout = QVBoxLayout(card)
-        self.title = _label("Are you still there?", "still-there-title", card)
+        layout = QVBoxLayout(self.card)
+        self._card_layout = layout
+        self.title = _label("Are you still there?", "still-there-title", self.card)
         self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.countdown = _label("", "still-there-countdown", card)
+        self.countdown = _label("", "still-there-countdown", self.card)
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.button = QPushButton("Yes, continue", card)
+        self.button = QPushButton("Yes, continue", self.card)
         self.button.setObjectName("still-there-continue")
         self.button.setAccessibleName("Yes, continue")
         self.button.clicked.connect(self.continued)
@@ -265,6 +269,25 @@ class StillThereOverlay(QWidget):
         self.countdown.setText(
             f"To keep your answers private, this form will be cleared in {seconds} {unit}."
         )
+        self._fit_text()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # A wide card, so the sentence wraps onto few lines; room around everything.
+        width = min(event.size().width() - 40, max(round(event.size().width() * 0.6), 320))
+        self.card.setFixedWidth(width)
+        unit = max(12, form_pixel_size(self.window().size()))
+        self._card_layout.setContentsMargins(unit, unit, unit, unit)
+        self._card_layout.setSpacing(unit)
+        self._fit_text()
+
+    def _fit_text(self) -> None:
+        """Give each wrapped line of text the height it needs at the card's width (a centred
+        card does not pass height-for-width down to its labels by itself)."""
+        margins = self._card_layout.contentsMargins()
+        width = self.card.width() - margins.left() - margins.right()
+        for label in (self.title, self.countdown):
+            label.setMinimumHeight(label.heightForWidth(width))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self.continued.emit()  # a tap anywhere means someone is still here
