@@ -8,6 +8,7 @@ when one sentence alone is taller than a page. No text is ever dropped.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -48,55 +49,78 @@ def split_sentences(paragraph: str) -> list[str]:
     return parts or [paragraph]
 
 
+Unit = tuple[int, str]
+"""A piece of a section that is never split: (its paragraph's index, its text). A whole
+paragraph, or one sentence of a paragraph too long for any page (or a word of a sentence too
+long for any page)."""
+
+
 def paginate_paragraphs(paragraphs: Sequence[str], fits: Fits) -> list[tuple[str, ...]]:
     """Group ``paragraphs`` into pages for which ``fits`` holds.
 
     A paragraph that fits on a fresh page is never split; one that does not is split between
-    sentences (continuing the current page), and a sentence taller than a page between words.
+    sentences, and a sentence taller than a page between words. Pages are filled in order,
+    then evened out: where a split paragraph would leave a page with a lone sentence or two,
+    sentences move forward from the page before, as long as that page stays the fuller one.
     """
-    pages: list[tuple[str, ...]] = []
-    current: list[str] = []
-
-    def flush() -> None:
-        nonlocal current
-        if current:
-            pages.append(tuple(current))
-            current = []
-
-    for paragraph in paragraphs:
-        if fits([*current, paragraph]):
-            current.append(paragraph)
-            continue
-        if fits([paragraph]):
-            flush()
-            current.append(paragraph)
-            continue
-        # Too long for any page: fill pages sentence by sentence (then word by word).
-        piece = ""
-        for unit in _units(split_sentences(paragraph), fits):
-            candidate = f"{piece} {unit}" if piece else unit
-            if fits([*current, candidate]):
-                piece = candidate
-                continue
-            if piece:
-                current.append(piece)
-            flush()
-            piece = unit
-        if piece:
-            current.append(piece)
-    flush()
-    return pages
-
-
-def _units(sentences: list[str], fits: Fits) -> list[str]:
-    """Sentences, with any sentence too tall for an empty page broken into its words."""
-    units: list[str] = []
-    for sentence in sentences:
-        if fits([sentence]):
-            units.append(sentence)
+    units = _units(paragraphs, fits)
+    pages: list[list[Unit]] = []
+    for unit in units:
+        if pages and fits(_render([*pages[-1], unit])):
+            pages[-1].append(unit)
         else:
-            units.extend(sentence.split())
+            pages.append([unit])
+    _balance(pages, fits)
+    return [_render(page) for page in pages]
+
+
+def _units(paragraphs: Sequence[str], fits: Fits) -> list[Unit]:
+    units: list[Unit] = []
+    for index, paragraph in enumerate(paragraphs):
+        if fits([paragraph]):
+            units.append((index, paragraph))
+            continue
+        for sentence in split_sentences(paragraph):
+            if fits([sentence]):
+                units.append((index, sentence))
+            else:
+                units.extend((index, word) for word in sentence.split())
     return units
+
+
+def _render(page: Sequence[Unit]) -> tuple[str, ...]:
+    """The page's paragraphs: pieces of one paragraph joined again with single spaces."""
+    paragraphs: list[str] = []
+    last = -1
+    for index, text in page:
+        if index == last:
+            paragraphs[-1] = f"{paragraphs[-1]} {text}"
+        else:
+            paragraphs.append(text)
+            last = index
+    return tuple(paragraphs)
+
+
+def _size(page: Sequence[Unit]) -> int:
+    return sum(len(text) for _, text in page)
+
+
+def _balance(pages: list[list[Unit]], fits: Fits) -> None:
+    """Move pieces of a split paragraph from the end of one page to the start of the next
+    while the next page still fits and stays no fuller than the one before it."""
+    for _ in range(len(pages)):  # each pass settles at least the last unsettled pair
+        moved = False
+        for left, right in itertools.pairwise(pages):
+            while len(left) > 1 and left[-1][0] == right[0][0]:  # same paragraph continues
+                piece = left[-1]
+                if _size(left) - len(piece[1]) < _size(right) + len(piece[1]):
+                    break
+                if not fits(_render([piece, *right])):
+                    break
+                right.insert(0, left.pop())
+                moved = True
+        if not moved:
+            return
 
 
 def paginate(content: Content, fits_for: Callable[[Section, str], Fits]) -> list[Page]:
