@@ -68,6 +68,12 @@ def _label(text: str, name: str, parent: QWidget | None = None) -> QLabel:
     return label
 
 
+def _error_summary(count: int) -> str:
+    if count == 1:
+        return "Please check the answer marked in red above."
+    return f"Please check the {count} answers marked in red above."
+
+
 class _ClickableLabel(QLabel):
     """A label that toggles its checkbox when tapped (the consent wording)."""
 
@@ -366,6 +372,10 @@ class RequestFormScreen(QWidget):
         self.save_error = _label(SAVE_FAILED, "save-error", body)
         self.save_error.hide()
         fields.addWidget(self.save_error)
+        # Beside Send, where the visitor's eyes are when it did not go: how many to fix.
+        self.error_summary = _label("", "field-error", body)
+        self.error_summary.hide()
+        fields.addWidget(self.error_summary)
         self.submit_button = QPushButton(spec.submit_label, body)
         self.submit_button.setObjectName("submit")
         self.submit_button.setAccessibleName(spec.submit_label)
@@ -407,6 +417,8 @@ class RequestFormScreen(QWidget):
         result = validate(self._spec, self.answers())
         for key, view in self.fields.items():
             view.set_error(result.errors.get(key))
+        self.error_summary.setText(_error_summary(len(result.errors)))
+        self.error_summary.setVisible(not result.ok)
         if not result.ok:
             first = self.fields[next(iter(result.errors))]
             self._focus_field(first)
@@ -427,6 +439,7 @@ class RequestFormScreen(QWidget):
         for view in self.fields.values():
             view.wipe()
         self.save_error.hide()
+        self.error_summary.hide()
         clipboard = QGuiApplication.clipboard()
         clipboard.clear()
         QGuiApplication.inputMethod().reset()

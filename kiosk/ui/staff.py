@@ -86,7 +86,7 @@ def usb_or_folder(default: Path) -> ExportTarget:
 class RequestsModel(QAbstractTableModel):
     """Requests newest first, fetched a page at a time as the view scrolls."""
 
-    HEADERS = ("ID", "Received", "Name", "Phone or e-mail", "Status")
+    HEADERS = ("ID", "Received", "Name", "Contact", "Status")
 
     def __init__(self, store: RequestStore, fields: Sequence[FormField], zone: ZoneInfo) -> None:
         super().__init__()

@@ -38,7 +38,7 @@ class ThanksScreen(QWidget):
         self.title.setObjectName("thanks-title")
         self.body = QLabel(body, self)
         self.body.setObjectName("thanks-body")
-        self.hint = QLabel("Touch the screen to go back.", self)
+        self.hint = QLabel("Touch the screen to return to the start.", self)
         self.hint.setObjectName("thanks-hint")
         for label in (self.title, self.body, self.hint):
             label.setWordWrap(True)

@@ -1,12 +1,16 @@
 // The on-screen keyboard, docked at the bottom of the kiosk window (see kiosk/ui/keyboard.py).
 import QtQuick
 import QtQuick.VirtualKeyboard
+import QtQuick.VirtualKeyboard.Settings
 
 Item {
     id: root
     // Set from Python: the tallest the keyboard may be on this screen. The widget hosting
     // this takes the panel's height, so the panel hangs from the top.
     property real maxKeyboardHeight: 300
+    // The layout a visitor sees first: US English, like the clinic's text (the globe key
+    // offers the other installed languages).
+    Component.onCompleted: VirtualKeyboardSettings.locale = "en_US"
 
     InputPanel {
         id: panel

@@ -157,6 +157,8 @@ def test_an_invalid_form_shows_messages_and_never_saves(qtbot, make_form, store)
         "consent": "Please tick this box so the clinic may contact you.",
     }
     assert form.focusWidget() is form.fields["name"].line, "the first invalid field gets focus"
+    assert form.error_summary.isVisible()
+    assert form.error_summary.text() == "Please check the 3 answers marked in red above."
     assert not store.path.exists() or rows(store) == []
 
 
