@@ -103,11 +103,15 @@ class SleepScreen(QWidget):
         self._name.setWordWrap(True)
         self._time = self._label("sleep-clock", "")
         self._hint = self._label("sleep-hint", WAKE_HINT)
+        # The crisis line matters most when the clinic is closed.
+        self._crisis = self._label("sleep-crisis", content.notices.crisis_line)
+        self._crisis.setWordWrap(True)
         self._layout = QVBoxLayout(self)
         self._layout.addStretch(1)
         for label in (self._name, self._time, self._hint):
             self._layout.addWidget(label)
         self._layout.addStretch(1)
+        self._layout.addWidget(self._crisis)
 
         self._tick = timer_factory(self)
         self._tick.setObjectName("sleep-clock")
@@ -132,6 +136,7 @@ class SleepScreen(QWidget):
         """Show the clinic's name and the hours' time zone from new content."""
         self._clinic = content.clinic.name
         self._name.setText(content.clinic.name)
+        self._crisis.setText(content.notices.crisis_line)
         self._zone = zone_of(content.opening_hours)
         self._update_time()
         self._describe()
@@ -190,6 +195,7 @@ class SleepScreen(QWidget):
         self._time.setStyleSheet(f"font-size: {max(round(side * 0.26), 24)}px;")
         self._name.setStyleSheet(f"font-size: {max(math.ceil(side / 16), 16)}px;")
         self._hint.setStyleSheet(f"font-size: {max(math.ceil(side / 30), 12)}px;")
+        self._crisis.setStyleSheet(f"font-size: {max(math.ceil(side / 24), 12)}px;")
         self._step = max(2, side // 120)
         self._place()
 

@@ -511,3 +511,14 @@ def test_watching_input_any_press_in_the_application_counts_as_a_touch(
     assert events == ["sleep", "wake", "sleep"]
     qtbot.mouseClick(other, Qt.MouseButton.LeftButton)
     assert events == ["sleep", "wake", "sleep"]
+
+
+def test_the_sleep_screen_keeps_the_crisis_line(qtbot, shipped_content):
+    from PySide6.QtWidgets import QLabel
+
+    from kiosk.ui.sleep import SleepScreen
+
+    screen = SleepScreen(shipped_content)
+    qtbot.addWidget(screen)
+    texts = [label.text() for label in screen.findChildren(QLabel)]
+    assert shipped_content.notices.crisis_line in texts
