@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QObject, QSize, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import APP_NAME, __version__
@@ -59,8 +59,12 @@ def application() -> QApplication:
     return QApplication(sys.argv[:1])
 
 
-class Kiosk:
+class Kiosk(QObject):
     """The running kiosk: its window, screens and store, wired together.
+
+    A QObject so that the per-visitor form's signals connect to a Qt receiver: PySide6 keeps a
+    weak reference behind for every signal connected to a plain Python object's method, even
+    after the sender is gone (benchmarks/soak.py found two per visitor).
 
     A fresh request form is built for every visitor and destroyed afterwards.
     """
@@ -77,6 +81,7 @@ class Kiosk:
         vault: PinVault | None = None,
         wall_clock: WallClock = utc_now,
     ) -> None:
+        super().__init__()
         self.content = content
         self.store = store
         self.kiosk_id = kiosk_id or socket.gethostname()

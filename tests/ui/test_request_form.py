@@ -419,3 +419,27 @@ def _texts(widget: QWidget) -> list[str]:
     if isinstance(widget, QPlainTextEdit):
         texts.append(widget.toPlainText())
     return texts
+
+
+def test_visits_leave_no_objects_behind(qtbot, kiosk):
+    """A long-running kiosk must not grow: each visitor's form goes away without a trace."""
+    import collections
+    import gc
+
+    def visit() -> None:
+        open_form(qtbot, kiosk)
+        tap(qtbot, kiosk.form.cancel_button)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    def census() -> collections.Counter[str]:
+        gc.collect()
+        return collections.Counter(type(o).__name__ for o in gc.get_objects())
+
+    for _ in range(10):
+        visit()
+    before = census()
+    for _ in range(100):
+        visit()
+    grown = {name: n - before[name] for name, n in census().items() if n - before[name] > 50}
+    grown.pop("FakeTimer", None)  # the test's own timer factory keeps every timer it made
+    assert grown == {}
