@@ -31,7 +31,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -157,16 +157,15 @@ types; :meth:`RequestStream.decode` refuses such a row.)"""
 class RequestStream(Iterator[StoredRequest]):
     """What :meth:`RequestStore.iter_requests` returns: its requests, oldest first, streamed.
 
-    Iterate it for :class:`StoredRequest` objects. Or, before the first item (an exporter that
-    needs only text does), take the very same requests, in the same order and from one
-    snapshot, as their raw rows with :meth:`raw_batches`, and turn any row that needs it into
-    a :class:`StoredRequest` with :meth:`decode`. A stream is read one way or the other, once.
+    Iterate it for :class:`StoredRequest` objects. Or, as long as iterating has not begun, read
+    the same requests as the rows the database holds with :meth:`raw_batches` (an exporter that
+    needs only text does), and turn a row into a :class:`StoredRequest` with :meth:`decode`.
     """
 
     def __init__(
         self,
         requests: Callable[[], Iterator[StoredRequest]],
-        raw_batches: Callable[[], Iterator[builtins.list[RawRequest]]],
+        raw_batches: Callable[[bool], Generator[builtins.list[RawRequest], None, None]],
         decode: Callable[[RawRequest], StoredRequest],
     ) -> None:
         self._make_requests = requests
@@ -177,7 +176,7 @@ class RequestStream(Iterator[StoredRequest]):
 
     @property
     def started(self) -> bool:
-        """Whether it has been read (either way) or closed."""
+        """Whether iterating has begun (or the stream was closed)."""
         return self._started
 
     def __iter__(self) -> RequestStream:
@@ -185,7 +184,7 @@ class RequestStream(Iterator[StoredRequest]):
 
     def __next__(self) -> StoredRequest:
         if self._requests is None:
-            if self._started:  # closed, or read as raw rows
+            if self._started:  # closed
                 raise StopIteration
             self._started = True
             self._requests = self._make_requests()
@@ -198,18 +197,22 @@ class RequestStream(Iterator[StoredRequest]):
         if close is not None:
             close()
 
-    def raw_batches(self) -> Iterator[builtins.list[RawRequest]]:
+    def raw_batches(
+        self, *, saved_order: bool = False
+    ) -> Generator[builtins.list[RawRequest], None, None]:
         """The requests as raw rows (:data:`RawRequest`), in lists of up to :data:`_BATCH_ROWS`.
 
-        The same rows, order and snapshot as iterating would give, from a query that reads the
-        ``(status, created_at)`` index in order instead of sorting the table. Raises
-        ``RuntimeError`` if the stream has been read or closed. Close the iterator (or exhaust
-        it) to end the read transaction; a failure of the database raises :class:`SaveError`.
+        Each call reads them afresh, in a read transaction (one snapshot) of its own, which
+        ends when the iterator is exhausted or closed. They come in the stream's order, read
+        from the ``(status, created_at)`` index rather than by sorting the table; or, with
+        ``saved_order``, in the order they were saved (by id): quicker to read, and the same
+        order unless the clock was ever set back, which the caller must then check (a row whose
+        ``created_at`` is below the one before it). A failure of the database raises
+        :class:`SaveError`; ``RuntimeError`` once iterating has begun.
         """
         if self._started:
-            raise RuntimeError("this request stream has already been read")
-        self._started = True
-        return self._make_raw_batches()
+            raise RuntimeError("this request stream is being iterated")
+        return self._make_raw_batches(saved_order)
 
     def decode(self, row: RawRequest) -> StoredRequest:
         """``row`` (from :meth:`raw_batches`) as iterating would have given it; a row that
@@ -574,20 +577,20 @@ class RequestStore:
         Close the iterator (or exhaust it) to end the read transaction.
 
         The iterator is a :class:`RequestStream`: before its first item, an exporter may take
-        the same requests as the rows the database holds instead (:meth:`RequestStream.raw_batches`).
+        the same requests as the rows the database holds instead
+        (:meth:`RequestStream.raw_batches`).
         """
         where, params = _filter(status, since)
         sql = f"SELECT {_REQUEST_COLUMNS} FROM requests{where} ORDER BY created_at, id"
-        raw_sql, raw_params = _raw_query(status, since)
         return RequestStream(
             lambda: self._stream(sql, params),
-            lambda: self._raw_batches(raw_sql, raw_params),
+            lambda saved_order: self._raw_batches(*_raw_query(status, since, saved_order)),
             self._decode,
         )
 
     def _raw_batches(
         self, sql: str, params: tuple[str, ...]
-    ) -> Iterator[builtins.list[RawRequest]]:
+    ) -> Generator[builtins.list[RawRequest], None, None]:
         """The rows of ``sql``, :data:`_BATCH_ROWS` at a time, read like :meth:`_stream` reads."""
         self._run("iter_requests", lambda conn: None)  # makes and migrates the database
         try:
@@ -1205,26 +1208,33 @@ def _filter(status: str | None, since: datetime | None) -> tuple[str, tuple[str,
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
 
 
-def _raw_query(status: str | None, since: datetime | None) -> tuple[str, tuple[str, ...]]:
+def _raw_query(
+    status: str | None, since: datetime | None, saved_order: bool
+) -> tuple[str, tuple[str, ...]]:
     """The SELECT behind :meth:`RequestStream.raw_batches` and its parameters.
 
-    The same rows and order as ``... WHERE <filter> ORDER BY created_at, id``, but without
-    sorting the table: each status is read in order from the ``(status, created_at)`` index
-    (whose entries end with the id) and SQLite merges the parts. A status outside
-    :data:`STATUSES`, which the table's CHECK refuses, gets a part of its own all the same, so
-    not a row is missed.
+    In id order (``saved_order``), a plain scan of the table. Otherwise the same rows and order
+    as ``... WHERE <filter> ORDER BY created_at, id``, but without sorting the table: each
+    status is read in order from the ``(status, created_at)`` index (whose entries end with the
+    id) and SQLite merges the parts. A status outside :data:`STATUSES`, which the table's CHECK
+    refuses, gets a part of its own all the same, so not a row is missed.
     """
-    _check_status(status)
+    select = f"SELECT {_REQUEST_COLUMNS} FROM requests"
+    if saved_order:
+        where, params = _filter(status, since)
+        return f"{select}{where} ORDER BY id", params
     since_clause = "" if since is None else " AND created_at >= ?"
     since_params: tuple[str, ...] = () if since is None else (_format_time(since),)
-    select = f"SELECT {_REQUEST_COLUMNS} FROM requests WHERE"
     if status is not None:
-        sql = f"{select} status = ?{since_clause} ORDER BY created_at, id"
+        sql = f"{select} WHERE status = ?{since_clause} ORDER BY created_at, id"
         return sql, (status, *since_params)
     first, second = sorted(STATUSES)
-    others = f"(status < '{first}' OR (status > '{first}' AND status < '{second}') OR status > '{second}')"
+    others = (
+        f"(status < '{first}' OR (status > '{first}' AND status < '{second}')"
+        f" OR status > '{second}')"
+    )
     parts = [f"status = '{first}'", f"status = '{second}'", others]
-    sql = " UNION ALL ".join(f"{select} {part}{since_clause}" for part in parts)
+    sql = " UNION ALL ".join(f"{select} WHERE {part}{since_clause}" for part in parts)
     return f"{sql} ORDER BY created_at, id", since_params * len(parts)
 
 
