@@ -19,7 +19,7 @@ import logging
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -291,10 +291,15 @@ def _export(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
         exported: list[int] = []
-        requests = _remember_ids(store.iter_requests(status=status, since=since), exported)
+        requests = store.iter_requests(status=status, since=since)
         try:
             count = export_csv(
-                requests, content.form.fields, output, zone.key, force=bool(args.force)
+                requests,
+                content.form.fields,
+                output,
+                zone.key,
+                force=bool(args.force),
+                ids=exported,
             )
         except FileExistsError:
             raise _CommandError(f"{shown} exists; add --force to overwrite it") from None
@@ -317,12 +322,6 @@ def _export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return _EXIT_OK
-
-
-def _remember_ids(requests: Iterator[StoredRequest], ids: list[int]) -> Iterator[StoredRequest]:
-    for request in requests:
-        ids.append(request.id)
-        yield request
 
 
 def _mark_exported(store: RequestStore, ids: list[int]) -> int:

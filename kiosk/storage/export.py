@@ -317,7 +317,7 @@ class _FastBatches:
 
     def __init__(self, fields: Sequence[FormField], zone: ZoneInfo) -> None:
         self.keys = [field.key for field in fields]
-        self._key_order = tuple(self.keys)
+        self._answered = len(set(self.keys))
         self._times = _LocalTimes(zone)
         self._last_created = ""
 
@@ -350,30 +350,29 @@ class _FastBatches:
         return b'"' + b'"\r\n"'.join(rows) + b'"\r\n'
 
     def _answer_columns(self, answers: Sequence[str]) -> list[Sequence[str]]:
+        if set(map(type, answers)) != {str}:
+            raise _NeedsReferenceError("the answers are not text")
         parsed = list(map(orjson.loads, answers))
         if set(map(type, parsed)) != {dict}:
             raise _NeedsReferenceError("the answers are not a JSON object")
-        columns: list[Sequence[Any]]
-        if set(map(tuple, parsed)) == {self._key_order}:
-            # Each request has exactly the form's keys, in its order (as the kiosk saves them):
-            # the columns hold every value.
-            columns = list(zip(*map(dict.values, parsed), strict=True))
-            complete = True
-        else:
-            columns = [list(map(dict.get, parsed, repeat(key))) for key in self.keys]
-            complete = False
+        columns = [list(map(dict.get, parsed, repeat(key))) for key in self.keys]
+        # The columns hold every value when each request has as many keys as the form and
+        # none of the form's is missing (None in its column).
+        complete = set(map(len, parsed)) == {self._answered}
         cells: list[Sequence[str]] = []
         for column in columns:
             try:
-                cells.append(_csv_column(column))  # TypeError unless every value is text
+                cells.append(_csv_column(cast("list[str]", column)))  # TypeError unless all text
                 continue
             except TypeError:
                 pass
-            if not set(map(type, column)) <= _ANSWER_KINDS:
+            kinds = set(map(type, column))
+            if not kinds <= _ANSWER_KINDS:
                 raise _NeedsReferenceError("an answer is neither text nor yes/no")
+            complete = complete and _MISSING not in kinds
             texts = cast("list[str]", list(map(_ANSWER_CELLS.get, column, column)))
             cells.append(_csv_column(texts))
-        if not complete:  # check every value of every request (a missing one is None here)
+        if not complete:  # then look at every value of every request
             every_value = chain.from_iterable(map(dict.values, parsed))
             if not _ANSWER_TYPES.issuperset(map(type, every_value)):
                 raise _NeedsReferenceError("an answer is neither text nor yes/no")
