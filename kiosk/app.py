@@ -275,11 +275,14 @@ class Kiosk(QObject):
         except Exception:  # recovering must never raise in turn
             log.exception("could not return to the slideshow after an error")
 
-    def _audit_staff(self, event: str, count: int) -> None:
+    def _audit_staff(self, event: str, count: int) -> bool:
+        """Record a staff event; whether it was (the PIN pad refuses a sign-in it was not)."""
         try:
             self.store.audit(event, "staff", count)
         except SaveError as error:
             log.error("could not record a staff %s in the audit log: %s", event, error)
+            return False
+        return True
 
     def apply_retention(self) -> None:
         """Delete requests contacted longer ago than the retention period."""

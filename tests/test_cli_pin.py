@@ -18,7 +18,7 @@ import pytest
 from kiosk.core.pin import PinCheck, PinVault
 
 REPO = Path(__file__).resolve().parent.parent
-PROMPT = "New staff PIN (4 to 12 digits): "
+PROMPT = "New staff PIN (4 to 12 digits; 6 or more suggested): "
 NOT_CHANGED = "; the PIN was not changed."
 DIGITS_ONLY = "the staff PIN must be digits only (0 to 9): no letters, spaces or other signs"
 
@@ -131,6 +131,12 @@ def test_help_lists_set_pin() -> None:
     assert result.returncode == 0
     assert "set-pin" in result.stdout
     assert "set the staff PIN (asked twice, not shown)" in " ".join(result.stdout.split())
+
+
+def test_set_pin_help_suggests_six_digits() -> None:
+    result = set_pin("set-pin", "--help", stdin="")
+    assert result.returncode == 0
+    assert "use 6 or more" in " ".join(result.stdout.split())
 
 
 # --------------------------------------------------------------------------------------------

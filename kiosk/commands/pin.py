@@ -12,7 +12,7 @@ import sys
 
 from kiosk.core.pin import PinFileError, PinVault, pin_problem
 
-PROMPT = "New staff PIN (4 to 12 digits): "
+PROMPT = "New staff PIN (4 to 12 digits; 6 or more suggested): "
 AGAIN = "Again: "
 
 
@@ -22,10 +22,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "set-pin",
         help="set the staff PIN (asked twice, not shown)",
         description=(
-            "Set the PIN that opens the staff screen: 4 to 12 digits. On a terminal it is asked "
+            "Set the PIN that opens the staff screen: 4 to 12 digits; use 6 or more (a 6-digit "
+            "PIN takes a million guesses, a 4-digit one ten thousand). On a terminal it is asked "
             "twice and not shown; otherwise one line is read from standard input. Only a salted "
-            f"hash is kept, in DIR/{PinVault.FILE_NAME} (see --data-dir). Setting a PIN also "
-            "ends any lockout after wrong PINs."
+            f"scrypt hash is kept, in DIR/{PinVault.FILE_NAME} (see --data-dir). Setting a PIN "
+            "also ends any lockout after wrong PINs."
         ),
     )
     parser.set_defaults(handler=run)

@@ -4,15 +4,21 @@ Two small JSON files in the kiosk's data folder, both written atomically with mo
 
 ``staff-pin.json`` (written only by :meth:`PinVault.set_pin`, i.e. ``kiosk set-pin``)::
 
-    {"format": 1, "algorithm": "scrypt", "n": 16384, "r": 8, "p": 1,
-     "maxmem": 67108864, "dklen": 32, "salt": "<base64>", "hash": "<base64>"}
+    {"format": 1, "algorithm": "scrypt", "n": 131072, "r": 8, "p": 1,
+     "maxmem": 268435456, "dklen": 32, "salt": "<base64>", "hash": "<base64>"}
 
-The parameters are read back from the file when a PIN is checked, so they can be raised later
-without making existing PINs unusable.
+The parameters are OWASP's for scrypt (N=2^17, r=8, p=1: about half a second a guess here, so a
+leaked file does not give up even a 4-digit PIN in minutes). They are read back from the file
+when a PIN is checked, so they can be raised later without making existing PINs unusable; a
+hash made with weaker ones is made again with today's the next time the right PIN is entered.
 
 ``staff-pin-lock.json`` (written by :meth:`PinVault.check`; absent means "no wrong PINs")::
 
     {"format": 1, "failures": 6, "lock_seconds": 120, "locked_until": 1764201234.5}
+
+Every attempt is counted before the PIN is compared (and the count taken back when it was
+right), so when attempts cannot be recorded (disk full, read-only folder) no PIN is accepted:
+:meth:`PinVault.check` raises :class:`PinFileError` and the pad says staff sign-in is unavailable.
 
 Lockout policy: the first ``MAX_FAILURES`` (5) wrong PINs in a row are counted; the fifth locks
 the pad for ``FIRST_LOCK_SECONDS`` (60 s). After a lockout the count does not start again:
@@ -61,11 +67,12 @@ FORMAT = 1
 """The version of both files' layout."""
 
 ALGORITHM = "scrypt"
-SCRYPT_N = 2**14
+SCRYPT_N = 2**17
 SCRYPT_R = 8
 SCRYPT_P = 1
-SCRYPT_MAXMEM = 64 * 1024 * 1024
-"""Explicit: OpenSSL's default limit (32 MiB) would refuse larger parameters set later."""
+"""OWASP's minimum for scrypt (Password Storage Cheat Sheet): N=2^17, r=8, p=1."""
+SCRYPT_MAXMEM = 256 * 1024 * 1024
+"""Explicit: OpenSSL's default limit (32 MiB) refuses these parameters (they need 128 MiB)."""
 SCRYPT_DKLEN = 32
 SALT_BYTES = 16
 
@@ -145,6 +152,8 @@ class PinVault:
     """The staff PIN kept in ``data_dir``: set it, check it, and how long the pad is locked.
 
     ``clock`` gives the wall-clock time in seconds (``time.time``); tests pass a fake one.
+    ``scrypt_n`` is the cost of new hashes (tests pass a small one to run quickly); a stored
+    hash of a lower cost is made again at this cost when its PIN is entered.
     """
 
     FILE_NAME = "staff-pin.json"
@@ -153,9 +162,12 @@ class PinVault:
     FIRST_LOCK_SECONDS = 60
     MAX_LOCK_SECONDS = 3600
 
-    def __init__(self, data_dir: Path, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, data_dir: Path, clock: Callable[[], float] = time.time, scrypt_n: int = SCRYPT_N
+    ) -> None:
         self._dir = Path(data_dir)
         self._clock = clock
+        self._scrypt_n = scrypt_n
         self.path = self._dir / self.FILE_NAME
         self.lock_path = self._dir / self.LOCK_FILE_NAME
 
@@ -174,12 +186,18 @@ class PinVault:
         problem = pin_problem(pin)
         if problem is not None:
             raise ValueError(problem)
+        self._write_hash(pin)
+        self._clear_lock()
+        log.debug("staff PIN set")
+
+    def _write_hash(self, pin: str) -> None:
         salt = secrets.token_bytes(SALT_BYTES)
-        digest = _scrypt(pin, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_MAXMEM, SCRYPT_DKLEN)
+        n = self._scrypt_n
+        digest = _scrypt(pin, salt, n, SCRYPT_R, SCRYPT_P, SCRYPT_MAXMEM, SCRYPT_DKLEN)
         record = {
             "format": FORMAT,
             "algorithm": ALGORITHM,
-            "n": SCRYPT_N,
+            "n": n,
             "r": SCRYPT_R,
             "p": SCRYPT_P,
             "maxmem": SCRYPT_MAXMEM,
@@ -188,14 +206,15 @@ class PinVault:
             "hash": base64.b64encode(digest).decode("ascii"),
         }
         self._write(self.path, record)
-        self._clear_lock()
-        log.debug("staff PIN set")
 
     def check(self, pin: str) -> PinResult:
         """Check a PIN entered on the pad, counting wrong ones towards a lockout.
 
-        Raises PinFileError if a file is unusable, or if a wrong PIN cannot be counted (the pad
-        must not allow unlimited tries because the disk is full).
+        The attempt is counted as wrong on disk *before* the PIN is compared, and the count
+        put back when it was right. So when attempts cannot be recorded (disk full, read-only
+        folder) this raises PinFileError before comparing anything: no PIN, not even the right
+        one, is accepted while wrong ones would go uncounted. Also raises PinFileError if a
+        file is unusable.
         """
         stored = self._read_hash()
         if stored is None:
@@ -205,14 +224,32 @@ class PinVault:
         remaining = lock.locked_until - now
         if remaining > 0:
             return PinResult(PinCheck.LOCKED, seconds_locked=remaining)
+        counted = self._wrong_lock(lock, now)
+        try:
+            self._write_lock(counted)
+        except PinFileError as error:
+            raise PinFileError(f"staff PIN attempts cannot be recorded: {error}") from error
         if _PIN.fullmatch(pin) is not None and self._matches(stored, pin):
-            if lock != _Lock():
-                try:
-                    self._clear_lock()
-                except PinFileError as error:  # the right PIN still opens the pad
-                    log.error("could not reset the count of wrong staff PINs: %s", error)
+            self._right_pin(stored, pin)
             return PinResult(PinCheck.OK)
-        return self._count_wrong(lock, now)
+        return self._report_wrong(counted)
+
+    def _right_pin(self, stored: _Hash, pin: str) -> None:
+        """Clear the count (this attempt's, counted in advance, with any before it), and make a
+        weak hash strong."""
+        try:
+            self._clear_lock()
+        except PinFileError as error:  # counted, so the lockout still holds: let staff in
+            log.error("could not reset the count of wrong staff PINs: %s", error)
+        if stored.n < self._scrypt_n:
+            try:
+                self._write_hash(pin)
+            except PinFileError as error:
+                log.error("could not strengthen the staff PIN's hash: %s", error)
+            else:
+                log.info(
+                    "staff PIN hash strengthened (scrypt N %d -> %d)", stored.n, self._scrypt_n
+                )
 
     def _matches(self, stored: _Hash, pin: str) -> bool:
         try:
@@ -237,19 +274,24 @@ class PinVault:
         seconds = self.FIRST_LOCK_SECONDS * 2 ** min(doublings, 32)
         return float(min(seconds, self.MAX_LOCK_SECONDS))
 
-    def _count_wrong(self, lock: _Lock, now: float) -> PinResult:
+    def _wrong_lock(self, lock: _Lock, now: float) -> _Lock:
+        """The lock state after one more wrong PIN at ``now``."""
         failures = lock.failures + 1
         length = self._lock_length(failures)
         if length > 0:
-            self._write_lock(_Lock(failures, length, now + length))
-            if failures <= self.MAX_FAILURES:
-                log.warning("wrong staff PIN (%d of %d)", failures, self.MAX_FAILURES)
-            else:
-                log.warning("wrong staff PIN (again after a lockout)")
-            log.warning("staff PIN locked for %d s", length)
-            return PinResult(PinCheck.WRONG, seconds_locked=length)
-        self._write_lock(_Lock(failures))
-        log.warning("wrong staff PIN (%d of %d)", failures, self.MAX_FAILURES)
+            return _Lock(failures, length, now + length)
+        return _Lock(failures)
+
+    def _report_wrong(self, lock: _Lock) -> PinResult:
+        """Log a wrong PIN already counted in ``lock``; what the pad shows."""
+        failures = lock.failures
+        if failures <= self.MAX_FAILURES:
+            log.warning("wrong staff PIN (%d of %d)", failures, self.MAX_FAILURES)
+        else:
+            log.warning("wrong staff PIN (again after a lockout)")
+        if lock.lock_seconds > 0:
+            log.warning("staff PIN locked for %d s", lock.lock_seconds)
+            return PinResult(PinCheck.WRONG, seconds_locked=lock.lock_seconds)
         return PinResult(PinCheck.WRONG, attempts_left=self.MAX_FAILURES - failures)
 
     def _current_lock(self, now: float) -> _Lock:

@@ -25,8 +25,10 @@ log = logging.getLogger(__name__)
 MAX_DIGITS = 12
 NOT_SET = "No staff PIN is set: run `kiosk set-pin`"
 
-Audit = Callable[[str, int], None]
-"""Records a staff event ("login", "failed_pin", "locked") with a count; never the PIN."""
+Audit = Callable[[str, int], bool]
+"""Records a staff event ("login", "failed_pin", "locked") with a count, never the PIN;
+whether it was recorded. A sign-in that cannot be recorded is refused."""
+UNAVAILABLE = "Staff sign-in is unavailable: {why}. No PIN is accepted until this is fixed."
 
 
 def _wait_text(seconds: float) -> str:
@@ -161,11 +163,15 @@ class PinPadScreen(QWidget):
         try:
             result = self._vault.check(pin)
         except PinFileError as error:
-            log.error("the staff PIN file cannot be used: %s", error)
-            self.message.setText(f"The staff PIN cannot be checked: {error}")
+            # Fail closed: attempts that cannot be counted could be guessed without end.
+            log.error("staff sign-in unavailable: %s", error)
+            self._unavailable(str(error))
             return
         if result.outcome is PinCheck.OK:
-            self._audit("login", 0)
+            if not self._audit("login", 0):
+                log.error("staff sign-in refused: it could not be written to the audit log")
+                self._unavailable("the audit log cannot be written (see the kiosk's log)")
+                return
             self.unlocked.emit()
             return
         if result.outcome is PinCheck.WRONG:
@@ -173,6 +179,11 @@ class PinPadScreen(QWidget):
         if result.seconds_locked > 0:
             self._audit("locked", round(result.seconds_locked))
         self._refresh(wrong=result.outcome is PinCheck.WRONG, attempts_left=result.attempts_left)
+
+    def _unavailable(self, why: str) -> None:
+        self._tick.stop()
+        self.message.setText(UNAVAILABLE.format(why=why))
+        self._set_keys_enabled(False)
 
     def _usable(self) -> bool:
         try:

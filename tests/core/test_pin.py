@@ -13,11 +13,15 @@ import logging
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kiosk.core import pin as pin_module
 from kiosk.core.pin import PinCheck, PinFileError, PinResult, PinVault, pin_problem
+
+FAST_N = 2**10
+"""A cheap scrypt cost for the tests that only need some hash (the real one takes ~0.5 s)."""
 
 START = 1_764_000_000.0
 """A wall-clock time (late 2025) the fake clock starts at."""
@@ -48,7 +52,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def vault(data_dir: Path, clock: Clock) -> PinVault:
-    return PinVault(data_dir, clock)
+    return PinVault(data_dir, clock, scrypt_n=FAST_N)
 
 
 @pytest.fixture
@@ -76,26 +80,49 @@ def lock_out(vault: PinVault, clock: Clock) -> None:
 # What is kept on disk
 
 
-def test_only_a_salted_hash_is_stored(set_vault: PinVault) -> None:
-    raw = set_vault.path.read_bytes()
+def test_only_a_salted_hash_is_stored(data_dir: Path) -> None:
+    real = PinVault(data_dir)
+    real.set_pin("2468")
+    raw = real.path.read_bytes()
     assert b"2468" not in raw
-    record = stored(set_vault)
+    record = stored(real)
     salt = base64.b64decode(str(record["salt"]))
     digest = base64.b64decode(str(record["hash"]))
     assert len(salt) == 16
     assert len(digest) == 32
-    expected = hashlib.scrypt(b"2468", salt=salt, n=2**14, r=8, p=1, maxmem=64 << 20, dklen=32)
+    expected = hashlib.scrypt(b"2468", salt=salt, n=2**17, r=8, p=1, maxmem=256 << 20, dklen=32)
     assert digest == expected
 
 
-def test_the_file_records_the_algorithm_and_its_parameters(set_vault: PinVault) -> None:
-    record = stored(set_vault)
+def test_the_file_records_the_algorithm_and_owasps_parameters(data_dir: Path) -> None:
+    """At least OWASP's scrypt parameters (N=2^17, r=8, p=1), so that a leaked file does not
+    give up a PIN in minutes."""
+    real = PinVault(data_dir)
+    real.set_pin("2468")
+    record = stored(real)
     assert set(record) == {"format", "algorithm", "n", "r", "p", "maxmem", "dklen", "salt", "hash"}
     assert record["format"] == 1
     assert record["algorithm"] == "scrypt"
-    assert (record["n"], record["r"], record["p"]) == (2**14, 8, 1)
-    assert record["maxmem"] == 64 * 1024 * 1024
+    assert (record["n"], record["r"], record["p"]) == (2**17, 8, 1)
+    assert record["maxmem"] == 256 * 1024 * 1024
     assert record["dklen"] == 32
+    assert real.check("2468").outcome is PinCheck.OK
+
+
+def test_a_weak_hash_is_made_strong_when_the_right_pin_is_entered(
+    data_dir: Path, clock: Clock
+) -> None:
+    PinVault(data_dir, clock, scrypt_n=2**14).set_pin("2468")  # as earlier versions kept it
+    old = stored(PinVault(data_dir, clock))
+    vault = PinVault(data_dir, clock)
+    assert vault.check("1111").outcome is PinCheck.WRONG
+    assert stored(vault) == old  # a wrong PIN changes nothing
+    assert vault.check("2468").outcome is PinCheck.OK
+    record = stored(vault)
+    assert record["n"] == 2**17
+    assert record["salt"] != old["salt"]
+    assert vault.check("2468").outcome is PinCheck.OK
+    assert vault.check("1111").outcome is PinCheck.WRONG
 
 
 def test_the_parameters_are_read_from_the_file(set_vault: PinVault) -> None:
@@ -388,6 +415,45 @@ def test_a_wrong_pin_that_cannot_be_counted_is_an_error(
         set_vault.check("1111")
 
 
+def test_while_attempts_cannot_be_recorded_not_even_the_right_pin_is_accepted(
+    set_vault: PinVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk must not turn the lockout off: the attempt is counted before the PIN is
+    compared, so nothing is compared (or accepted) while counting fails."""
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    def compared(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("compared a PIN whose attempt was not recorded")
+
+    monkeypatch.setattr(pin_module.os, "replace", full)
+    monkeypatch.setattr(pin_module, "_scrypt", compared)
+    for _ in range(20):
+        with pytest.raises(PinFileError, match=r"attempts cannot be recorded.*No space left"):
+            set_vault.check("2468")
+    monkeypatch.undo()
+    assert set_vault.check("2468").outcome is PinCheck.OK  # once the disk has room again
+
+
+def test_an_attempt_is_on_disk_before_the_pin_is_compared(
+    set_vault: PinVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A power cut while hashing leaves the attempt counted (as wrong)."""
+    seen: list[int] = []
+    real = pin_module._scrypt
+
+    def hashing(*args: Any) -> bytes:
+        seen.append(json.loads(set_vault.lock_path.read_text(encoding="utf-8"))["failures"])
+        return real(*args)
+
+    monkeypatch.setattr(pin_module, "_scrypt", hashing)
+    set_vault.check("1111")
+    set_vault.check("2468")
+    assert seen == [1, 2]
+    assert not set_vault.lock_path.exists()  # the right PIN cleared the count
+
+
 def test_logs_say_what_happened_without_the_pin(
     set_vault: PinVault, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -463,7 +529,7 @@ def test_bad_parameters_are_an_error(
 
 def test_parameters_scrypt_refuses_are_an_error(set_vault: PinVault) -> None:
     set_vault.path.write_text(
-        json.dumps(stored(set_vault) | {"maxmem": 128 * 2**14 * 8}), encoding="utf-8"
+        json.dumps(stored(set_vault) | {"maxmem": 128 * FAST_N * 8}), encoding="utf-8"
     )  # just enough by the file's own count, too little for OpenSSL
     with pytest.raises(PinFileError, match="scrypt refused its parameters"):
         set_vault.check("2468")

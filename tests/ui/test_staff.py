@@ -51,7 +51,7 @@ def store(data):
 
 @pytest.fixture
 def vault(data, wall):
-    return PinVault(data, clock=wall)
+    return PinVault(data, clock=wall, scrypt_n=2**10)  # a cheap hash: these tests sign in often
 
 
 @pytest.fixture
@@ -162,6 +162,57 @@ def test_wrong_pins_say_so_then_lock_the_pad(qtbot, kiosk, timers, vault, store,
     assert events.count("failed_pin") == 5
     assert "locked" in events
     assert events[0] == "login"
+
+
+def test_a_full_disk_makes_sign_in_unavailable_not_unlimited(
+    qtbot, kiosk, timers, vault, monkeypatch, caplog
+):
+    """Fail closed: while wrong PINs cannot be counted, not even the right PIN opens the staff
+    screen, the pad says why and takes no more digits, and the log says so without digits."""
+    import logging
+    import os
+
+    from kiosk.core import pin as pin_module
+
+    vault.set_pin(PIN)
+    long_press_logo(qtbot, kiosk, timers)
+    real_replace = os.replace
+
+    def full(src, dst):
+        if str(dst).endswith(PinVault.LOCK_FILE_NAME):
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(pin_module.os, "replace", full)
+    caplog.set_level(logging.INFO)
+    with qtbot.assertNotEmitted(kiosk.pin_pad.unlocked):
+        enter_pin(qtbot, kiosk, PIN)
+    assert kiosk.window.current_screen() is kiosk.pin_pad
+    message = kiosk.pin_pad.message.text()
+    assert message.startswith("Staff sign-in is unavailable: ")
+    assert "No space left on device" in message
+    assert not any(key.isEnabled() for key in kiosk.pin_pad.keys.values())
+    enter_pin(qtbot, kiosk, PIN)  # taps on disabled keys do nothing
+    assert kiosk.window.current_screen() is kiosk.pin_pad
+    assert "staff sign-in unavailable" in caplog.text
+    assert PIN not in caplog.text
+
+
+def test_a_sign_in_the_audit_log_cannot_record_is_refused(
+    qtbot, kiosk, timers, vault, store, monkeypatch
+):
+    from kiosk.storage.store import SaveError
+
+    def broken(*args, **kwargs):
+        raise SaveError("disk_full", "the disk is full: could not write to the data folder")
+
+    vault.set_pin(PIN)
+    long_press_logo(qtbot, kiosk, timers)
+    monkeypatch.setattr(store, "audit", broken)
+    with qtbot.assertNotEmitted(kiosk.pin_pad.unlocked):
+        enter_pin(qtbot, kiosk, PIN)
+    assert kiosk.window.current_screen() is kiosk.pin_pad
+    assert "audit log cannot be written" in kiosk.pin_pad.message.text()
 
 
 def test_the_staff_list_shows_requests_newest_first_with_counts(qtbot, kiosk, timers, vault, store):
