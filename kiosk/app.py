@@ -362,6 +362,8 @@ def run(content: Content, windowed: QSize | None, data_dir: Path, verbose: bool 
     notifier = SystemdNotifier()
     app = application()
     log.info("starting %s %s, data in %s, log %s", APP_NAME, __version__, data_dir, log_path)
+    for note in instance.notes:
+        log.warning("%s", note)
     store = RequestStore(data_dir)
     kiosk = Kiosk(content, store)
     pinger = WatchdogPinger(notifier)

@@ -2,8 +2,8 @@
 logs and crash dumps, unhandled errors, and SIGTERM/SIGINT inside the Qt event loop.
 
 The Qt-free parts (:mod:`~kiosk.system.notify`, :mod:`~kiosk.system.logs`,
-:mod:`~kiosk.system.errors`) import no Qt; :mod:`~kiosk.system.watchdog`,
-:mod:`~kiosk.system.instance` and :mod:`~kiosk.system.signals` use ``PySide6.QtCore`` only.
+:mod:`~kiosk.system.errors`, :mod:`~kiosk.system.instance`) import no Qt;
+:mod:`~kiosk.system.watchdog` and :mod:`~kiosk.system.signals` use ``PySide6.QtCore`` only.
 
 Exit codes the shipped systemd unit (``resources/deploy/clinic-kiosk.service``) knows about:
 """

@@ -1,11 +1,17 @@
-"""kiosk.system's pure-Python parts (notify, logs, errors) run without Qt."""
+"""kiosk.system's pure-Python parts (notify, logs, errors, instance) run without Qt."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-QT_FREE = ["kiosk.system", "kiosk.system.notify", "kiosk.system.logs", "kiosk.system.errors"]
+QT_FREE = [
+    "kiosk.system",
+    "kiosk.system.notify",
+    "kiosk.system.logs",
+    "kiosk.system.errors",
+    "kiosk.system.instance",
+]
 
 
 def test_the_qt_free_system_modules_load_no_qt():

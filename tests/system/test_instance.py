@@ -20,6 +20,7 @@ from kiosk.system.instance import (
     acquire_single_instance,
     running_kiosk,
 )
+from tests.helpers.processes import start_kiosk, stop, wait_for_line
 
 HOLD_LOCK = """
 import sys
@@ -136,40 +137,78 @@ def test_a_lock_released_by_a_clean_exit_is_free(tmp_path, holder):
     acquire_single_instance(tmp_path / "data").release()
 
 
-def test_a_lock_from_before_a_reboot_is_taken_over_even_if_its_pid_is_in_use(tmp_path):
-    """After a power cut the lock file's process id may belong to another program by now; the
-    boot id Qt writes into the file tells that it is stale."""
-    with acquire_single_instance(tmp_path) as instance:
-        lines = instance.path.read_text().splitlines()
-    assert len(lines) >= 5, lines  # pid, program, host, machine id, boot id
+def test_a_lock_naming_a_live_process_that_does_not_hold_it_is_taken_over(tmp_path, caplog):
+    """After a power cut the lock file's process id may belong to another program by now: only
+    a process holding the lock counts, never the number written in the file."""
     sleeper = subprocess.Popen(["sleep", "60"])
     try:
-        lines[0], lines[1], lines[4] = str(sleeper.pid), "sleep", "0" * 8 + lines[4][8:]
-        (tmp_path / LOCK_NAME).write_text("\n".join(lines) + "\n")
+        lock = tmp_path / LOCK_NAME
+        lock.write_text(f"{sleeper.pid}\nsleep\n")
+        os.utime(lock, (1_000_000_000, 1_000_000_000))
+        assert running_kiosk(tmp_path) is None
         with acquire_single_instance(tmp_path) as instance:
             assert instance.held
+            assert lock.read_text() == f"{os.getpid()}\n"
+            assert instance.notes == [
+                f"took over the lock {lock} left by process {sleeper.pid}, which has ended"
+            ]
     finally:
         sleeper.kill()
         sleeper.wait(timeout=10)
 
 
-def test_a_live_process_of_this_boot_keeps_its_lock(tmp_path):
-    """The same lock, written in this boot: the process id is alive and runs the program the
-    file names, so the lock is respected (however old it is)."""
+@pytest.mark.parametrize(
+    ("leftover", "note"),
+    [
+        (lambda lock: lock.write_bytes(b""), "it was empty"),
+        (lambda lock: lock.write_bytes(b"\x00\xff garbage \x1b[2J"), "it held no process id"),
+        (lambda lock: lock.write_text("not a pid\n"), "it held no process id"),
+        (lambda lock: lock.symlink_to(lock.parent / "gone" / "nowhere"), "(dangling)"),
+        (lambda lock: lock.mkdir(), "was a folder, not a lock file"),
+        (lambda lock: os.mkfifo(lock), "was a FIFO, not a lock file"),
+    ],
+    ids=["empty", "garbage", "text", "dangling-symlink", "folder", "fifo"],
+)
+def test_whatever_a_dead_kiosk_left_is_taken_over_and_said(tmp_path, leftover, note):
+    """Only a live kiosk holds the lock: an empty or damaged file, a dangling symlink or anything
+    else in its place never keeps the kiosk down (it used to exit 3 for good)."""
+    lock = tmp_path / LOCK_NAME
+    leftover(lock)
+    assert running_kiosk(tmp_path) is None
     with acquire_single_instance(tmp_path) as instance:
-        lines = instance.path.read_text().splitlines()
-    sleeper = subprocess.Popen(["sleep", "60"])
+        assert instance.held
+        assert not lock.is_symlink()
+        assert lock.read_text() == f"{os.getpid()}\n"
+        assert stat.S_IMODE(lock.stat().st_mode) == 0o600
+        assert any(note in line for line in instance.notes), instance.notes
+        assert running_kiosk(tmp_path) == os.getpid()
+    assert not lock.exists()
+
+
+def test_a_symlink_in_place_of_the_lock_is_never_written_through(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / LOCK_NAME).symlink_to(victim)
+    with acquire_single_instance(tmp_path / "data") as instance:
+        assert "a symlink to" in instance.notes[0]
+    assert victim.read_text() == "keep me\n"
+
+
+@pytest.mark.slow
+def test_the_kiosk_starts_over_a_leftover_empty_lock_and_logs_it(tmp_path):
+    """The whole program: an empty kiosk.lock (a power cut mid-write) no longer means exit 3."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    (data / LOCK_NAME).write_bytes(b"")
+    process = start_kiosk("--data-dir", str(data), "--windowed", "1024x600", platform="offscreen")
     try:
-        lines[0], lines[1] = str(sleeper.pid), "sleep"
-        lock = tmp_path / LOCK_NAME
-        lock.write_text("\n".join(lines) + "\n")
-        os.utime(lock, (1_000_000_000, 1_000_000_000))  # 2001: age does not matter
-        with pytest.raises(AlreadyRunning) as caught:
-            acquire_single_instance(tmp_path)
-        assert caught.value.pid == sleeper.pid
+        line = wait_for_line(process, "took over the lock")
+        assert "it was empty" in line
+        wait_for_line(process, "first page shown")
     finally:
-        sleeper.kill()
-        sleeper.wait(timeout=10)
+        stop(process)
+    assert process.returncode == 0
 
 
 def test_running_kiosk_is_none_when_nothing_runs(tmp_path):
