@@ -16,8 +16,11 @@ The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` lists t
 each version to the next, applied in order inside one transaction.
 
 Every connection sets ``PRAGMA secure_delete = ON``: SQLite then overwrites deleted rows with
-zeros, so a deleted or purged request's answers do not linger in the file (once the ``-wal`` has
-been checkpointed). What staff do (log in, export, mark, delete, purge) is kept in the ``audit``
+zeros. And every delete, purge and retention clean-up that removed a request ends with
+``PRAGMA wal_checkpoint(TRUNCATE)``: the zeroed pages go into the main file and the ``-wal``
+(which still holds the pages as they were when the request was saved) is cut to nothing, even
+while the kiosk holds the database open in another process. So a deleted request's answers are
+left in none of the database's files. What staff do (log in, export, mark, delete, purge) is kept in the ``audit``
 table: who, when, how many, and a short detail such as a file path, never an answer.
 """
 
@@ -690,6 +693,7 @@ class RequestStore:
 
         deleted = self._write("delete", wanted, remove)
         _log.info("request store: deleted %d requests", deleted)
+        self._wipe_wal("delete")
         return deleted
 
     def purge_contacted(self, older_than_days: float, *, actor: str | None = None) -> int:
@@ -741,6 +745,7 @@ class RequestStore:
         deleted = self._run(event, remove)
         if deleted:
             _log.info("request store: %s deleted %d contacted requests", event, deleted)
+            self._wipe_wal(event)
         return deleted
 
     def stats(self) -> dict[str, int | str | None]:
@@ -810,6 +815,28 @@ class RequestStore:
         self._drop_connection()
 
     # -- writing ---------------------------------------------------------------------------------
+
+    def _wipe_wal(self, action: str) -> None:
+        """After a delete: checkpoint everything into the main file and truncate the ``-wal``,
+        so the pages that held the deleted answers are gone from it.
+
+        The deletion itself is committed by then; if the checkpoint cannot finish (another
+        program is reading), it is logged and the next delete or purge tries again.
+        Raises :class:`SaveError` only for a failing disk or database.
+        """
+
+        def checkpoint(conn: sqlite3.Connection) -> int:
+            row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return int(row[0])
+
+        if self._run(f"{action} (checkpoint)", checkpoint):
+            _log.warning(
+                "request store: after %s, the -wal of %s could not be emptied yet "
+                "(another program was reading); deleted answers may stay in it until the next "
+                "checkpoint",
+                action,
+                self.path,
+            )
 
     def _write(
         self,

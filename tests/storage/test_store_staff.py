@@ -529,6 +529,86 @@ def test_a_deleted_answer_does_not_linger_in_the_file(store, clock, how):
     assert RequestStore(store.path.parent).get(keep) is not None
 
 
+HOLD_OPEN = """
+import sys
+from pathlib import Path
+from kiosk.storage.store import RequestStore
+store = RequestStore(Path(sys.argv[1]))
+for line in sys.stdin:
+    if line.strip() == "save":
+        store.save({"name": "Held Example"}, "v1", "kiosk-1")
+    print("ok", flush=True)
+"""
+
+
+def all_files_bytes(path: Path) -> bytes:
+    """What is in the database and its -wal and -shm right now, read as they are."""
+    return b"".join(
+        Path(f"{path}{suffix}").read_bytes()
+        for suffix in ("", "-wal", "-shm")
+        if Path(f"{path}{suffix}").exists()
+    )
+
+
+@pytest.mark.parametrize("how", ["delete", "purge", "retention"])
+def test_a_deleted_answer_is_in_no_file_while_the_kiosk_holds_the_store_open(store, clock, how):
+    """A CLI delete with the kiosk running: the deleted answer is gone from the database, its
+    -wal and its -shm at once, not some saves after the next automatic checkpoint."""
+    import subprocess
+    import sys
+
+    gone = store.save({"name": CANARY, "question": CANARY * 20}, "v1", "kiosk-1")
+    kiosk = subprocess.Popen(
+        [sys.executable, "-c", HOLD_OPEN, str(store.path.parent)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert kiosk.stdin is not None and kiosk.stdout is not None
+        for _ in range(3):  # the kiosk saves more requests: its connection stays open
+            kiosk.stdin.write("save\n")
+            kiosk.stdin.flush()
+            assert kiosk.stdout.readline() == "ok\n"
+        assert CANARY.encode() in all_files_bytes(store.path)  # the check can see it
+        if how == "delete":
+            assert store.delete([gone], actor="cli") == 1
+        else:
+            store.mark([gone], "contacted")
+            clock.advance(days=200)
+            removed = store.purge_contacted(1) if how == "purge" else store.apply_retention(90)
+            assert removed == 1
+        assert CANARY.encode() not in all_files_bytes(store.path)
+        assert Path(f"{store.path}-wal").stat().st_size == 0
+        kiosk.stdin.write("save\n")  # and the kiosk goes on saving
+        kiosk.stdin.flush()
+        assert kiosk.stdout.readline() == "ok\n"
+    finally:
+        if kiosk.stdin is not None:
+            kiosk.stdin.close()
+        kiosk.wait(timeout=30)
+        if kiosk.stdout is not None:
+            kiosk.stdout.close()
+    assert store.count() == 4
+    assert CANARY.encode() not in all_files_bytes(store.path)
+
+
+def test_a_checkpoint_a_reader_holds_up_is_logged_and_the_delete_stands(store, caplog):
+    gone = store.save(answers(1), "v1", "kiosk-1")
+    store.save(answers(2), "v1", "kiosk-1")
+    reader = sqlite3.connect(store.path, isolation_level=None, timeout=0)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM requests").fetchone()  # a snapshot held open
+        store._busy_timeout_ms = 0
+        store.close()
+        assert store.delete([gone]) == 1
+    finally:
+        reader.close()
+    assert store.get(gone) is None
+    assert "could not be emptied yet" in caplog.text
+
+
 def test_without_secure_delete_the_canary_would_linger(tmp_path):
     """The control: the test above would fail if secure_delete were off."""
     db = tmp_path / "plain.db"
