@@ -20,8 +20,10 @@ zeros. And every delete, purge and retention clean-up that removed a request end
 ``PRAGMA wal_checkpoint(TRUNCATE)``: the zeroed pages go into the main file and the ``-wal``
 (which still holds the pages as they were when the request was saved) is cut to nothing, even
 while the kiosk holds the database open in another process. So a deleted request's answers are
-left in none of the database's files. What staff do (log in, export, mark, delete, purge) is kept in the ``audit``
-table: who, when, how many, and a short detail such as a file path, never an answer.
+left in none of the database's files.
+
+What staff do (log in, export, mark, delete, purge) is kept in the ``audit`` table: who, when,
+how many, and a short detail such as a file path, never an answer.
 """
 
 from __future__ import annotations

@@ -565,7 +565,8 @@ def test_a_deleted_answer_is_in_no_file_while_the_kiosk_holds_the_store_open(sto
         text=True,
     )
     try:
-        assert kiosk.stdin is not None and kiosk.stdout is not None
+        assert kiosk.stdin is not None
+        assert kiosk.stdout is not None
         for _ in range(3):  # the kiosk saves more requests: its connection stays open
             kiosk.stdin.write("save\n")
             kiosk.stdin.flush()
