@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from kiosk.ui.keyboard import KeyboardPanel
     from kiosk.ui.pin_pad import PinPadScreen
     from kiosk.ui.request_form import RequestFormScreen
-    from kiosk.ui.staff import ExportTarget, StaffScreen
+    from kiosk.ui.staff import ExportPlaces, StaffScreen
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ class Kiosk(QObject):
         timer_factory: TimerFactory = qt_timer,
         clock: Clock = monotonic,
         load_keyboard: bool = True,
-        export_target: ExportTarget | None = None,
+        export_places: ExportPlaces | None = None,
         vault: PinVault | None = None,
         wall_clock: WallClock = utc_now,
     ) -> None:
@@ -97,7 +97,7 @@ class Kiosk(QObject):
             content.form.thanks.body, content.timing.thanks_seconds, timer_factory
         )
         self._vault = vault
-        self._export_target = export_target
+        self._export_places = export_places
         # The staff screens are built the first time someone asks for them: most days nobody
         # does, and a kiosk that only shows slides should not carry them.
         self._pin_pad: PinPadScreen | None = None
@@ -233,10 +233,10 @@ class Kiosk(QObject):
     @property
     def staff(self) -> StaffScreen:
         if self._staff is None:
-            from kiosk.ui.staff import StaffScreen, usb_or_folder
+            from kiosk.ui.staff import StaffScreen, usb_drives_and_folder
 
-            target = self._export_target or usb_or_folder(self.content.staff.export_folder)
-            staff = StaffScreen(self.content, self.store, target, self._timers)
+            places = self._export_places or usb_drives_and_folder(self.content.staff.export_folder)
+            staff = StaffScreen(self.content, self.store, places, self._timers)
             staff.locked.connect(self._on_staff_locked)
             staff.exit_requested.connect(self._on_exit_requested)
             staff.set_notice(self._content_notice())
@@ -458,7 +458,6 @@ def _render_other_screens(
         "screenshots",
         load_keyboard=False,
         vault=vault,
-        export_target=lambda: (data, "the export folder"),
     )
     window = kiosk.window
     window.resize(size)

@@ -283,6 +283,73 @@ def test_export_refuses_an_existing_file_without_force(filled, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out.csv"]
 
 
+@pytest.mark.parametrize(
+    "target",
+    ["requests.db", "requests.db-wal", "exports.csv", "link/requests.db"],
+    ids=["the-database", "its-wal", "a-new-file", "through-a-symlink"],
+)
+def test_export_never_writes_into_the_data_folder_even_with_force(filled, tmp_path, target):
+    """``export DATA/requests.db --force`` used to replace the database with CSV: the next start
+    then moved it aside as damaged and the audit log was gone."""
+    (tmp_path / "link").symlink_to(filled)
+    before = (filled / "requests.db").read_bytes()
+    path = filled / target if not target.startswith("link/") else tmp_path / target
+    for extra in ((), ("--force",)):
+        result = kiosk(filled, "requests", "export", str(path), *extra)
+        assert result.returncode == 1
+        line = one_error_line(result)
+        assert line.startswith(f"kiosk requests export: {path} is inside the kiosk's data folder")
+        assert "Choose a file outside it" in line
+    assert (filled / "requests.db").read_bytes() == before
+    assert not (filled / "exports.csv").exists()
+    assert read_store(filled).count() == 3
+
+
+def damage(data_dir: Path, request_id: int, how: str) -> None:
+    """Spoil one row's answers as a bad disk or a hostile edit could."""
+    conn = sqlite3.connect(data_dir / "requests.db", isolation_level=None)
+    try:
+        if how == "not-utf8":
+            sql = "UPDATE requests SET answers = CAST(x'7b226e616d65223a22ff227d' AS TEXT)"
+        else:
+            sql = "UPDATE requests SET answers = '{\"name\": '"
+        conn.execute(f"{sql} WHERE id = ?", (request_id,))
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("how", ["not-utf8", "not-json"])
+def test_one_damaged_row_is_named_and_hides_none_of_the_others(filled, tmp_path, how):
+    damage(filled, 2, how)
+    expected = (
+        "request 2 is damaged in the database and could not be read, so it was left out; "
+        "every other request was "
+    )
+
+    listing = kiosk(filled, "requests", "list", "--status", "all")
+    assert listing.returncode == 1
+    assert one_error_line(listing) == f"kiosk requests list: {expected}listed"
+    assert "Zoë Example" in listing.stdout
+    assert "Ana CANARY" in listing.stdout
+    assert "2 requests; times in America/New_York." in listing.stdout
+
+    as_json = kiosk(filled, "requests", "list", "--status", "all", "--json")
+    assert as_json.returncode == 1
+    assert one_error_line(as_json) == f"kiosk requests list: {expected}listed"
+    assert [json.loads(line)["id"] for line in as_json.stdout.splitlines()] == [1, 3]
+
+    out = tmp_path / "out.csv"
+    export = kiosk(filled, "requests", "export", str(out), "--mark-contacted")
+    assert export.returncode == 1
+    assert one_error_line(export) == f"kiosk requests export: {expected}exported"
+    assert "Exported 2 requests" in export.stdout
+    rows = read_csv(out)
+    assert [row[0] for row in rows[1:]] == ["1", "3"]
+    store = read_store(filled)
+    assert [r.status for r in store.list(limit=10)] == ["contacted", "new", "contacted"]
+    assert store.list(limit=10)[1].damaged
+
+
 def test_export_into_a_missing_folder_or_onto_a_folder(filled, tmp_path):
     missing = kiosk(filled, "requests", "export", str(tmp_path / "nope" / "out.csv"))
     assert missing.returncode == 1

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.core.content import Content, ContentError, load_content
 from kiosk.core.form import FormField
-from kiosk.storage.export import export_csv
+from kiosk.storage.export import InsideDataFolderError, export_csv, inside
 from kiosk.storage.store import (
     RequestStore,
     SaveError,
@@ -265,11 +265,11 @@ def _list(args: argparse.Namespace) -> int:
         raise _CommandError(str(error)) from None
     finally:
         store.close()
-    if written == 0:
+    if written == 0 and not requests.damaged:
         print("No requests.", file=sys.stderr if args.json else sys.stdout)
     elif not args.json:
         print(f"{_plural(written, 'request')}; times in {zone.key}.")
-    return _EXIT_OK
+    return _damaged("list", requests.damaged, "listed")
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -279,6 +279,9 @@ def _export(args: argparse.Namespace) -> int:
     status = _status(args)
     output: Path = args.output
     shown = str(output)
+    data_dir = _data_dir(args)
+    if inside(output, data_dir):
+        raise _CommandError(str(InsideDataFolderError(output, data_dir)))
     if output.is_dir():
         raise _CommandError(
             f"{shown} is a folder; give a file name, like {output / 'requests.csv'}"
@@ -300,7 +303,10 @@ def _export(args: argparse.Namespace) -> int:
                 zone.key,
                 force=bool(args.force),
                 ids=exported,
+                data_dir=data_dir,
             )
+        except InsideDataFolderError as error:
+            raise _CommandError(str(error)) from None
         except FileExistsError:
             raise _CommandError(f"{shown} exists; add --force to overwrite it") from None
         except PermissionError:
@@ -321,7 +327,22 @@ def _export(args: argparse.Namespace) -> int:
         raise _CommandError(f"{error}; {shown} was not written") from None
     finally:
         store.close()
-    return _EXIT_OK
+    return _damaged("export", requests.damaged, "exported")
+
+
+def _damaged(command: str, ids: Sequence[int], done: str) -> int:
+    """Name the requests whose damaged database rows were left out (exit 1); 0 if none."""
+    if not ids:
+        return _EXIT_OK
+    listed = ", ".join(map(str, ids))
+    which = f"request {listed} is" if len(ids) == 1 else f"requests {listed} are"
+    print(
+        f"kiosk requests {command}: {which} damaged in the database and could not be read, "
+        f"so {'it was' if len(ids) == 1 else 'they were'} left out; every other request was "
+        f"{done}",
+        file=sys.stderr,
+    )
+    return _EXIT_PROBLEM
 
 
 def _mark_exported(store: RequestStore, ids: list[int]) -> int:
@@ -509,11 +530,15 @@ def _zone(content: Content) -> ZoneInfo:
         ) from None
 
 
-def _store(args: argparse.Namespace) -> RequestStore:
-    """The store on the existing database; a :class:`_CommandError` if there is none."""
+def _data_dir(args: argparse.Namespace) -> Path:
     from kiosk import cli
 
-    data_dir = cli._data_dir(args)
+    return cli._data_dir(args)
+
+
+def _store(args: argparse.Namespace) -> RequestStore:
+    """The store on the existing database; a :class:`_CommandError` if there is none."""
+    data_dir = _data_dir(args)
     if not (data_dir / RequestStore.DB_NAME).is_file():
         raise _CommandError(
             f"no requests database in {data_dir} "

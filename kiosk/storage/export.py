@@ -37,7 +37,15 @@ import orjson
 from kiosk.core.form import FormField
 from kiosk.storage.store import RawRequest, RequestStream, StoredRequest
 
-__all__ = ["FIXED_HEADER", "FORMULA_TRIGGERS", "TRAILING_HEADER", "export_csv", "safe_cell"]
+__all__ = [
+    "FIXED_HEADER",
+    "FORMULA_TRIGGERS",
+    "TRAILING_HEADER",
+    "InsideDataFolderError",
+    "export_csv",
+    "inside",
+    "safe_cell",
+]
 
 FIXED_HEADER = ("ID", "Received", "Status", "Contacted")
 """The first columns; then one per form field (its label), then :data:`TRAILING_HEADER`."""
@@ -53,6 +61,27 @@ FILE_MODE = 0o600
 _YES, _NO = "Yes", "No"
 
 
+class InsideDataFolderError(ValueError):
+    """An export was asked to write into the kiosk's data folder (where it could replace the
+    database, its journal or the audit log); ``str(error)`` says so for people."""
+
+    def __init__(self, path: Path, data_dir: Path) -> None:
+        super().__init__(
+            f"{path} is inside the kiosk's data folder {data_dir}; an export never goes there "
+            "(it could replace the requests database). Choose a file outside it"
+        )
+        self.path = path
+        self.data_dir = data_dir
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies anywhere inside it, after following every symlink
+    (of the path itself and of its folders), so no link leads an export in."""
+    real_folder = os.path.realpath(folder)
+    real_path = os.path.realpath(path)
+    return os.path.commonpath([real_path, real_folder]) == real_folder
+
+
 def safe_cell(value: str) -> str:
     """``value``, with a ``'`` in front if a spreadsheet would take it for a formula."""
     return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
@@ -66,6 +95,7 @@ def export_csv(
     force: bool = False,
     *,
     ids: list[int] | None = None,
+    data_dir: Path | None = None,
 ) -> int:
     """Write ``requests`` to ``path`` as CSV; how many rows (requests) were written.
 
@@ -100,12 +130,15 @@ def export_csv(
     ``requests`` raising part-way), the temporary file is removed, ``path`` is untouched and
     the error is raised.
 
-    Raises ``FileExistsError`` if ``path`` exists and ``force`` is false (writing nothing),
-    ``IsADirectoryError`` if it is a folder, ``ValueError`` for an unknown time zone, and
-    ``OSError`` when the file cannot be written.
+    Raises :class:`InsideDataFolderError` (writing nothing, ``force`` or not) if ``path`` is
+    inside ``data_dir`` (the kiosk's data folder, when given), ``FileExistsError`` if ``path``
+    exists and ``force`` is false (writing nothing), ``IsADirectoryError`` if it is a folder,
+    ``ValueError`` for an unknown time zone, and ``OSError`` when the file cannot be written.
     """
     zone = _zone(time_zone)
     target = Path(path)
+    if data_dir is not None and inside(target, data_dir):
+        raise InsideDataFolderError(target, data_dir)
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "that is a folder, not a file name", str(target))
     if not force and os.path.lexists(target):
@@ -251,31 +284,37 @@ def _write_fast_pass(
     with contextlib.closing(source.raw_batches(saved_order=saved_order)) as raw_batches:
         for batch in raw_batches:
             columns = list(zip(*batch, strict=True))
-            if not batches.in_order(columns[_CREATED]):
+            if saved_order and not batches.in_order(columns[_CREATED]):
                 return None
             try:
                 data = batches.to_csv(columns)
+                done = batch
             except _NOT_FAST:
-                data = _reference_batch(batch, source.decode, batches.keys, zone)
+                data, done = _reference_batch(batch, source.decode, batches.keys, zone)
             stream.write(data)
             if ids is not None:
-                ids.extend(map(_ID, batch))
-            written += len(batch)
+                ids.extend(map(_ID, done))
+            written += len(done)
     return written
 
 
 def _reference_batch(
     batch: Sequence[RawRequest],
-    decode: Callable[[RawRequest], StoredRequest],
+    decode: Callable[[RawRequest], StoredRequest | None],
     keys: Sequence[str],
     zone: ZoneInfo,
-) -> bytes:
-    """``batch`` as the reference way writes it (``decode`` raises for a damaged row)."""
+) -> tuple[bytes, list[RawRequest]]:
+    """``batch`` as the reference way writes it, and the rows written: a damaged row (``decode``
+    gives None and notes its id) is left out."""
     text = io.StringIO()
     writerow = _csv_writer(text)
+    done = []
     for row in batch:
-        writerow([safe_cell(cell) for cell in _cells(decode(row), keys, zone)])
-    return text.getvalue().encode("utf-8")
+        request = decode(row)
+        if request is not None:
+            writerow([safe_cell(cell) for cell in _cells(request, keys, zone)])
+            done.append(row)
+    return text.getvalue().encode("utf-8"), done
 
 
 class _NeedsReferenceError(Exception):

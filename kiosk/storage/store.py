@@ -31,6 +31,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import errno
+import functools
 import json
 import logging
 import os
@@ -94,6 +95,11 @@ _SQLITE_NOTADB = 26
 
 _T = TypeVar("_T")
 
+_LENIENT_TEXT = functools.partial(str, encoding="utf-8", errors="surrogateescape")
+"""Reads text that is not valid UTF-8 (a damaged row) without failing the whole query: the bad
+bytes become lone surrogates, which :meth:`RequestStore._to_request` then refuses for that row
+alone. (Twice as slow as plain ``str``, so a streaming read switches to it only when needed.)"""
+
 
 class SaveError(Exception):
     """A request could not be saved (or the store could not be read).
@@ -151,6 +157,9 @@ class StoredRequest:
     kiosk_id: str
     contacted_at: datetime | None = None
     """When it was marked contacted (timezone-aware UTC), None while it is new."""
+    damaged: bool = False
+    """The row cannot be read (its answers or times are not what was saved): only ``id`` is
+    real; :meth:`RequestStore.list` gives such a stand-in so staff see it is there."""
 
 
 RawRequest = tuple[int, str, str, str, str, str, str | None]
@@ -171,13 +180,16 @@ class RequestStream(Iterator[StoredRequest]):
         self,
         requests: Callable[[], Iterator[StoredRequest]],
         raw_batches: Callable[[bool], Generator[builtins.list[RawRequest], None, None]],
-        decode: Callable[[RawRequest], StoredRequest],
+        decode: Callable[[RawRequest], StoredRequest | None],
     ) -> None:
         self._make_requests = requests
         self._make_raw_batches = raw_batches
         self._decode = decode
         self._requests: Iterator[StoredRequest] | None = None
         self._started = False
+        self.damaged: builtins.list[int] = []
+        """The ids of rows that could not be read and were left out (named, never hidden):
+        iterating and :meth:`decode` skip a damaged row and add its id here."""
 
     @property
     def started(self) -> bool:
@@ -219,10 +231,13 @@ class RequestStream(Iterator[StoredRequest]):
             raise RuntimeError("this request stream is being iterated")
         return self._make_raw_batches(saved_order)
 
-    def decode(self, row: RawRequest) -> StoredRequest:
-        """``row`` (from :meth:`raw_batches`) as iterating would have given it; a row that
-        cannot be read raises the :class:`SaveError` iterating would have raised."""
-        return self._decode(row)
+    def decode(self, row: RawRequest) -> StoredRequest | None:
+        """``row`` (from :meth:`raw_batches`) as iterating would have given it; None for a row
+        that cannot be read (its id is then added to :attr:`damaged`)."""
+        request = self._decode(row)
+        if request is None:
+            self.damaged.append(int(row[0]))
+        return request
 
 
 # ---------------------------------------------------------------------------------------------
@@ -533,7 +548,7 @@ class RequestStore:
             row = conn.execute(
                 f"SELECT {_REQUEST_COLUMNS} FROM requests WHERE id = ?", (int(request_id),)
             ).fetchone()
-            return None if row is None else self._to_request(row)
+            return None if row is None else self._to_request_or_stand_in(row)
 
         return self._run("get", select)
 
@@ -545,7 +560,8 @@ class RequestStore:
         since: datetime | None = None,
     ) -> builtins.list[StoredRequest]:
         """Up to ``limit`` requests (with this status, received at or after ``since``, if
-        given), newest first."""
+        given), newest first. A row that cannot be read is there as a stand-in with
+        ``damaged=True`` (and only its id), so it is neither hidden nor hides the others."""
         where, params = _filter(status, since)
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must not be negative")
@@ -556,7 +572,7 @@ class RequestStore:
                 " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                 (*params, int(limit), int(offset)),
             ).fetchall()
-            return [self._to_request(row) for row in rows]
+            return [self._to_request_or_stand_in(row) for row in rows]
 
         return self._run("list", select)
 
@@ -587,23 +603,42 @@ class RequestStore:
         """
         where, params = _filter(status, since)
         sql = f"SELECT {_REQUEST_COLUMNS} FROM requests{where} ORDER BY created_at, id"
-        return RequestStream(
-            lambda: self._stream(sql, params),
+        stream = RequestStream(
+            lambda: self._stream(sql, params, stream.damaged),
             lambda saved_order: self._raw_batches(*_raw_query(status, since, saved_order)),
             self._decode,
         )
+        return stream
 
     def _raw_batches(
         self, sql: str, params: tuple[str, ...]
     ) -> Generator[builtins.list[RawRequest], None, None]:
-        """The rows of ``sql``, :data:`_BATCH_ROWS` at a time, read like :meth:`_stream` reads."""
+        """The rows of ``sql``, :data:`_BATCH_ROWS` at a time, in one read transaction on a
+        connection of its own.
+
+        A row whose text is not valid UTF-8 (a damaged file) would make SQLite's reader fail
+        the whole query; then the query is read again in the same snapshot with
+        :data:`_LENIENT_TEXT`, past the rows already given, so only that row is damaged.
+        """
         self._run("iter_requests", lambda conn: None)  # makes and migrates the database
         try:
             reader = self._sqlite_connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True)
             try:
                 reader.execute("BEGIN")
+                given = 0
                 cursor = reader.execute(sql, params)
-                while rows := cursor.fetchmany(_BATCH_ROWS):
+                while True:
+                    try:
+                        rows = cursor.fetchmany(_BATCH_ROWS)
+                    except sqlite3.OperationalError:
+                        if reader.text_factory is _LENIENT_TEXT:
+                            raise
+                        reader.text_factory = _LENIENT_TEXT
+                        cursor = reader.execute(f"{sql} LIMIT -1 OFFSET ?", (*params, given))
+                        continue
+                    if not rows:
+                        break
+                    given += len(rows)
                     yield rows
             finally:
                 with contextlib.suppress(sqlite3.Error):
@@ -612,32 +647,28 @@ class RequestStore:
             kind = self._classify(exc)
             raise self._fail("iter_requests", kind, self._describe(kind, exc), exc) from exc
 
-    def _decode(self, row: RawRequest) -> StoredRequest:
-        """A raw row as :meth:`_stream` would have given it, or the :class:`SaveError` it would
-        have raised."""
+    def _decode(self, row: RawRequest) -> StoredRequest | None:
+        """A raw row as a request; None (logged by id) for a row that cannot be read."""
         try:
             return self._to_request(row)
-        except _StoreError as failure:
-            raise self._fail("iter_requests", failure.kind, str(failure), failure) from None
+        except _StoreError:
+            _log.error(
+                "request store: request %s in %s is damaged and cannot be read; left out",
+                row[0],
+                self.path,
+            )
+            return None
 
-    def _stream(self, sql: str, params: tuple[str, ...]) -> Iterator[StoredRequest]:
-        self._run("iter_requests", lambda conn: None)  # makes and migrates the database
-        try:
-            reader = self._sqlite_connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True)
-            try:
-                reader.execute("BEGIN")
-                cursor = reader.execute(sql, params)
-                while rows := cursor.fetchmany(_BATCH_ROWS):
-                    for row in rows:
-                        yield self._to_request(row)
-            finally:
-                with contextlib.suppress(sqlite3.Error):
-                    reader.close()  # ends the read transaction
-        except _StoreError as failure:
-            raise self._fail("iter_requests", failure.kind, str(failure), failure) from None
-        except (sqlite3.Error, OSError) as exc:
-            kind = self._classify(exc)
-            raise self._fail("iter_requests", kind, self._describe(kind, exc), exc) from exc
+    def _stream(
+        self, sql: str, params: tuple[str, ...], damaged: builtins.list[int]
+    ) -> Iterator[StoredRequest]:
+        for rows in self._raw_batches(sql, params):
+            for row in rows:
+                request = self._decode(row)
+                if request is None:
+                    damaged.append(int(row[0]))
+                else:
+                    yield request
 
     def mark(self, ids: Sequence[int], status: Status, *, actor: str | None = None) -> int:
         """Give these requests ``status``, in one transaction; how many changed.
@@ -1054,6 +1085,7 @@ class RequestStore:
             else:
                 self._set_aside_orphaned_wal()
             conn = self._sqlite_connect(str(self.path), uri=False)
+            conn.text_factory = _LENIENT_TEXT  # its reads are a page at a time: see list()
             try:
                 self._prepare(conn)
             except BaseException:
@@ -1158,6 +1190,19 @@ class RequestStore:
                     _error_name(exc),
                 )
 
+    def _to_request_or_stand_in(self, row: tuple[object, ...]) -> StoredRequest:
+        try:
+            return self._to_request(row)
+        except _StoreError:
+            request_id = row[0]
+            _log.error(
+                "request store: request %s in %s is damaged and cannot be read",
+                request_id,
+                self.path,
+            )
+            assert isinstance(request_id, int)  # INTEGER PRIMARY KEY
+            return _stand_in(request_id, row[1])
+
     def _to_request(self, row: tuple[object, ...]) -> StoredRequest:
         request_id, created_at, status, answers, content_version, kiosk_id, contacted_at = row
         try:
@@ -1171,6 +1216,8 @@ class RequestStore:
                 and (contacted_at is None or isinstance(contacted_at, str))
             ):
                 raise ValueError("a column holds a value of the wrong type")
+            for text in (status, answers, content_version, kiosk_id):
+                _check_unicode(text, "a column")  # read leniently from bytes that were not UTF-8
             return StoredRequest(
                 id=request_id,
                 created_at=_parse_time(created_at),
@@ -1202,6 +1249,18 @@ class RequestStore:
             raise _StoreError(
                 "other", f"audit row {entry_id} could not be read from {self.path}", "bad row"
             ) from None
+
+
+def _stand_in(request_id: int, created_at: object) -> StoredRequest:
+    """What :meth:`RequestStore.list` shows for a row that cannot be read."""
+    try:
+        when = _parse_time(created_at) if isinstance(created_at, str) else _EPOCH
+    except ValueError:
+        when = _EPOCH
+    return StoredRequest(request_id, when, "new", {}, "", "", None, damaged=True)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _classify_os_error(exc: OSError) -> SaveErrorKind:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.content import Content
 from kiosk.core.form import FormField
-from kiosk.storage.export import export_csv
+from kiosk.storage.export import InsideDataFolderError, export_csv
 from kiosk.storage.store import (
     RequestStore,
     SaveError,
@@ -56,18 +57,31 @@ USB_ROOTS = ("/media/", "/run/media/")
 AUDIT_LINES = 3
 """The latest audit entries shown at the bottom of the staff screen."""
 
-ExportTarget = Callable[[], tuple[Path, str]]
-"""Where an export goes now: (folder, how to describe it to staff)."""
+
+@dataclass(frozen=True)
+class ExportPlace:
+    """A place staff may send an export to."""
+
+    folder: Path
+    label: str
+    """How the choice reads on its button: the drive's label and size, or this PC's folder."""
+    removable: bool = False
+
+
+ExportPlaces = Callable[[], list[ExportPlace]]
+"""The places an export may go now; staff choose one (never picked for them)."""
 IndexLike = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 """The invalid index: the parent of every row of a flat table."""
 
 
-def usb_or_folder(default: Path) -> ExportTarget:
-    """An :data:`ExportTarget`: a writable removable drive under /media or /run/media when one
-    is mounted, else ``default`` (created, private to the kiosk's user)."""
+def usb_drives_and_folder(default: Path) -> ExportPlaces:
+    """:data:`ExportPlaces`: every writable drive mounted under /media or /run/media (with its
+    label and size, so staff can tell the clinic's stick from one a visitor left in the port),
+    and always ``default``, this PC's export folder (made when an export goes there)."""
 
-    def target() -> tuple[Path, str]:
+    def places() -> list[ExportPlace]:
+        found = []
         for volume in QStorageInfo.mountedVolumes():
             root = volume.rootPath()
             if (
@@ -76,11 +90,21 @@ def usb_or_folder(default: Path) -> ExportTarget:
                 and not volume.isReadOnly()
                 and root.startswith(USB_ROOTS)
             ):
-                return Path(root), f"the USB stick {volume.displayName()}"
-        default.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return default, "the export folder"
+                size = _size_text(volume.bytesTotal())
+                found.append(
+                    ExportPlace(Path(root), f"USB drive “{volume.displayName()}” ({size})", True)
+                )
+        found.append(ExportPlace(default, f"This PC's export folder ({default})"))
+        return found
 
-    return target
+    return places
+
+
+def _size_text(size: int) -> str:
+    for unit, scale in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{max(size, 0) // 1000} kB"
 
 
 class RequestsModel(QAbstractTableModel):
@@ -156,6 +180,8 @@ class RequestsModel(QAbstractTableModel):
         column = index.column()
         if column == 0:
             return str(request.id)
+        if request.damaged:
+            return "Damaged" if column == 4 else ""
         if column == 1:
             return local_time(request.created_at, self._zone)
         if column == 2:
@@ -166,6 +192,14 @@ class RequestsModel(QAbstractTableModel):
                 "",
             )
         return request.status.capitalize()
+
+
+def _reason(error: Exception) -> str:
+    """What went wrong, in a sentence that names the file or folder."""
+    if isinstance(error, OSError) and error.strerror:
+        where = f" ({error.filename})" if error.filename else ""
+        return f"{error.strerror}{where}"
+    return str(error)
 
 
 def breakable(path: str) -> str:
@@ -192,7 +226,7 @@ class StaffScreen(QWidget):
         self,
         content: Content,
         store: RequestStore,
-        export_target: ExportTarget,
+        export_places: ExportPlaces,
         timer_factory: TimerFactory = qt_timer,
         parent: QWidget | None = None,
     ) -> None:
@@ -204,7 +238,8 @@ class StaffScreen(QWidget):
         self._store = store
         self._fields = content.form.fields
         self._zone = ZoneInfo(content.staff.time_zone)
-        self._export_target = export_target
+        self._export_places = export_places
+        self._data_dir = store.path.parent
         self.model = RequestsModel(store, self._fields, self._zone)
 
         # Top bar: filter, export, lock, exit.
@@ -299,6 +334,21 @@ class StaffScreen(QWidget):
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.notice.hide()
+        # Where to export: staff choose each time; a drive is never picked for them.
+        self.export_choices = QFrame(self)
+        self.export_choices.setObjectName("staff-confirm")
+        choices = QVBoxLayout(self.export_choices)
+        self.export_question = QLabel("", self.export_choices)
+        self.export_question.setWordWrap(True)
+        self.export_question.setTextFormat(Qt.TextFormat.PlainText)
+        choices.addWidget(self.export_question)
+        self._place_buttons = QHBoxLayout()
+        choices.addLayout(self._place_buttons)
+        self.place_buttons: list[QPushButton] = []
+        self.export_cancel = self._button("Cancel export", "export-cancel", self, choices)
+        self.export_cancel.clicked.connect(self.export_choices.hide)
+        self.export_choices.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.export_choices.hide()
         self.message = QLabel("", self)
         self.message.setObjectName("staff-message")
         self.audit = QLabel("", self)
@@ -320,6 +370,7 @@ class StaffScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(bar)
         layout.addWidget(self.notice)
+        layout.addWidget(self.export_choices)
         layout.addLayout(self._body, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.audit)
@@ -352,6 +403,7 @@ class StaffScreen(QWidget):
         self.model.clear()
         self._select(None)
         self.confirm.hide()
+        self.export_choices.hide()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -396,29 +448,72 @@ class StaffScreen(QWidget):
             self._refresh()
 
     def _on_export(self) -> None:
-        folder, where = self._export_target()
-        stamp = datetime.now(self._zone).strftime("%Y%m%d-%H%M%S")
-        path = folder / f"clinic-requests-{stamp}.csv"
-        suffix = 2
-        while path.exists():
-            path = folder / f"clinic-requests-{stamp}-{suffix}.csv"
-            suffix += 1
+        """Ask where the export goes: each drive with its label and size, and this PC."""
+        for button in self.place_buttons:
+            self._place_buttons.removeWidget(button)
+            button.deleteLater()
+        self.place_buttons = []
+        places = self._export_places()
+        drives = sum(place.removable for place in places)
+        self.export_question.setText(
+            "Export every request (names, phone numbers, answers) to:"
+            + (
+                "\nOnly choose a USB drive you know is the clinic's."
+                if drives
+                else "\nNo USB drive is plugged in."
+            )
+        )
+        for place in places:
+            button = QPushButton(place.label, self.export_choices)
+            button.setObjectName("export-place")
+            button.setAccessibleName(f"Export to {place.label}")
+            button.clicked.connect(lambda _=False, p=place: self._on_place_chosen(p))
+            self._place_buttons.addWidget(button)
+            self.place_buttons.append(button)
+        self.confirm.hide()
+        self.export_choices.show()
+
+    def _on_place_chosen(self, place: ExportPlace) -> None:
+        self.export_choices.hide()
+        folder = place.folder
+        if not place.removable:
+            try:
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError as error:
+                why = f"the export folder {folder} cannot be created ({error.strerror})"
+                self._export_failed(folder, why)
+                return
         try:
+            stamp = datetime.now(self._zone).strftime("%Y%m%d-%H%M%S")
+            path = folder / f"clinic-requests-{stamp}.csv"
+            suffix = 2
+            while path.exists():
+                path = folder / f"clinic-requests-{stamp}-{suffix}.csv"
+                suffix += 1
             # Every request, whatever the list shows: an export is the clinic's full record.
+            requests = self._store.iter_requests(None)
             count = export_csv(
-                self._store.iter_requests(None),
+                requests,
                 self._fields,
                 path,
                 self._content.staff.time_zone,
+                data_dir=self._data_dir,
             )
-        except (OSError, SaveError) as error:
-            log.error("CSV export to %s failed: %s", path, error)
-            self.message.setText(f"The export failed: {error}")
+        except (OSError, SaveError, InsideDataFolderError) as error:
+            self._export_failed(folder, _reason(error))
             return
         self._record("export", count, str(path))
-        self.message.setText(f"Exported {count} requests to {where}: {breakable(str(path))}")
+        text = f"Exported {count} requests to {place.label}: {breakable(str(path))}"
+        if requests.damaged:
+            ids = ", ".join(map(str, requests.damaged))
+            text += f"\nNot exported (damaged in the database, cannot be read): request {ids}."
+        self.message.setText(text)
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _export_failed(self, folder: Path, why: str) -> None:
+        log.error("CSV export to %s failed: %s", folder, why)
+        self.message.setText(f"The export failed: {why}. Nothing was written.")
 
     def _button(self, text: str, name: str, parent: QWidget, layout: QBoxLayout) -> QPushButton:
         button = QPushButton(text, parent)
@@ -459,6 +554,13 @@ class StaffScreen(QWidget):
         if request is None:
             self.table.clearSelection()
             self.answers.setText("Tap a request to see every answer.")
+            return
+        if request.damaged:
+            self.mark_button.setEnabled(False)
+            self.answers.setText(
+                f"Request {request.id}\n\nThis request is damaged in the database and cannot "
+                "be read. It can only be deleted. (The kiosk's log names it too.)"
+            )
             return
         self.mark_button.setText(
             "Mark as new" if request.status == "contacted" else "Mark contacted"

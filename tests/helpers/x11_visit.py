@@ -28,6 +28,7 @@ from kiosk.core.content import load_content
 from kiosk.core.pin import PinVault
 from kiosk.paths import bundled_content
 from kiosk.storage.store import RequestStore
+from kiosk.ui.staff import ExportPlace
 
 STAFF_PIN = "2468"
 
@@ -105,6 +106,7 @@ def visit_staff(kiosk: Kiosk, exports: Path, prefix: str) -> dict[str, object]:
     tap(staff.mark_button)
     status = kiosk.store.list()[0].status
     tap(staff.export_button)
+    tap(staff.place_buttons[-1])  # this PC's export folder
     if prefix:
         shot(kiosk, f"{prefix}-staff.png")
     files = sorted(exports.glob("*.csv"))
@@ -136,7 +138,7 @@ def main() -> int:
         load_content(bundled_content()),
         store,
         "x11-test",
-        export_target=lambda: (exports, "the export folder"),
+        export_places=lambda: [ExportPlace(exports, "This PC's export folder")],
     )
     kiosk.window.present(QSize(width, height))
     assert wait_for(kiosk.window.isActiveWindow, 5000), "the kiosk window never became active"

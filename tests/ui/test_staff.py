@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -13,7 +14,7 @@ from kiosk.app import Kiosk
 from kiosk.core.pin import PinVault
 from kiosk.storage.store import RequestStore
 from kiosk.ui.pin_pad import NOT_SET
-from kiosk.ui.staff import PAGE_SIZE
+from kiosk.ui.staff import PAGE_SIZE, ExportPlace
 from tests.helpers.fakes import FakeClock
 
 PIN = "2468"
@@ -68,7 +69,7 @@ def kiosk(qtbot, shipped_content, timers, store, vault, exports):
         timers,
         FakeClock(),
         load_keyboard=False,
-        export_target=lambda: (exports, "the export folder"),
+        export_places=lambda: [ExportPlace(exports, "This PC's export folder")],
         vault=vault,
     )
     exports.mkdir()
@@ -276,6 +277,10 @@ def test_export_writes_a_csv_that_reads_back(qtbot, kiosk, timers, vault, store,
     sign_in(qtbot, kiosk, timers, vault)
     staff = kiosk.staff
     qtbot.mouseClick(staff.export_button, Qt.MouseButton.LeftButton)
+    assert not list(exports.iterdir())  # nothing is written before staff choose where
+    [place] = staff.place_buttons
+    assert place.text() == "This PC's export folder"
+    qtbot.mouseClick(place, Qt.MouseButton.LeftButton)
     [written] = list(exports.glob("clinic-requests-*.csv"))
     assert str(written) in staff.message.text().replace("\u200b", "")
     with written.open(encoding="utf-8-sig", newline="") as file:
@@ -355,8 +360,16 @@ def test_the_keyboard_never_makes_the_window_grow(qtbot, kiosk):
 
 
 class FakeVolume:
-    def __init__(self, root: str, read_only: bool = False, ready: bool = True) -> None:
+    def __init__(
+        self,
+        root: str,
+        read_only: bool = False,
+        ready: bool = True,
+        name: str = "CLINIC-USB",
+        size: int = 16_000_000_000,
+    ) -> None:
         self._root, self._read_only, self._ready = root, read_only, ready
+        self._name, self._size = name, size
 
     def rootPath(self) -> str:
         return self._root
@@ -371,25 +384,125 @@ class FakeVolume:
         return self._read_only
 
     def displayName(self) -> str:
-        return "CLINIC-USB"
+        return self._name
+
+    def bytesTotal(self) -> int:
+        return self._size
 
 
-def test_exports_go_to_a_usb_stick_when_one_is_mounted(monkeypatch, tmp_path):
+def test_export_places_list_each_writable_drive_by_label_and_size_and_always_this_pc(
+    monkeypatch, tmp_path
+):
     from PySide6.QtCore import QStorageInfo
 
     from kiosk.ui import staff as staff_module
 
     fallback = tmp_path / "exports"
-    target = staff_module.usb_or_folder(fallback)
+    places = staff_module.usb_drives_and_folder(fallback)
     volumes = [FakeVolume("/"), FakeVolume("/media/kiosk/OLD", read_only=True)]
     monkeypatch.setattr(QStorageInfo, "mountedVolumes", staticmethod(lambda: volumes))
-    assert target() == (fallback, "the export folder")
-    assert fallback.is_dir()
-    assert oct(fallback.stat().st_mode & 0o777) == "0o700"
+    assert places() == [ExportPlace(fallback, f"This PC's export folder ({fallback})")]
+    assert not fallback.exists()  # made only when an export goes there
     volumes.append(FakeVolume("/media/kiosk/CLINIC-USB"))
-    assert target() == (staff_module.Path("/media/kiosk/CLINIC-USB"), "the USB stick CLINIC-USB")
-    volumes[-1] = FakeVolume("/run/media/kiosk/STICK")
-    assert target()[0] == staff_module.Path("/run/media/kiosk/STICK")
+    volumes.append(FakeVolume("/run/media/kiosk/STICK", name="STICK", size=2_000_000_000))
+    assert places() == [
+        ExportPlace(Path("/media/kiosk/CLINIC-USB"), "USB drive “CLINIC-USB” (16.0 GB)", True),
+        ExportPlace(Path("/run/media/kiosk/STICK"), "USB drive “STICK” (2.0 GB)", True),
+        ExportPlace(fallback, f"This PC's export folder ({fallback})"),
+    ]
+
+
+def test_a_plugged_in_drive_never_receives_an_export_unless_staff_choose_it(
+    qtbot, kiosk, timers, vault, store, tmp_path, exports
+):
+    """A USB stick a visitor left in the port: staff see its label and size and choose; with
+    several drives, they choose which; this PC's folder is always offered."""
+    save(store)
+    left_behind, clinics = tmp_path / "VISITOR", tmp_path / "CLINIC"
+    left_behind.mkdir()
+    clinics.mkdir()
+    kiosk._staff = None
+    kiosk._export_places = lambda: [
+        ExportPlace(left_behind, "USB drive “VISITOR” (8.0 GB)", True),
+        ExportPlace(clinics, "USB drive “CLINIC” (16.0 GB)", True),
+        ExportPlace(exports, "This PC's export folder"),
+    ]
+    sign_in(qtbot, kiosk, timers, vault)
+    staff = kiosk.staff
+    qtbot.mouseClick(staff.export_button, Qt.MouseButton.LeftButton)
+    assert staff.export_choices.isVisible()
+    assert "Only choose a USB drive you know is the clinic's" in staff.export_question.text()
+    assert [b.text() for b in staff.place_buttons] == [
+        "USB drive “VISITOR” (8.0 GB)",
+        "USB drive “CLINIC” (16.0 GB)",
+        "This PC's export folder",
+    ]
+    qtbot.mouseClick(staff.export_cancel, Qt.MouseButton.LeftButton)
+    assert not staff.export_choices.isVisible()
+    qtbot.mouseClick(staff.export_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(staff.place_buttons[1], Qt.MouseButton.LeftButton)
+    assert list(left_behind.iterdir()) == []
+    [written] = list(clinics.glob("clinic-requests-*.csv"))
+    assert "USB drive “CLINIC”" in staff.message.text()
+    assert str(written) in staff.message.text().replace("\u200b", "")
+    assert list(exports.iterdir()) == []
+
+
+def test_an_export_folder_that_cannot_be_made_is_said_and_staff_stay(
+    qtbot, kiosk, timers, vault, store, tmp_path
+):
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a folder", encoding="utf-8")
+    kiosk._export_places = lambda: [ExportPlace(in_the_way / "exports", "This PC's folder")]
+    save(store)
+    sign_in(qtbot, kiosk, timers, vault)
+    staff = kiosk.staff
+    qtbot.mouseClick(staff.export_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(staff.place_buttons[0], Qt.MouseButton.LeftButton)
+    assert kiosk.window.current_screen() is staff
+    text = staff.message.text()
+    assert text.startswith(f"The export failed: the export folder {in_the_way / 'exports'} ")
+    assert "Not a directory" in text
+    assert text.endswith("Nothing was written.")
+
+
+def test_an_export_never_goes_into_the_data_folder(qtbot, kiosk, timers, vault, store):
+    kiosk._export_places = lambda: [ExportPlace(store.path.parent, "This PC's folder")]
+    save(store)
+    sign_in(qtbot, kiosk, timers, vault)
+    before = store.path.read_bytes()
+    qtbot.mouseClick(kiosk.staff.export_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.staff.place_buttons[0], Qt.MouseButton.LeftButton)
+    assert "inside the kiosk's data folder" in kiosk.staff.message.text()
+    assert list(store.path.parent.glob("*.csv")) == []
+    assert store.path.read_bytes() == before
+
+
+def test_a_damaged_request_is_listed_by_id_and_hides_none(qtbot, kiosk, timers, vault, store):
+    import sqlite3
+
+    save(store, "Ann Example")
+    bad = save(store, "Bo Example")
+    save(store, "Cy Example")
+    conn = sqlite3.connect(store.path, isolation_level=None)
+    conn.execute(
+        "UPDATE requests SET answers = CAST(x'7b226e223a22ff227d' AS TEXT) WHERE id = ?", (bad,)
+    )
+    conn.close()
+    sign_in(qtbot, kiosk, timers, vault)
+    staff = kiosk.staff
+    model = staff.model
+    assert [model.index(r, 2).data() for r in range(3)] == ["Cy Example", "", "Ann Example"]
+    assert model.index(1, 4).data() == "Damaged"
+    tap_row(qtbot, staff, 1)
+    assert "damaged in the database and cannot be read" in staff.answers.text()
+    assert not staff.mark_button.isEnabled()
+    qtbot.mouseClick(staff.export_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(staff.place_buttons[0], Qt.MouseButton.LeftButton)
+    assert "Exported 2 requests" in staff.message.text()
+    assert f"Not exported (damaged in the database, cannot be read): request {bad}." in (
+        staff.message.text()
+    )
 
 
 def test_no_visitor_answer_reaches_the_logs(qtbot, kiosk, timers, vault, store, caplog):
@@ -402,6 +515,7 @@ def test_no_visitor_answer_reaches_the_logs(qtbot, kiosk, timers, vault, store, 
     tap_row(qtbot, kiosk.staff, 0)
     qtbot.mouseClick(kiosk.staff.mark_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(kiosk.staff.export_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.staff.place_buttons[0], Qt.MouseButton.LeftButton)
     kiosk.staff.model.set_status(None)
     store.delete([request_id])
     assert caplog.records, "nothing was logged at all"
