@@ -61,6 +61,17 @@ def test_check_a_missing_file_says_so():
     assert "Traceback" not in result.stdout + result.stderr
 
 
+def test_check_refuses_a_fifo_at_once(tmp_path):
+    """`kiosk check` on a FIFO used to hang until something wrote to it."""
+    fifo = tmp_path / "content.yaml"
+    os.mkfifo(fifo)
+    result = kiosk("check", str(fifo), timeout=60)
+    assert result.returncode == 1
+    assert f"{fifo}: cannot read the file: it is a FIFO (named pipe), not a regular file" in (
+        result.stdout
+    )
+
+
 def test_kiosk_content_env_is_used_by_check(tmp_path):
     result = kiosk("check", env={"KIOSK_CONTENT": str(tmp_path / "missing.yaml")})
     assert result.returncode == 1

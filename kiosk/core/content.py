@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import errno
 import os
 import re
 import stat
@@ -17,7 +18,7 @@ import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import phonenumbers
 import yaml
@@ -181,9 +182,11 @@ def load_content(path: Path) -> Content:
     """
     source = str(path)
     try:
-        with open(path, "rb") as stream:
+        with _open_regular(path) as stream:
             size = os.fstat(stream.fileno()).st_size
             data = stream.read(MAX_FILE_BYTES + 1)
+    except _NotRegularError as exc:
+        raise _single(source, f"cannot read the file: {exc}") from exc
     except OSError as exc:
         raise _single(source, f"cannot read the file: {_os_reason(exc)}") from exc
     if len(data) > MAX_FILE_BYTES:
@@ -200,6 +203,29 @@ def load_content(path: Path) -> Content:
             f"0x{data[exc.start]:02X}); save it with the UTF-8 encoding",
         ) from exc
     return parse_content(text, source, path.parent)
+
+
+class _NotRegularError(Exception):
+    """A path that is not a regular file (a FIFO, a device, a socket, a folder)."""
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file; :class:`_NotRegularError` at once
+    otherwise. Opening does not wait: a FIFO would make a plain ``open`` (and ``kiosk
+    check``) hang until something writes to it."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device or socket"
+            raise _NotRegularError(f"it is {kind}, not a regular file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def parse_content(text: str, source: str = "content.yaml", base_dir: Path | None = None) -> Content:
@@ -1117,8 +1143,10 @@ def _check_image_file(base_dir: Path, raw: str) -> tuple[str | None, Path | None
     if not stat.S_ISREG(info.st_mode):
         return f"is not a regular file: {raw} ({full})", None
     try:
-        with full.open("rb") as stream:
+        with _open_regular(full) as stream:
             head = stream.read(_SNIFF_BYTES)
+    except _NotRegularError:
+        return f"is not a regular file: {raw} ({full})", None
     except OSError as exc:
         return f"cannot read the file: {raw} ({_os_reason(exc)})", None
     if not head:

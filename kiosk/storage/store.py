@@ -37,6 +37,7 @@ import logging
 import os
 import re
 import sqlite3
+import stat
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -1080,6 +1081,7 @@ class RequestStore:
             if not self._dir.is_dir():
                 self._dir.mkdir(mode=0o700, parents=True, exist_ok=True)
                 os.chmod(self._dir, 0o700)
+            self._refuse_links()
             if self.path.exists():
                 self._inspect()
             else:
@@ -1093,6 +1095,20 @@ class RequestStore:
                 raise
         self._restrict_file_modes()
         return conn
+
+    def _refuse_links(self) -> None:
+        """The database and its -wal and -shm are the kiosk's own files: never reached through
+        a symbolic link (which could send visitors' answers, or a chmod, anywhere)."""
+        for suffix in _FILE_SUFFIXES:
+            path = Path(f"{self.path}{suffix}")
+            if path.is_symlink():
+                raise _StoreError(
+                    "other",
+                    f"{path} is a symbolic link (to {os.readlink(path)}); the kiosk does not "
+                    "follow links for its own files: remove the link, and put the real file "
+                    "there if it is the clinic's database",
+                    "symlink",
+                )
 
     def _sqlite_connect(self, database: str, *, uri: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(
@@ -1178,7 +1194,10 @@ class RequestStore:
         for suffix in _FILE_SUFFIXES:
             path = f"{self.path}{suffix}"
             try:
-                mode = os.stat(path).st_mode & 0o777
+                info = os.lstat(path)
+                if stat.S_ISLNK(info.st_mode):
+                    continue  # never chmod through a link (opening refuses them anyway)
+                mode = info.st_mode & 0o777
                 if mode & 0o077:
                     os.chmod(path, mode & 0o700)
             except FileNotFoundError:

@@ -17,6 +17,7 @@ canary answer.
 from __future__ import annotations
 
 import contextlib
+import errno
 import faulthandler
 import logging
 import logging.handlers
@@ -49,8 +50,15 @@ class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 
 
 def _open_private(path: Path, mode: str, encoding: str | None = "utf-8") -> IO[str]:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (os.O_APPEND if "a" in mode else os.O_TRUNC)
-    fd = os.open(path, flags, 0o600)
+    """Open one of the kiosk's own log files, never through a symbolic link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW
+    flags |= os.O_APPEND if "a" in mode else os.O_TRUNC
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise _link_refused(path) from None
+        raise
     try:
         os.fchmod(fd, 0o600)  # in case it already existed with a wider mode
         return os.fdopen(fd, "a" if "a" in mode else "w", encoding=encoding or "utf-8")
@@ -59,7 +67,19 @@ def _open_private(path: Path, mode: str, encoding: str | None = "utf-8") -> IO[s
         raise
 
 
-def _private_folder(folder: Path) -> None:
+def _link_refused(path: Path) -> OSError:
+    return OSError(
+        errno.ELOOP,
+        f"{path} is a symbolic link (to {os.readlink(path)}); the kiosk does not write its "
+        "logs through links: remove the link",
+    )
+
+
+def _private_folder(folder: Path, *, own: bool = True) -> None:
+    """Make ``folder`` (0700); one of the kiosk's ``own`` folders is never a symbolic link (the
+    data folder may be one: where IT keeps it is theirs to choose)."""
+    if own and folder.is_symlink():
+        raise _link_refused(folder)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     with contextlib.suppress(OSError):
         os.chmod(folder, 0o700)
@@ -73,7 +93,7 @@ def setup_logging(data_dir: Path, verbose: bool) -> Path:
     Raises ``OSError`` if the folder or the files cannot be made.
     """
     folder = Path(data_dir) / LOG_FOLDER
-    _private_folder(Path(data_dir))
+    _private_folder(Path(data_dir), own=False)
     _private_folder(folder)
     log_path = folder / LOG_NAME
     shutdown_logging()

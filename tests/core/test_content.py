@@ -13,6 +13,7 @@ import random
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -499,6 +500,30 @@ def test_load_content_names_a_missing_file(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_load_content_refuses_what_is_not_a_regular_file_at_once(tmp_path: Path, kind: str) -> None:
+    """A FIFO used to make `kiosk check` hang until something wrote to it."""
+    if kind == "fifo":
+        path = tmp_path / "content.yaml"
+        os.mkfifo(path)
+        expected = "it is a FIFO (named pipe), not a regular file"
+    else:
+        path = Path("/dev/zero")
+        expected = "it is a device or socket, not a regular file"
+    with pytest.raises(ContentError) as info:
+        load_content(path)  # returns at once: nothing here waits for a writer
+    assert str(info.value) == f"{path}: cannot read the file: {expected}"
+
+
+def test_an_image_that_is_a_fifo_is_refused(site: Path) -> None:
+    (site / "resources" / "logo.svg").unlink()
+    os.mkfifo(site / "resources" / "logo.svg")
+    assert problems(MINIMAL, site) == [
+        "content.yaml:4: clinic.logo: is not a regular file: resources/logo.svg "
+        f"({site / 'resources' / 'logo.svg'})"
+    ]
+
+
 def test_load_content_names_a_folder(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as info:
         load_content(tmp_path)
@@ -837,14 +862,14 @@ def test_image_path_is_not_a_regular_file(site: Path) -> None:
 
 def test_image_file_that_cannot_be_read(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests may run as root, where chmod 000 still reads; so make opening fail instead.
-    real_open = Path.open
+    real_open = os.open
 
-    def refusing_open(self: Path, *args: object, **kwargs: object) -> object:
-        if self.name == "logo.svg":
+    def refusing_open(path: object, *args: Any, **kwargs: Any) -> int:
+        if Path(str(path)).name == "logo.svg":
             raise PermissionError(13, "Permission denied")
-        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "open", refusing_open)
+    monkeypatch.setattr(os, "open", refusing_open)
     assert problems(MINIMAL, site) == [
         "content.yaml:4: clinic.logo: cannot read the file: resources/logo.svg (Permission denied)"
     ]

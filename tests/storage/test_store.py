@@ -874,3 +874,23 @@ def test_no_answer_ever_reaches_the_log(data_dir, caplog):
         assert CANARY not in str(error)
         assert CANARY not in str(error.__cause__)
     assert CANARY not in str(refused.value)
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_a_symlink_in_place_of_the_database_is_refused_and_not_followed(tmp_path, suffix):
+    """The database, its -wal and -shm are opened only as plain files: a link is refused with
+    a message naming it, and what it points at is neither written nor chmodded."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"")
+    victim.chmod(0o644)
+    link = data / f"requests.db{suffix}"
+    link.symlink_to(victim)
+    store = RequestStore(data)
+    with pytest.raises(SaveError) as caught:
+        store.save({"name": "Zoë Example"}, "v1", "kiosk-1")
+    assert f"{link} is a symbolic link" in str(caught.value)
+    assert victim.read_bytes() == b""
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o644
+    store.close()

@@ -62,6 +62,35 @@ def test_files_and_modes(tmp_path, start_logging):
     assert faulthandler.is_enabled()
 
 
+@pytest.mark.parametrize("name", ["kiosk.log", "crash.log", "logs-folder"])
+def test_a_symlink_in_place_of_a_log_is_refused_and_not_followed(tmp_path, start_logging, name):
+    """A link where the kiosk's own log is would send its lines (and a chmod 600) elsewhere."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    victim.chmod(0o644)
+    data = tmp_path / "data"
+    (data / "logs").mkdir(parents=True)
+    link = data / "logs" if name == "logs-folder" else data / "logs" / name
+    if name == "logs-folder":
+        (data / "logs").rmdir()
+    link.symlink_to(victim)
+    with pytest.raises(OSError, match="is a symbolic link") as caught:
+        start_logging(data, False)
+    assert str(link) in str(caught.value)
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert _mode(victim) == 0o644
+
+
+def test_the_data_folder_itself_may_be_a_symlink(tmp_path, start_logging):
+    real = tmp_path / "srv-kiosk"
+    real.mkdir()
+    (tmp_path / "data").symlink_to(real)
+    path = start_logging(tmp_path / "data", False)
+    logging.getLogger("kiosk.test").info("hello")
+    assert (real / "logs" / "kiosk.log").is_file()
+    assert path == tmp_path / "data" / "logs" / "kiosk.log"
+
+
 def test_verbose_logs_debug(tmp_path, start_logging):
     path = start_logging(tmp_path, True)
     logging.getLogger("kiosk.test").debug("some detail")
