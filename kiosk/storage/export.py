@@ -23,6 +23,7 @@ import csv
 import errno
 import io
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -51,9 +52,20 @@ FIXED_HEADER = ("ID", "Received", "Status", "Contacted")
 """The first columns; then one per form field (its label), then :data:`TRAILING_HEADER`."""
 TRAILING_HEADER = ("Content version", "Kiosk")
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 """A cell starting with one of these is read as a formula by Excel, LibreOffice Calc or Google
-Sheets (OWASP "CSV Injection"); such a cell gets a leading ``'``."""
+Sheets (OWASP "CSV Injection"; the full-width forms too, which Excel takes for the ASCII ones
+in East Asian locales); such a cell gets a leading ``'``."""
+
+INVISIBLE_LEAD = (
+    "".join(map(chr, range(0x20)))
+    + "".join(map(chr, range(0x7F, 0xA0)))
+    + "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+)
+"""Control and zero-width characters a spreadsheet skips before a formula (LibreOffice runs
+``\\x00=1+1``): a cell that starts with any of them and then a trigger gets a ``'`` as well."""
+_HIDDEN_START = re.compile("\x1f[" + re.escape(INVISIBLE_LEAD) + "]")
+"""In a column joined by :func:`_csv_column`: a cell that starts with one of those."""
 
 FILE_MODE = 0o600
 """The export holds personal health-related data: only its owner may read it."""
@@ -83,8 +95,13 @@ def inside(path: Path, folder: Path) -> bool:
 
 
 def safe_cell(value: str) -> str:
-    """``value``, with a ``'`` in front if a spreadsheet would take it for a formula."""
-    return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
+    """``value``, with a ``'`` in front if a spreadsheet would take it for a formula: if it
+    starts with a trigger, or with control or zero-width characters and then a trigger."""
+    if value.startswith(FORMULA_TRIGGERS) or value.lstrip(INVISIBLE_LEAD).startswith(
+        FORMULA_TRIGGERS
+    ):
+        return f"'{value}"
+    return value
 
 
 def export_csv(
@@ -441,7 +458,7 @@ def _csv_column(values: Sequence[str]) -> Sequence[str]:
     where cells start: then the column goes one value at a time.
     """
     marked = _MARK + _MARK.join(values)
-    if marked.count(_MARK) != len(values):
+    if marked.count(_MARK) != len(values) or _HIDDEN_START.search(marked):
         return [safe_cell(value).replace('"', '""') for value in values]
     changed = False
     for trigger, defused in _DEFUSE:

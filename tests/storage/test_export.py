@@ -168,6 +168,14 @@ def test_accents_emoji_and_right_to_left_text_survive(tmp_path):
         ("'already", "'already"),
         (" =1", " =1"),
         ("", ""),
+        # Spreadsheets skip leading control and zero-width characters: LibreOffice runs these.
+        ("\x00=1+1", "'\x00=1+1"),
+        ("\x00\x01\x1b+1", "'\x00\x01\x1b+1"),
+        ("\u200b=1+1", "'\u200b=1+1"),
+        ("\ufeff@SUM(1)", "'\ufeff@SUM(1)"),
+        ("\x85-1", "'\x85-1"),
+        ("＝1+1", "'＝1+1"),
+        ("\x00plain", "\x00plain"),
     ],
 )
 def test_formula_injection_is_defused_and_quotes_and_newlines_kept(tmp_path, answer, cell):

@@ -24,6 +24,7 @@ ANSWERS = [
     {"name": '=HYPERLINK("http://example.com","x")', "question": "@SUM(1)", "consent": True},
     {"name": "-1", "phone": "+1", "question": "\tTAB and \rCR", "consent": True},
     {"name": "Only Name Example"},
+    {"name": "\x00=1+1", "question": "\u200b@SUM(1)", "consent": True},
 ]
 MOMENTS = [  # both sides of both 2026 clock changes in New York
     datetime(2026, 3, 8, 6, 59, 59, tzinfo=UTC),
