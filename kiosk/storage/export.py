@@ -52,7 +52,7 @@ FIXED_HEADER = ("ID", "Received", "Status", "Contacted")
 """The first columns; then one per form field (its label), then :data:`TRAILING_HEADER`."""
 TRAILING_HEADER = ("Content version", "Kiosk")
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 """A cell starting with one of these is read as a formula by Excel, LibreOffice Calc or Google
 Sheets (OWASP "CSV Injection"; the full-width forms too, which Excel takes for the ASCII ones
 in East Asian locales); such a cell gets a leading ``'``."""

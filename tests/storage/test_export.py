@@ -174,7 +174,7 @@ def test_accents_emoji_and_right_to_left_text_survive(tmp_path):
         ("\u200b=1+1", "'\u200b=1+1"),
         ("\ufeff@SUM(1)", "'\ufeff@SUM(1)"),
         ("\x85-1", "'\x85-1"),
-        ("＝1+1", "'＝1+1"),
+        ("\uff1d1+1", "'\uff1d1+1"),  # a full-width "="
         ("\x00plain", "\x00plain"),
     ],
 )
