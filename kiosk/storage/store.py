@@ -144,6 +144,22 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
+class SetAside:
+    """A damaged database (or a -wal found without its database) moved aside: it may still
+    hold visitors' answers, so retention removes it too, ``retention_days`` after it was moved."""
+
+    name: str
+    """``requests.db.corrupt-20261127T141502Z`` (its -wal and -shm, if any, go with it)."""
+    moved_at: datetime
+    """When it was moved aside, timezone-aware UTC (from its name)."""
+    paths: tuple[Path, ...]
+    """Its files on disk."""
+
+
+_SET_ASIDE = re.compile(r"requests\.db\.(corrupt|orphaned)-(\d{8}T\d{6}Z)(\.\d{1,6})?(-wal|-shm)?")
+
+
+@dataclass(frozen=True)
 class StoredRequest:
     """One saved request, exactly as it was stored."""
 
@@ -749,7 +765,51 @@ class RequestStore:
         written in the same transaction. The app calls this at start and once a day.
         """
         checked = _check_days(days)
-        return self._purge("retention", checked, RETENTION_ACTOR, _older_than(checked))
+        removed = self._purge("retention", checked, RETENTION_ACTOR, _older_than(checked))
+        self._remove_old_set_aside(checked)
+        return removed
+
+    def set_aside_files(self) -> builtins.list[SetAside]:
+        """The damaged databases moved aside in the data folder, oldest first."""
+        found: dict[str, builtins.list[Path]] = {}
+        moved: dict[str, datetime] = {}
+        try:
+            names = sorted(os.listdir(self._dir))
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise self._fail("set_aside_files", "other", self._describe("other", exc), exc) from exc
+        for name in names:
+            match = _SET_ASIDE.fullmatch(name)
+            if match is None:
+                continue
+            stem = name.removesuffix(match.group(4) or "")
+            found.setdefault(stem, []).append(self._dir / name)
+            moved[stem] = datetime.strptime(match.group(2), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        return sorted(
+            (SetAside(stem, moved[stem], tuple(paths)) for stem, paths in found.items()),
+            key=lambda aside: (aside.moved_at, aside.name),
+        )
+
+    def _remove_old_set_aside(self, days: float) -> None:
+        """Retention for moved-aside databases: each goes ``days`` after it was moved aside,
+        once the audit log says so (no audit row, no removal)."""
+        try:
+            cutoff = self._clock() - timedelta(days=days)
+        except OverflowError:
+            return
+        for aside in self.set_aside_files():
+            if aside.moved_at >= cutoff:
+                continue
+            self.audit("retention", RETENTION_ACTOR, 0, f"removed {aside.name}")
+            for path in aside.paths:
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError as exc:
+                    raise self._fail(
+                        "retention", _classify_os_error(exc), f"could not remove {path}", exc
+                    ) from exc
+            _log.info("request store: retention removed the set-aside database %s", aside.name)
 
     def _purge(self, event: AuditEvent, days: float, actor: str | None, detail: str) -> int:
         now = self._clock()

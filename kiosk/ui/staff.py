@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -334,6 +334,14 @@ class StaffScreen(QWidget):
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.notice.hide()
+        self.set_aside_notice = QLabel("", self)
+        self.set_aside_notice.setObjectName("staff-notice")
+        self.set_aside_notice.setWordWrap(True)
+        self.set_aside_notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.set_aside_notice.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        )
+        self.set_aside_notice.hide()
         # Where to export: staff choose each time; a drive is never picked for them.
         self.export_choices = QFrame(self)
         self.export_choices.setObjectName("staff-confirm")
@@ -370,6 +378,7 @@ class StaffScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(bar)
         layout.addWidget(self.notice)
+        layout.addWidget(self.set_aside_notice)
         layout.addWidget(self.export_choices)
         layout.addLayout(self._body, 1)
         layout.addWidget(self.message)
@@ -393,6 +402,7 @@ class StaffScreen(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.message.setText("")
+        self._show_set_aside()
         self._set_filter("New")
         self._idle.start()
 
@@ -510,6 +520,24 @@ class StaffScreen(QWidget):
         self.message.setText(text)
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _show_set_aside(self) -> None:
+        """Tell staff about damaged databases moved aside: they may hold requests this list
+        does not show, and retention deletes them on a date staff should know."""
+        found = []
+        self._guard(lambda: found.extend(self._store.set_aside_files()))
+        days = self._content.staff.retention_days
+        lines = [
+            f"A damaged requests database was set aside on "
+            f"{local_time(aside.moved_at, self._zone)} as {aside.name} in "
+            f"{breakable(str(self._data_dir))}. It may hold requests that are not in this "
+            "list: ask IT to look at it. It will be deleted on "
+            f"{(aside.moved_at + timedelta(days=days)).astimezone(self._zone):%Y-%m-%d} "
+            f"(kept {days} days, like contacted requests)."
+            for aside in found
+        ]
+        self.set_aside_notice.setText("\n".join(lines))
+        self.set_aside_notice.setVisible(bool(lines))
 
     def _export_failed(self, folder: Path, why: str) -> None:
         log.error("CSV export to %s failed: %s", folder, why)

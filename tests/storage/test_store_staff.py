@@ -620,3 +620,64 @@ def test_without_secure_delete_the_canary_would_linger(tmp_path):
     conn.execute("DELETE FROM t WHERE x != 'keep'")
     conn.close()
     assert CANARY.encode() in db.read_bytes()
+
+
+# -- damaged databases moved aside -------------------------------------------------------------
+
+
+def test_a_database_moved_aside_is_removed_by_retention_like_contacted_requests(
+    data_dir, clock, caplog
+):
+    """A `requests.db.corrupt-*` file keeps visitors' answers: retention removes it (with its
+    -wal and -shm) `retention_days` after it was moved aside, and the audit log says so."""
+    store = RequestStore(data_dir, clock=clock)
+    store.save(answers(1, CANARY), "v1", "kiosk-1")
+    store.close()
+    with open(store.path, "r+b") as database:  # a damaged header: the next open moves it aside
+        database.write(b"not an SQLite file")
+    with pytest.raises(SaveError):
+        store.save(answers(2), "v1", "kiosk-1")
+    [aside] = store.set_aside_files()
+    assert aside.name == "requests.db.corrupt-20261127T141502Z"
+    assert aside.moved_at == START
+    assert all(path.exists() for path in aside.paths)
+    orphan = data_dir / "requests.db.orphaned-20261201T000000Z-wal"
+    orphan.write_bytes(b"answers")
+    store.save(answers(3), "v1", "kiosk-1")
+
+    clock.advance(days=89)
+    store.apply_retention(90)
+    assert [a.name for a in store.set_aside_files()] == [
+        aside.name,
+        "requests.db.orphaned-20261201T000000Z",
+    ]
+    clock.advance(days=2)
+    store.apply_retention(90)
+    assert [a.name for a in store.set_aside_files()] == ["requests.db.orphaned-20261201T000000Z"]
+    assert not any(path.exists() for path in aside.paths)
+    assert orphan.exists()
+    entry = store.audit_log(1)[0]
+    assert (entry.event, entry.actor, entry.detail) == (
+        "retention",
+        "kiosk",
+        f"removed {aside.name}",
+    )
+    assert store.count() == 1  # the new database's request stays
+
+
+def test_a_set_aside_database_stays_when_its_removal_cannot_be_audited(
+    data_dir, clock, monkeypatch
+):
+    store = RequestStore(data_dir, clock=clock)
+    store.save(answers(1), "v1", "kiosk-1")
+    moved = data_dir / "requests.db.corrupt-20250101T000000Z"
+    moved.write_bytes(b"old answers")
+
+    def broken(*args, **kwargs):
+        raise SaveError("disk_full", "the disk is full")
+
+    monkeypatch.setattr(store, "audit", broken)
+    with pytest.raises(SaveError):
+        store.apply_retention(90)
+    assert moved.exists()
+    store.close()

@@ -520,3 +520,23 @@ def test_no_visitor_answer_reaches_the_logs(qtbot, kiosk, timers, vault, store, 
     store.delete([request_id])
     assert caplog.records, "nothing was logged at all"
     assert canary not in caplog.text
+
+
+def test_staff_are_told_of_a_damaged_database_set_aside_and_when_it_goes(
+    qtbot, kiosk, timers, vault, store, data
+):
+    save(store)
+    (data / "requests.db.corrupt-20261120T150000Z").write_bytes(b"damaged")
+    sign_in(qtbot, kiosk, timers, vault)
+    notice = kiosk.staff.set_aside_notice
+    assert notice.isVisible()
+    text = notice.text().replace("\u200b", "")
+    assert "requests.db.corrupt-20261120T150000Z" in text
+    assert "set aside on 2026-11-20 10:00" in text  # New York time
+    assert "It will be deleted on 2027-02-18 (kept 90 days" in text
+    assert "ask IT" in text
+
+
+def test_no_set_aside_notice_without_one(qtbot, kiosk, timers, vault):
+    sign_in(qtbot, kiosk, timers, vault)
+    assert not kiosk.staff.set_aside_notice.isVisible()
