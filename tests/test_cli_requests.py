@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.storage.store import RequestStore
+from tests.helpers.terminal import Terminal
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content.yaml"  # staff.time_zone: America/New_York
@@ -419,7 +420,7 @@ def test_mark_contacted_and_back(filled):
 
 
 def test_mark_or_delete_an_unknown_id_changes_nothing(filled):
-    for args in (("mark", "1", "42", "--contacted"), ("delete", "42", "2")):
+    for args in (("mark", "1", "42", "--contacted"), ("delete", "42", "2", "--yes")):
         result = kiosk(filled, "requests", *args)
         assert result.returncode == 1
         verb = "changed" if args[0] == "mark" else "deleted"
@@ -433,7 +434,7 @@ def test_mark_or_delete_an_unknown_id_changes_nothing(filled):
 
 
 def test_delete(filled):
-    result = kiosk(filled, "requests", "delete", "1", "3")
+    result = kiosk(filled, "requests", "delete", "1", "3", "--yes")
     assert (result.returncode, result.stdout, result.stderr) == (0, "Deleted 2 requests.\n", "")
     store = read_store(filled)
     assert [r.id for r in store.list()] == [2]
@@ -453,13 +454,85 @@ def test_purge_deletes_only_contacted_older_than_days(data_dir):
     store.mark([recent], "contacted")
     store.close()
 
-    result = kiosk(data_dir, "requests", "purge", "--older-than", "30")
+    result = kiosk(data_dir, "requests", "purge", "--older-than", "30", "--yes")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Deleted 1 contacted request marked more than 30 days ago.\n"
     store = read_store(data_dir)
     assert sorted(r.id for r in store.list()) == [old_new, recent]
     assert [(e.event, e.actor, e.count) for e in store.audit_log()] == [("purge", "cli", 1)]
     store.close()
+
+
+def test_delete_and_purge_without_a_terminal_need_yes(filled):
+    store = read_store(filled)
+    store.mark([1], "contacted")
+    store.close()
+    for args in (("delete", "1", "3"), ("purge", "--older-than", "0")):
+        result = kiosk(filled, "requests", *args)
+        assert result.returncode == 2
+        assert one_error_line(result) == (
+            f"kiosk requests {args[0]}: nothing was deleted: add --yes to delete without a "
+            "terminal to ask on"
+        )
+    store = read_store(filled)
+    assert store.count() == 3
+    assert store.audit_log() == []
+    store.close()
+
+
+@pytest.mark.parametrize("answer", ["yes", "no", ""])
+def test_on_a_terminal_delete_asks_first_showing_how_many(filled, answer):
+    term = Terminal(
+        ["--content", str(CONTENT), "--data-dir", str(filled), "requests", "delete", "1", "3"]
+    )
+    try:
+        term.expect(
+            "Delete 2 requests (1, 3) for good? This cannot be undone. Type yes to delete: "
+        )
+        term.type(answer)
+        code = term.finish()
+    finally:
+        if term.process.poll() is None:
+            term.process.kill()
+    store = read_store(filled)
+    if answer == "yes":
+        assert code == 0
+        assert "Deleted 2 requests." in term.text
+        assert [r.id for r in store.list()] == [2]
+    else:
+        assert code == 1
+        assert "Nothing was deleted." in term.text
+        assert store.count() == 3
+    store.close()
+
+
+def test_on_a_terminal_purge_asks_first_showing_how_many(filled):
+    store = read_store(filled)
+    store.mark([1, 2], "contacted")
+    store.close()
+    term = Terminal(
+        [
+            "--content",
+            str(CONTENT),
+            "--data-dir",
+            str(filled),
+            "requests",
+            "purge",
+            "--older-than",
+            "0",
+        ]
+    )
+    try:
+        term.expect(
+            "Delete 2 requests marked contacted more than 0 days ago? This cannot be undone."
+        )
+        term.type("yes")
+        assert term.finish() == 0
+    finally:
+        if term.process.poll() is None:
+            term.process.kill()
+    assert "Deleted 2 contacted requests" in term.text
+    assert read_store(filled).count() == 1
 
 
 # -- stats, audit ---------------------------------------------------------------------------------
@@ -539,8 +612,8 @@ def lock(filled: Path) -> Iterator[sqlite3.Connection]:
     ("args", "after"),
     [
         (("mark", "1", "--contacted"), "nothing was changed"),
-        (("delete", "1"), "nothing was deleted"),
-        (("purge", "--older-than", "0"), "nothing was deleted"),
+        (("delete", "1", "--yes"), "nothing was deleted"),
+        (("purge", "--older-than", "0", "--yes"), "nothing was deleted"),
     ],
 )
 def test_a_locked_database_is_said_to_be_in_use(filled, lock, args, after):
@@ -633,7 +706,7 @@ def test_no_answer_appears_in_the_errors_of_failing_commands(filled, tmp_path):
     (tmp_path / "exists.csv").write_text("x", encoding="utf-8")
     failing = [
         ("mark", "3", "99", "--contacted"),
-        ("delete", "99"),
+        ("delete", "99", "--yes"),
         ("export", str(tmp_path / "exists.csv")),
         ("export", str(tmp_path / "missing" / "x.csv")),
         ("list", "--since", CANARY),

@@ -141,9 +141,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     delete = sub.add_parser(
         "delete",
         help="delete requests now",
-        description="Delete requests for good. Unknown IDs delete nothing.",
+        description=(
+            "Delete requests for good. Unknown IDs delete nothing. On a terminal it asks first "
+            "(showing how many); --yes skips that, and is required without a terminal."
+        ),
     )
     delete.add_argument("ids", nargs="+", metavar="ID", help="request IDs (see 'list')")
+    _add_yes(delete)
     delete.set_defaults(handler=_handler(_delete))
 
     purge = sub.add_parser(
@@ -152,12 +156,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description=(
             "Delete the requests marked contacted more than DAYS days ago. Requests still new "
             "are never deleted. (The kiosk does this itself every day with content.yaml's "
-            "staff.retention_days.)"
+            "staff.retention_days.) On a terminal it asks first (showing how many); --yes "
+            "skips that, and is required without a terminal."
         ),
     )
     purge.add_argument(
         "--older-than", dest="days", required=True, metavar="DAYS", help="a number of days"
     )
+    _add_yes(purge)
     purge.set_defaults(handler=_handler(_purge))
 
     stats = sub.add_parser(
@@ -176,6 +182,32 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--limit", default="50", metavar="N", help="how many entries to show (default 50)"
     )
     audit.set_defaults(handler=_handler(_audit))
+
+
+def _add_yes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--yes", action="store_true", help="delete without asking (needed without a terminal)"
+    )
+
+
+def _confirm(args: argparse.Namespace, question: str) -> bool:
+    """Whether to go on: ``--yes``, or "yes" typed at the terminal. Without a terminal and
+    without ``--yes``, a usage error: a script must say it means it."""
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        raise _CommandError(
+            "nothing was deleted: add --yes to delete without a terminal to ask on",
+            _EXIT_USAGE,
+        )
+    try:
+        answer = input(f"{question} This cannot be undone. Type yes to delete: ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("yes", "y"):
+        return True
+    print("Nothing was deleted.")
+    return False
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -376,6 +408,9 @@ def _delete(args: argparse.Namespace) -> int:
     ids = _ids(args.ids)
     store = _store(args)
     try:
+        listed = ", ".join(map(str, ids))
+        if not _confirm(args, f"Delete {_plural(len(ids), 'request')} ({listed}) for good?"):
+            return _EXIT_PROBLEM
         deleted = store.delete(ids, actor=ACTOR)
     except UnknownRequest as error:
         raise _CommandError(f"{error}; nothing was deleted") from None
@@ -391,6 +426,10 @@ def _purge(args: argparse.Namespace) -> int:
     days = _days(args.days)
     store = _store(args)
     try:
+        count = store.count_purgeable(days)
+        older = f"marked contacted more than {days:g} {'day' if days == 1 else 'days'} ago"
+        if count and not _confirm(args, f"Delete {_plural(count, 'request')} {older}?"):
+            return _EXIT_PROBLEM
         deleted = store.purge_contacted(days, actor=ACTOR)
     except SaveError as error:
         raise _CommandError(f"{error}; nothing was deleted") from None

@@ -811,13 +811,31 @@ class RequestStore:
                     ) from exc
             _log.info("request store: retention removed the set-aside database %s", aside.name)
 
+    def count_purgeable(self, older_than_days: float) -> int:
+        """How many requests :meth:`purge_contacted` would delete now."""
+        cutoff = self._cutoff(self._clock(), _check_days(older_than_days))
+
+        def select(conn: sqlite3.Connection) -> int:
+            row = conn.execute(
+                "SELECT count(*) FROM requests WHERE status = 'contacted'"
+                " AND contacted_at IS NOT NULL AND contacted_at < ?",
+                (cutoff,),
+            ).fetchone()
+            return int(row[0])
+
+        return self._run("count", select)
+
+    @staticmethod
+    def _cutoff(now: datetime, days: float) -> str:
+        try:
+            return _format_time(now - timedelta(days=days))
+        except OverflowError:
+            return "0000"  # before every stored time: nothing is that old
+
     def _purge(self, event: AuditEvent, days: float, actor: str | None, detail: str) -> int:
         now = self._clock()
         stamp = _format_time(now)
-        try:
-            cutoff = _format_time(now - timedelta(days=days))
-        except OverflowError:
-            cutoff = "0000"  # before every stored time: nothing is that old
+        cutoff = self._cutoff(now, days)
         always = event == "purge"
 
         def remove(conn: sqlite3.Connection) -> int:
