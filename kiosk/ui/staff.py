@@ -94,7 +94,7 @@ def usb_drives_and_folder(default: Path) -> ExportPlaces:
                 found.append(
                     ExportPlace(Path(root), f"USB drive “{volume.displayName()}” ({size})", True)
                 )
-        found.append(ExportPlace(default, f"This PC's export folder ({default})"))
+        found.append(ExportPlace(default, f"This PC's export folder\n{default}"))
         return found
 
     return places
@@ -344,18 +344,19 @@ class StaffScreen(QWidget):
         self.set_aside_notice.hide()
         # Where to export: staff choose each time; a drive is never picked for them.
         self.export_choices = QFrame(self)
-        self.export_choices.setObjectName("staff-confirm")
+        self.export_choices.setObjectName("staff-export-choices")
         choices = QVBoxLayout(self.export_choices)
         self.export_question = QLabel("", self.export_choices)
         self.export_question.setWordWrap(True)
         self.export_question.setTextFormat(Qt.TextFormat.PlainText)
         choices.addWidget(self.export_question)
-        self._place_buttons = QHBoxLayout()
+        self._place_buttons = QVBoxLayout()  # one a row: a drive's label and size, in full
         choices.addLayout(self._place_buttons)
         self.place_buttons: list[QPushButton] = []
         self.export_cancel = self._button("Cancel export", "export-cancel", self, choices)
-        self.export_cancel.clicked.connect(self.export_choices.hide)
-        self.export_choices.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.export_cancel.clicked.connect(self._close_export_choices)
+        choices.addStretch(1)
+        self.export_choices.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         self.export_choices.hide()
         self.message = QLabel("", self)
         self.message.setObjectName("staff-message")
@@ -372,6 +373,7 @@ class StaffScreen(QWidget):
         for part in (self.table, detail):
             part.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._detail = detail
         self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._body.addWidget(self.table, 3)
         self._body.addWidget(detail, 2)
@@ -413,7 +415,7 @@ class StaffScreen(QWidget):
         self.model.clear()
         self._select(None)
         self.confirm.hide()
-        self.export_choices.hide()
+        self._close_export_choices()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -475,16 +477,25 @@ class StaffScreen(QWidget):
         )
         for place in places:
             button = QPushButton(place.label, self.export_choices)
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             button.setObjectName("export-place")
             button.setAccessibleName(f"Export to {place.label}")
             button.clicked.connect(lambda _=False, p=place: self._on_place_chosen(p))
             self._place_buttons.addWidget(button)
             self.place_buttons.append(button)
         self.confirm.hide()
+        # The choice takes the list's room while it is asked (the list is back after).
+        self.table.hide()
+        self._detail.hide()
         self.export_choices.show()
 
-    def _on_place_chosen(self, place: ExportPlace) -> None:
+    def _close_export_choices(self) -> None:
         self.export_choices.hide()
+        self.table.show()
+        self._detail.show()
+
+    def _on_place_chosen(self, place: ExportPlace) -> None:
+        self._close_export_choices()
         folder = place.folder
         if not place.removable:
             try:

@@ -401,14 +401,14 @@ def test_export_places_list_each_writable_drive_by_label_and_size_and_always_thi
     places = staff_module.usb_drives_and_folder(fallback)
     volumes = [FakeVolume("/"), FakeVolume("/media/kiosk/OLD", read_only=True)]
     monkeypatch.setattr(QStorageInfo, "mountedVolumes", staticmethod(lambda: volumes))
-    assert places() == [ExportPlace(fallback, f"This PC's export folder ({fallback})")]
+    assert places() == [ExportPlace(fallback, f"This PC's export folder\n{fallback}")]
     assert not fallback.exists()  # made only when an export goes there
     volumes.append(FakeVolume("/media/kiosk/CLINIC-USB"))
     volumes.append(FakeVolume("/run/media/kiosk/STICK", name="STICK", size=2_000_000_000))
     assert places() == [
         ExportPlace(Path("/media/kiosk/CLINIC-USB"), "USB drive “CLINIC-USB” (16.0 GB)", True),
         ExportPlace(Path("/run/media/kiosk/STICK"), "USB drive “STICK” (2.0 GB)", True),
-        ExportPlace(fallback, f"This PC's export folder ({fallback})"),
+        ExportPlace(fallback, f"This PC's export folder\n{fallback}"),
     ]
 
 
