@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.core.content import Content, ContentError, load_content
@@ -36,6 +36,9 @@ from kiosk.storage.store import (
     StoredRequest,
     UnknownRequest,
 )
+
+if TYPE_CHECKING:
+    from kiosk.storage.inbox import InboxStore
 
 ACTOR = "cli"
 """Who the audit log says did what these commands do."""
@@ -176,6 +179,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--limit", default="50", metavar="N", help="how many entries to show (default 50)"
     )
     audit.set_defaults(handler=_handler(_audit))
+
+    for command in sub.choices.values():
+        command.add_argument(
+            "--inbox",
+            metavar="SERVICE",
+            help=(
+                "work on the front-desk inbox of several kiosks instead: a service name from "
+                "pg_service.conf (its password in ~/.pgpass; see README 'Several kiosks')"
+            ),
+        )
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -324,7 +337,7 @@ def _export(args: argparse.Namespace) -> int:
     return _EXIT_OK
 
 
-def _mark_exported(store: RequestStore, ids: list[int]) -> int:
+def _mark_exported(store: RequestStore | InboxStore, ids: list[int]) -> int:
     """Mark exactly the exported requests contacted (skipping any deleted since)."""
     try:
         return store.mark(ids, "contacted", actor=ACTOR)
@@ -509,9 +522,20 @@ def _zone(content: Content) -> ZoneInfo:
         ) from None
 
 
-def _store(args: argparse.Namespace) -> RequestStore:
-    """The store on the existing database; a :class:`_CommandError` if there is none."""
+def _store(args: argparse.Namespace) -> RequestStore | InboxStore:
+    """The store on the existing database; a :class:`_CommandError` if there is none.
+
+    With ``--inbox SERVICE``, the front-desk inbox of several kiosks (PostgreSQL) instead.
+    """
     from kiosk import cli
+
+    if getattr(args, "inbox", None):
+        from kiosk.storage.inbox import InboxStore
+
+        try:
+            return InboxStore(args.inbox)
+        except SaveError as error:
+            raise _CommandError(str(error)) from None
 
     data_dir = cli._data_dir(args)
     if not (data_dir / RequestStore.DB_NAME).is_file():

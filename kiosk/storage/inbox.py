@@ -84,7 +84,13 @@ class InboxError(SaveError):
 def connection_kwargs(service: str) -> dict[str, Any]:
     """libpq parameters for ``service``: the service itself, a timeout, and the systemd
     credential as the password file when there is one (and ``$PGPASSFILE`` is not set)."""
-    if not service or not isinstance(service, str) or "=" in service or " " in service:
+    if isinstance(service, str) and "=" in service:
+        # Never repeated back: a connection string may hold a password.
+        raise InboxError(
+            "a connection string is not accepted here: give a service name from "
+            "pg_service.conf (its password goes in ~/.pgpass)"
+        )
+    if not service or not isinstance(service, str) or any(c.isspace() for c in service):
         raise InboxError(f"{service!r} is not a service name from pg_service.conf")
     kwargs: dict[str, Any] = {
         "service": service,
