@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QFileDialog,
-    QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -389,8 +388,16 @@ class InboxWindow(QMainWindow):
         side = QVBoxLayout(detail)
         self.detail_title = QLabel("Select a request to see every answer.", detail)
         self.detail_title.setWordWrap(True)
-        self.detail_form = QFormLayout()
-        self.detail_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        title_font = self.detail_title.font()
+        title_font.setBold(True)
+        self.detail_title.setFont(title_font)
+        # Each question above its answer, both the panel's width: a long question (the
+        # consent) never squeezes its answer.
+        self.detail_form = QVBoxLayout()
+        self.detail_form.setSpacing(2)
+        self.detail_form.addStretch(1)
+        self.detail_answers: list[tuple[str, str]] = []
+        """(question, answer) as shown for the selected request."""
         holder = QWidget(detail)
         holder.setLayout(self.detail_form)
         scroll = QScrollArea(detail)
@@ -414,7 +421,7 @@ class InboxWindow(QMainWindow):
         kiosks = QGroupBox("Kiosks", page)
         self.kiosks_table = QTableWidget(0, 6, kiosks)
         self.kiosks_table.setHorizontalHeaderLabels(
-            ["State", "Kiosk", "Last heard", "Waiting to send", "Content", "Last error"]
+            ["State", "Kiosk", "Last heard", "Waiting to send", "Content version", "Last error"]
         )
         self.kiosks_table.verticalHeader().hide()
         self.kiosks_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -766,16 +773,29 @@ class InboxWindow(QMainWindow):
                 continue
             value = request.answers[field.key]
             text = ("Yes" if value else "No") if isinstance(value, bool) else value
-            label = QLabel(text)
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.detail_form.addRow(f"{field.label}:", label)
+            question = QLabel(field.label)
+            question.setWordWrap(True)
+            question.setTextFormat(Qt.TextFormat.PlainText)
+            question.setStyleSheet("color: palette(placeholder-text)")
+            answer = QLabel(text or "—")
+            answer.setWordWrap(True)
+            answer.setTextFormat(Qt.TextFormat.PlainText)
+            answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            answer.setContentsMargins(0, 0, 0, 8)
+            at = self.detail_form.count() - 1  # above the stretch
+            self.detail_form.insertWidget(at, question)
+            self.detail_form.insertWidget(at + 1, answer)
+            self.detail_answers.append((field.label, answer.text()))
 
     def _clear_detail(self, title: str = "Select a request to see every answer.") -> None:
         self.detail_title.setText(title)
-        while self.detail_form.rowCount():
-            self.detail_form.removeRow(0)
+        self.detail_answers = []
+        while self.detail_form.count() > 1:
+            item = self.detail_form.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
 
     # -- the kiosks ------------------------------------------------------------------------
 
