@@ -71,6 +71,8 @@ log = logging.getLogger(__name__)
 LOADED_ROWS = 2000
 """Requests loaded when the window opens or reconnects (newest first); new ones are added."""
 RECONNECT_MS = 5000
+FIRST_RECONNECT_MS = 1000
+"""The first try after losing the server is sooner: a restart takes a second or two."""
 KIOSKS_REFRESH_MS = 30_000
 """How often the kiosks' table is re-read: silence is the absence of a heartbeat, so it must be
 looked for (a heartbeat that does arrive updates it at once)."""
@@ -121,28 +123,30 @@ class InboxRequestsModel(QAbstractTableModel):
         self._headers = ["Received", "Kiosk", "Status", *(f.label for f in shown)]
         self._rows: list[StoredRequest] = []
         self._sort_keys: list[tuple[float, int]] = []  # ascending: the negated time and id
+        self._by_id: dict[int, StoredRequest] = {}
         self.status: str | None = "new"
 
     def accepts(self, request: StoredRequest) -> bool:
         return self.status is None or request.status == self.status
 
     def ids(self) -> set[int]:
-        return {r.id for r in self._rows}
+        return set(self._by_id)
 
     def request(self, row: int) -> StoredRequest:
         return self._rows[row]
 
     def row_of(self, request_id: int) -> int | None:
-        for row, request in enumerate(self._rows):
-            if request.id == request_id:
-                return row
-        return None
+        request = self._by_id.get(request_id)
+        if request is None:
+            return None
+        return bisect.bisect_left(self._sort_keys, self._key(request))
 
     def set_rows(self, requests: Sequence[StoredRequest]) -> None:
         self.beginResetModel()
         ordered = sorted((r for r in requests if self.accepts(r)), key=self._key)
         self._rows = ordered
         self._sort_keys = [self._key(r) for r in ordered]
+        self._by_id = {r.id: r for r in ordered}
         self.endResetModel()
 
     def clear(self) -> None:
@@ -162,6 +166,7 @@ class InboxRequestsModel(QAbstractTableModel):
             self.beginInsertRows(_ROOT, at, at)
             self._rows.insert(at, request)
             self._sort_keys.insert(at, key)
+            self._by_id[request.id] = request
             self.endInsertRows()
             if row is None:
                 added.append(request)
@@ -175,6 +180,7 @@ class InboxRequestsModel(QAbstractTableModel):
 
     def _remove_row(self, row: int) -> None:
         self.beginRemoveRows(_ROOT, row, row)
+        del self._by_id[self._rows[row].id]
         del self._rows[row]
         del self._sort_keys[row]
         self.endRemoveRows()
@@ -306,6 +312,7 @@ class InboxWindow(QMainWindow):
         )
         self._locked = True
         self._connected = False
+        self._retrying = False
         self.kiosk_statuses: list[KioskStatus] = []
         self._server_now: datetime | None = None
 
@@ -857,6 +864,7 @@ class InboxWindow(QMainWindow):
         self._listener = listener
         self._socket = QSocketNotifier(listener.fileno(), QSocketNotifier.Type.Read, self)
         self._socket.activated.connect(self._on_socket_readable)
+        self._retrying = False
         self._set_connected(True)
         self.reload()  # whatever arrived while not listening
 
@@ -910,7 +918,8 @@ class InboxWindow(QMainWindow):
     def _on_store_failed(self, error: SaveError) -> None:
         self._set_connected(False, str(error))
         if isinstance(error, InboxError) and not self._reconnect.isActive():
-            self._reconnect.start(RECONNECT_MS)
+            self._reconnect.start(RECONNECT_MS if self._retrying else FIRST_RECONNECT_MS)
+            self._retrying = True
 
     def _on_reconnect_due(self) -> None:
         self._store.close()  # a connection from before the failure may be dead too
@@ -926,7 +935,7 @@ class InboxWindow(QMainWindow):
             self.connection_label.setStyleSheet("")
         else:
             self.connection_label.setText(
-                f"Not connected: {error}. Retrying every {RECONNECT_MS // 1000} seconds."
+                f"Not connected: {error}. Trying again every {RECONNECT_MS // 1000} seconds."
             )
             self.connection_label.setStyleSheet(f"color: {FLAG_COLOR.name()}; font-weight: bold")
             self._drop_listener()

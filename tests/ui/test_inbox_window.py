@@ -267,3 +267,32 @@ def test_a_lost_connection_is_said_and_retried(qtbot, window, inbox_db, tmp_path
     timers.named("reconnect").fire()
     assert window.connection_label.text().startswith("Connected to the inbox")
     assert names(window) == ["Zoë Example 0"]
+
+
+def test_the_model_keeps_newest_first_whatever_order_requests_arrive_in(shipped_content):
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from kiosk.storage.store import StoredRequest
+    from kiosk.ui.inbox import InboxRequestsModel
+
+    base = datetime(2026, 11, 27, 9, tzinfo=UTC)
+
+    def request(i: int, minutes: int, status: str = "new") -> StoredRequest:
+        return StoredRequest(
+            i, base + timedelta(minutes=minutes), status, {"name": f"N{i}"}, "v", "k"
+        )
+
+    model = InboxRequestsModel(shipped_content.form.fields, ZoneInfo("UTC"))
+    model.status = None
+    assert model.merge([request(1, 0), request(3, 5)]) == [request(1, 0), request(3, 5)]
+    assert model.merge([request(2, 2)]) == [request(2, 2)]  # saved earlier, committed later
+    assert [model.request(r).id for r in range(model.rowCount())] == [3, 2, 1]
+    assert model.merge([request(2, 2, "contacted")]) == []  # an update, not a new one
+    assert model.data(model.index(1, 2)) == "Contacted"
+    model.status = "new"
+    model.merge([request(2, 2, "contacted")])  # no longer matches the filter: it leaves
+    assert [model.request(r).id for r in range(model.rowCount())] == [3, 1]
+    model.remove([3])
+    assert model.row_of(1) == 0
+    assert model.row_of(3) is None
