@@ -223,7 +223,10 @@ class Kiosk(QObject):
                 f"works again ({waiting or 'checking'})."
             )
         else:
-            line = f"Front-desk inbox: connected; {waiting or 'checking'}."
+            line = (
+                f"Front-desk inbox: connected; {waiting or 'checking'}. Requests it has are "
+                "listed here without their answers."
+            )
         if line != self._inbox_line:
             self._inbox_line = line
             if self._staff is not None:

@@ -84,4 +84,7 @@ def test_visitors_get_their_thanks_while_the_server_is_away_and_all_arrive_once(
     )
     qtbot.waitUntil(lambda: forwarder.status().waiting == 0, timeout=10_000)
     status_timer.fire()
-    assert kiosk.staff.notice.text() == "Front-desk inbox: connected; 0 waiting to be sent."
+    assert kiosk.staff.notice.text() == (
+        "Front-desk inbox: connected; 0 waiting to be sent. Requests it has are listed here "
+        "without their answers."
+    )
