@@ -139,13 +139,12 @@ def describe(exc: BaseException, service: str) -> str:
         )
     if "could not translate host name" in text or "name or service not known" in text:
         return f"the inbox server's host name in service {service!r} is unknown (check DNS)"
-    if (
-        "certificate" in text
-        or "ssl" in text
-        or "tls" in text
-        or "root cert" in text
-        or "does not match host name" in text
-    ):
+    if "server does not support ssl" in text:
+        return (
+            f"{where} does not offer TLS, which sslmode in pg_service.conf requires: "
+            "turn on ssl on the server"
+        )
+    if "certificate" in text or "does not match host name" in text:
         return (
             f"{where} presented a certificate that was refused: check sslmode and sslrootcert "
             "(the clinic's CA) in pg_service.conf"

@@ -556,3 +556,20 @@ def test_a_desk_store_reconnects_after_the_server_restarts(inbox_db, tmp_path):
         desk.count()
     assert desk.count() == 1
     desk.close()
+
+
+@pytest.mark.parametrize(
+    ("libpq_says", "sentence"),
+    [
+        ("consuming input failed: SSL SYSCALL error: EOF detected", "cannot be reached"),
+        ("SSL connection has been closed unexpectedly", "cannot be reached"),
+        ("server closed the connection unexpectedly", "cannot be reached"),
+        ("SSL error: certificate verify failed", "presented a certificate that was refused"),
+        ('server certificate for "db" does not match host name "x"', "certificate that was"),
+        ("server does not support SSL, but SSL was required", "does not offer TLS"),
+    ],
+)
+def test_libpq_messages_become_the_right_sentence(libpq_says, sentence):
+    described = inbox_module.describe(psycopg.OperationalError(libpq_says), "clinic")
+    assert sentence in described
+    assert libpq_says not in described
