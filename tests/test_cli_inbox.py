@@ -139,3 +139,11 @@ def test_the_kiosk_refuses_an_inbox_that_is_not_a_service_name(capsys):
     code, _, err = run(capsys, "--windowed", "--inbox", "host=db")
     assert code == 2
     assert err.startswith("kiosk: --inbox: a connection string is not accepted here")
+
+
+@pytest.mark.parametrize("value", ["nan", "-1", "soon", "0"])
+def test_lock_after_must_be_a_sensible_number_of_seconds(capsys, value):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["inbox", "--service", "desk", "--lock-after", value])
+    assert stopped.value.code == 2
+    assert "is not a number of seconds from 5 to 86400" in capsys.readouterr().err

@@ -33,7 +33,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _add_service(parser)
     parser.add_argument(
         "--lock-after",
-        type=float,
+        type=_seconds,
         metavar="SECONDS",
         help="lock after this long without use (default: content.yaml's staff.lock_after_seconds)",
     )
@@ -69,6 +69,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="a front-desk login role to create (or add) in clinic_staff (repeatable)",
     )
     init.set_defaults(handler=_init, inbox_window=False)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 5 <= value <= 86_400:  # also refuses NaN
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds from 5 to 86400")
+    return value
 
 
 def _add_service(parser: argparse.ArgumentParser) -> None:
