@@ -813,6 +813,10 @@ class InboxWindow(QMainWindow):
             self._on_store_failed(error)
             return
         self._server_now = now
+        # Those that need a look first: on a small screen they are the rows in view.
+        statuses = sorted(
+            statuses, key=lambda k: (not (k.silent(now) or k.backlog_growing), k.kiosk_id)
+        )
         self.kiosk_statuses = statuses
         self.kiosks_table.setRowCount(len(statuses))
         flagged = 0

@@ -12,7 +12,7 @@ from kiosk.core.pin import PinVault
 from kiosk.storage.forwarder import Forwarder
 from kiosk.storage.inbox import InboxListener, InboxStore, connect, send_heartbeat
 from kiosk.storage.store import RequestStore
-from kiosk.ui.inbox import InboxWindow
+from kiosk.ui.inbox import FLAG_COLOR, InboxWindow
 from tests.helpers.postgres import STAFF_ROLE
 
 PIN = "2468"
@@ -246,14 +246,16 @@ def test_a_silent_kiosk_and_a_growing_backlog_are_flagged(qtbot, window, inbox_d
     )
     timers.named("kiosks").fire()
     table = window.kiosks_table
-    rows = {table.item(r, 1).text(): table.item(r, 0).text() for r in range(table.rowCount())}
-    assert rows == {
-        "waiting-room-1": "OK",
-        "waiting-room-2": "SILENT for 7 min",
-        "waiting-room-3": "BACKLOG GROWING",
-    }
+    rows = [(table.item(r, 1).text(), table.item(r, 0).text()) for r in range(table.rowCount())]
+    assert rows == [  # those that need a look first
+        ("waiting-room-2", "SILENT for 7 min"),
+        ("waiting-room-3", "BACKLOG GROWING"),
+        ("waiting-room-1", "OK"),
+    ]
     assert window.kiosks_summary.text() == "2 of 3 kiosks need a look: see the State column."
-    assert table.item(2, 5).text() == "the disk is full"
+    assert table.item(1, 5).text() == "the disk is full"
+    assert table.item(0, 0).foreground().color() == FLAG_COLOR
+    assert table.item(2, 0).foreground().color() != FLAG_COLOR
 
 
 def test_a_lost_connection_is_said_and_retried(qtbot, window, inbox_db, tmp_path, timers):
