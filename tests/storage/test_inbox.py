@@ -161,6 +161,10 @@ def test_requests_are_forwarded_in_order_and_erased_here(inbox_db, tmp_path):
         assert kept.answers == {}  # erased here; id, UUID and times stay
     assert local_uuids(data) == saved
     assert store.unsent_count() == 0
+    # Gone from the files already, while both connections are still open: the erased text
+    # was overwritten (secure_delete) and the -wal checkpointed and truncated.
+    assert CANARY.encode() not in raw_bytes(data)
+    assert "Zoë".encode() not in raw_bytes(data)
     forwarder.close()
     store.close()
     assert CANARY.encode() not in raw_bytes(data)

@@ -298,3 +298,22 @@ def test_the_model_keeps_newest_first_whatever_order_requests_arrive_in(shipped_
     model.remove([3])
     assert model.row_of(1) == 0
     assert model.row_of(3) is None
+
+
+def test_the_desktop_notification_goes_through_notify_send(qtbot, tmp_path, monkeypatch):
+    from kiosk.ui.inbox import desktop_notify
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    said = tmp_path / "said"
+    fake = bin_dir / "notify-send"
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{said}.tmp" && mv "{said}.tmp" "{said}"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    desktop_notify("New request", "1 new request from waiting-room-2 in the front-desk inbox.")
+    qtbot.waitUntil(said.exists, timeout=10_000)
+    assert said.read_text().splitlines() == [
+        "--app-name=Clinic kiosk inbox",
+        "New request",
+        "1 new request from waiting-room-2 in the front-desk inbox.",
+    ]
