@@ -311,10 +311,8 @@ class InboxWindow(QMainWindow):
             content.staff.retention_days if retention_days is None else retention_days
         )
         self._locked = True
-        self._connected = False
         self._retrying = False
         self.kiosk_statuses: list[KioskStatus] = []
-        self._server_now: datetime | None = None
 
         self.model = InboxRequestsModel(content.form.fields, self._zone)
         self.stack = QStackedWidget(self)
@@ -812,7 +810,6 @@ class InboxWindow(QMainWindow):
         except SaveError as error:
             self._on_store_failed(error)
             return
-        self._server_now = now
         # Those that need a look first: on a small screen they are the rows in view.
         statuses = sorted(
             statuses, key=lambda k: (not (k.silent(now) or k.backlog_growing), k.kiosk_id)
@@ -930,7 +927,6 @@ class InboxWindow(QMainWindow):
         self._connect_listener()
 
     def _set_connected(self, connected: bool, error: str = "") -> None:
-        self._connected = connected
         if connected:
             self.connection_label.setText(
                 f"Connected to the inbox (service {self._store.service}); new requests appear "
