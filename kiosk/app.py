@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     # Imported where first used instead: none of these is needed to show the first slide, and
     # leaving them out of start-up keeps it quick (see benchmarks/startup.py).
     from kiosk.core.pin import PinVault
+    from kiosk.storage.forwarder import ForwarderThread
     from kiosk.ui.keyboard import KeyboardPanel
     from kiosk.ui.pin_pad import PinPadScreen
     from kiosk.ui.request_form import RequestFormScreen
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000
+INBOX_STATUS_MS = 5000
+"""How often the staff screen's line about the front-desk inbox is brought up to date."""
 
 
 def application() -> QApplication:
@@ -125,6 +128,13 @@ class Kiosk(QObject):
         self._retention.setObjectName("retention")
         self._retention.setSingleShot(False)
         self._retention.timeout.connect(self.apply_retention)
+        # With a front-desk inbox: the forwarder's thread, and its status for staff.
+        self._forwarder: ForwarderThread | None = None
+        self._inbox_line = ""
+        self._inbox_status = timer_factory(self.window)
+        self._inbox_status.setObjectName("inbox-status")
+        self._inbox_status.setSingleShot(False)
+        self._inbox_status.timeout.connect(self._on_inbox_status_due)
 
     # -- visitors --------------------------------------------------------------------------
 
@@ -153,6 +163,8 @@ class Kiosk(QObject):
 
     def _on_request_saved(self, request_id: int, title: str) -> None:
         log.info("request %d saved", request_id)
+        if self._forwarder is not None:
+            self._forwarder.nudge()  # saved locally first; now off to the front desk
         self.thanks.show_thanks(title)
         self.window.show_screen(self.thanks)
         self._discard_form()
@@ -182,7 +194,7 @@ class Kiosk(QObject):
         self.sleep_screen.replace_content(content)
         self.hours.replace_hours(content.opening_hours)
         if self._staff is not None:
-            self._staff.set_notice("")
+            self._staff.set_notice(self._staff_notice())
         if not self._style_size.isEmpty():
             self.window.setStyleSheet(stylesheet(content, self._style_size))
 
@@ -190,7 +202,38 @@ class Kiosk(QObject):
         """Keep the last good content; tell staff (the problems are in the log too)."""
         self._content_problems = list(problems)
         if self._staff is not None:
-            self._staff.set_notice(self._content_notice())
+            self._staff.set_notice(self._staff_notice())
+
+    # -- the front-desk inbox (several kiosks) ---------------------------------------------
+
+    def attach_forwarder(self, forwarder: ForwarderThread) -> None:
+        """Send every saved request on to the front-desk inbox through ``forwarder`` (started
+        and stopped by the caller); staff see how it goes."""
+        self._forwarder = forwarder
+        self._inbox_status.start(INBOX_STATUS_MS)
+
+    def _on_inbox_status_due(self) -> None:
+        if self._forwarder is None:
+            return
+        status = self._forwarder.status()
+        waiting = "" if status.waiting < 0 else f"{status.waiting} waiting to be sent"
+        if status.error:
+            line = (
+                f"Front-desk inbox: {status.error}. Requests are kept here and sent when it "
+                f"works again ({waiting or 'checking'})."
+            )
+        else:
+            line = (
+                f"Front-desk inbox: connected; {waiting or 'checking'}. Requests it has are "
+                "listed here without their answers."
+            )
+        if line != self._inbox_line:
+            self._inbox_line = line
+            if self._staff is not None:
+                self._staff.set_notice(self._staff_notice())
+
+    def _staff_notice(self) -> str:
+        return "\n".join(part for part in (self._inbox_line, self._content_notice()) if part)
 
     def _content_notice(self) -> str:
         if not self._content_problems:
@@ -239,7 +282,7 @@ class Kiosk(QObject):
             staff = StaffScreen(self.content, self.store, places, self._timers)
             staff.locked.connect(self._on_staff_locked)
             staff.exit_requested.connect(self._on_exit_requested)
-            staff.set_notice(self._content_notice())
+            staff.set_notice(self._staff_notice())
             self.window.add_screen(staff)
             self._staff = staff
         return self._staff
@@ -338,12 +381,21 @@ class Kiosk(QObject):
         log.info("on-screen keyboard %s", "ready" if self.keyboard.loaded else "NOT available")
 
 
-def run(content: Content, windowed: QSize | None, data_dir: Path, verbose: bool = False) -> int:
+def run(
+    content: Content,
+    windowed: QSize | None,
+    data_dir: Path,
+    verbose: bool = False,
+    *,
+    inbox: str | None = None,
+) -> int:
     """Start the kiosk and run until it is stopped; returns the exit code.
 
     One kiosk per data folder; a log file beside the data; systemd told when the first slide
     is up and pinged from the event loop (a frozen kiosk gets restarted); SIGTERM and SIGINT
     stop it cleanly; an unexpected error in a slot is logged and the slideshow comes back.
+    With ``inbox`` (a service in pg_service.conf), every saved request is also forwarded to
+    the front-desk inbox by a thread of its own.
     """
     try:
         instance = acquire_single_instance(data_dir)
@@ -367,6 +419,21 @@ def run(content: Content, windowed: QSize | None, data_dir: Path, verbose: bool 
     store = RequestStore(data_dir)
     kiosk = Kiosk(content, store)
     pinger = WatchdogPinger(notifier)
+    forwarder = None
+    if inbox:
+        from kiosk.storage.forwarder import Forwarder, ForwarderThread
+
+        forwarder = ForwarderThread(
+            Forwarder(
+                lambda: RequestStore(data_dir),
+                inbox,
+                kiosk.kiosk_id,
+                lambda: kiosk.content.content_version,
+            )
+        )
+        kiosk.attach_forwarder(forwarder)
+        forwarder.start()
+        log.info("forwarding requests to the front-desk inbox (service %s)", inbox)
 
     def stop() -> None:
         log.info("asked to stop")
@@ -398,6 +465,8 @@ def run(content: Content, windowed: QSize | None, data_dir: Path, verbose: bool 
         hook.uninstall()
         watcher.uninstall()
         del lockdown
+        if forwarder is not None:
+            forwarder.stop()
         store.close()
         log.info("stopped")
         instance.release()

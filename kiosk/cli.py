@@ -97,6 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="WxH",
         help=f"run in a normal window for development (default size {DEFAULT_WINDOW})",
     )
+    parser.add_argument(
+        "--inbox",
+        dest="kiosk_inbox",
+        metavar="SERVICE",
+        help=(
+            "also send each request to the front-desk inbox of several kiosks: a service in "
+            "pg_service.conf (default: $KIOSK_INBOX; none: this kiosk keeps requests alone)"
+        ),
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -139,9 +148,9 @@ def _command_modules() -> list[CommandModule]:
     """Modules under kiosk/commands that add sub-commands: each has ``register(commands)``,
     which adds its parsers and sets ``handler`` (a function of the parsed args returning the
     exit code) with ``set_defaults``."""
-    from kiosk.commands import pin, requests, service
+    from kiosk.commands import inbox, pin, requests, service
 
-    return [pin, requests, service]
+    return [pin, requests, service, inbox]
 
 
 def _content_path(args: argparse.Namespace) -> Path:
@@ -234,7 +243,33 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from kiosk.app import run
 
     windowed = QSize(*args.windowed) if args.windowed else None
-    return run(content, windowed, _data_dir(args), args.verbose)
+    inbox = args.kiosk_inbox or os.environ.get("KIOSK_INBOX") or None
+    if inbox:
+        from kiosk.storage.inbox import InboxError, connection_kwargs
+
+        try:
+            connection_kwargs(inbox)
+        except InboxError as error:
+            print(f"kiosk: --inbox: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    return run(content, windowed, _data_dir(args), args.verbose, inbox=inbox)
+
+
+def _cmd_inbox(args: argparse.Namespace) -> int:
+    from kiosk.commands.inbox import service_of
+
+    service = service_of(args)
+    if service is None:
+        return EXIT_USAGE
+    content = _load(_content_path(args))
+    if content is None:
+        return EXIT_PROBLEM
+    if not _has_display():
+        print("kiosk inbox: no display found; start it from the desktop session.", file=sys.stderr)
+        return EXIT_USAGE
+    from kiosk.inbox_app import run_inbox
+
+    return run_inbox(content, service, _data_dir(args), args.lock_after)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -244,6 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s kiosk %(levelname)s %(name)s: %(message)s",
     )
     commands = {"check": _cmd_check, "screenshots": _cmd_screenshots, None: _cmd_run}
+    if getattr(args, "inbox_window", False):
+        return _cmd_inbox(args)
     handler = getattr(args, "handler", None) or commands[args.command]
     try:
         return int(handler(args))

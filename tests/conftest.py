@@ -43,3 +43,8 @@ def timers() -> FakeTimers:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+# A real PostgreSQL server (started once per session, only by the tests that ask for it) and
+# a fresh inbox database per test: tests/helpers/postgres.py.
+from tests.helpers.postgres import inbox_db, pg_server  # noqa: E402, F401

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.core.content import Content, ContentError, load_content
@@ -36,6 +36,9 @@ from kiosk.storage.store import (
     StoredRequest,
     UnknownRequest,
 )
+
+if TYPE_CHECKING:
+    from kiosk.storage.inbox import InboxStore
 
 ACTOR = "cli"
 """Who the audit log says did what these commands do."""
@@ -183,6 +186,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     audit.set_defaults(handler=_handler(_audit))
 
+    for command in sub.choices.values():
+        command.add_argument(
+            "--inbox",
+            metavar="SERVICE",
+            help=(
+                "work on the front-desk inbox of several kiosks instead: a service name from "
+                "pg_service.conf (its password in ~/.pgpass; see README 'Several kiosks')"
+            ),
+        )
+
 
 def _add_yes(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -297,11 +310,12 @@ def _list(args: argparse.Namespace) -> int:
         raise _CommandError(str(error)) from None
     finally:
         store.close()
-    if written == 0 and not requests.damaged:
+    damaged = getattr(requests, "damaged", [])  # a local stream names damaged rows
+    if written == 0 and not damaged:
         print("No requests.", file=sys.stderr if args.json else sys.stdout)
     elif not args.json:
         print(f"{_plural(written, 'request')}; times in {zone.key}.")
-    return _damaged("list", requests.damaged, "listed")
+    return _damaged("list", damaged, "listed")
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -359,7 +373,7 @@ def _export(args: argparse.Namespace) -> int:
         raise _CommandError(f"{error}; {shown} was not written") from None
     finally:
         store.close()
-    return _damaged("export", requests.damaged, "exported")
+    return _damaged("export", getattr(requests, "damaged", []), "exported")
 
 
 def _damaged(command: str, ids: Sequence[int], done: str) -> int:
@@ -377,7 +391,7 @@ def _damaged(command: str, ids: Sequence[int], done: str) -> int:
     return _EXIT_PROBLEM
 
 
-def _mark_exported(store: RequestStore, ids: list[int]) -> int:
+def _mark_exported(store: RequestStore | InboxStore, ids: list[int]) -> int:
     """Mark exactly the exported requests contacted (skipping any deleted since)."""
     try:
         return store.mark(ids, "contacted", actor=ACTOR)
@@ -575,8 +589,19 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return cli._data_dir(args)
 
 
-def _store(args: argparse.Namespace) -> RequestStore:
-    """The store on the existing database; a :class:`_CommandError` if there is none."""
+def _store(args: argparse.Namespace) -> RequestStore | InboxStore:
+    """The store on the existing database; a :class:`_CommandError` if there is none.
+
+    With ``--inbox SERVICE``, the front-desk inbox of several kiosks (PostgreSQL) instead.
+    """
+    if getattr(args, "inbox", None):
+        from kiosk.storage.inbox import InboxStore
+
+        try:
+            return InboxStore(args.inbox)
+        except SaveError as error:
+            raise _CommandError(str(error)) from None
+
     data_dir = _data_dir(args)
     if not (data_dir / RequestStore.DB_NAME).is_file():
         raise _CommandError(

@@ -38,6 +38,7 @@ import os
 import re
 import sqlite3
 import stat
+import uuid
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -179,6 +180,20 @@ class StoredRequest:
     real; :meth:`RequestStore.list` gives such a stand-in so staff see it is there."""
 
 
+@dataclass(frozen=True)
+class OutgoingRequest:
+    """A request waiting to be sent to the inbox, as the local database holds it."""
+
+    id: int
+    uuid: str
+    created_at: str
+    """ISO 8601 UTC, as stored."""
+    answers: str
+    """The answers' JSON, as stored."""
+    content_version: str
+    kiosk_id: str
+
+
 RawRequest = tuple[int, str, str, str, str, str, str | None]
 """A request as its row holds it: ``id, created_at, status, answers, content_version, kiosk_id,
 contacted_at``, the times and the answers' JSON still text. (A damaged file can hold other
@@ -306,9 +321,26 @@ def _add_contacted_at_and_audit(conn: sqlite3.Connection) -> None:
     )
 
 
+def _add_uuid_and_forwarded_at(conn: sqlite3.Connection) -> None:
+    """Version 3: a UUID for every request (made when it is saved, so that the inbox stores a
+    request sent twice only once) and when it was confirmed stored in the inbox.
+
+    Requests saved before this version get a UUID now; none has been forwarded yet.
+    """
+    conn.execute("ALTER TABLE requests ADD COLUMN uuid TEXT")
+    conn.execute("ALTER TABLE requests ADD COLUMN forwarded_at TEXT")
+    ids = [int(row[0]) for row in conn.execute("SELECT id FROM requests").fetchall()]
+    conn.executemany(
+        "UPDATE requests SET uuid = ? WHERE id = ?", [(str(uuid.uuid4()), i) for i in ids]
+    )
+    conn.execute("CREATE UNIQUE INDEX requests_uuid ON requests (uuid)")
+    conn.execute("CREATE INDEX requests_unsent ON requests (id) WHERE forwarded_at IS NULL")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_requests_table,
     _add_contacted_at_and_audit,
+    _add_uuid_and_forwarded_at,
 )
 """``MIGRATIONS[n]`` takes the schema from version ``n`` to ``n + 1``. Only ever append."""
 
@@ -542,9 +574,10 @@ class RequestStore:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 cursor = conn.execute(
-                    "INSERT INTO requests (created_at, status, answers, content_version, kiosk_id)"
-                    " VALUES (?, 'new', ?, ?, ?)",
-                    (created_at, encoded, version, kiosk),
+                    "INSERT INTO requests"
+                    " (created_at, status, answers, content_version, kiosk_id, uuid)"
+                    " VALUES (?, 'new', ?, ?, ?, ?)",
+                    (created_at, encoded, version, kiosk, str(uuid.uuid4())),
                 )
                 conn.execute("COMMIT")
             except BaseException:
@@ -925,6 +958,64 @@ class RequestStore:
     def close(self) -> None:
         """Close the connection (a later call opens it again)."""
         self._drop_connection()
+
+    # -- forwarding to an inbox (several kiosks) -----------------------------------------------
+
+    def unsent(self, limit: int = 100) -> builtins.list[OutgoingRequest]:
+        """Up to ``limit`` requests not yet confirmed stored in the inbox, in the order saved."""
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+
+        def select(conn: sqlite3.Connection) -> builtins.list[OutgoingRequest]:
+            rows = conn.execute(
+                "SELECT id, uuid, created_at, answers, content_version, kiosk_id FROM requests"
+                " WHERE forwarded_at IS NULL ORDER BY id LIMIT ?",
+                (int(limit),),
+            ).fetchall()
+            return [OutgoingRequest(*row) for row in rows]
+
+        return self._run("unsent", select)
+
+    def unsent_count(self) -> int:
+        """How many requests wait to be sent to the inbox."""
+
+        def select(conn: sqlite3.Connection) -> int:
+            row = conn.execute("SELECT count(*) FROM requests WHERE forwarded_at IS NULL")
+            return int(row.fetchone()[0])
+
+        return self._run("unsent_count", select)
+
+    def confirm_forwarded(self, ids: Sequence[int]) -> int:
+        """These requests are stored in the inbox: erase their answers here (id, UUID and times
+        stay for the record) and note when; how many were erased.
+
+        The erased text is overwritten in the file (``secure_delete``) and the ``-wal`` is
+        checkpointed and truncated, so a stolen kiosk holds no visitor data.
+        """
+        wanted = _check_ids(ids)
+        now = _format_time(self._clock())
+
+        def erase(conn: sqlite3.Connection) -> int:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                erased = 0
+                for batch in _batches(wanted):
+                    erased += conn.execute(
+                        "UPDATE requests SET answers = '{}', forwarded_at = ?"
+                        f" WHERE forwarded_at IS NULL AND id IN ({_placeholders(len(batch))})",
+                        (now, *batch),
+                    ).rowcount
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback_quietly(conn)
+                raise
+            return int(erased)
+
+        erased = self._run("confirm_forwarded", erase)
+        _log.info("request store: %d requests stored in the inbox, erased here", erased)
+        if erased:
+            self._wipe_wal("confirm_forwarded")
+        return erased
 
     # -- writing ---------------------------------------------------------------------------------
 

@@ -190,8 +190,8 @@ def test_pragmas_on_the_store_connection(data_dir):
     assert conn.isolation_level is None
     assert not conn.in_transaction
     store.close()
-    assert SCHEMA_VERSION == 2
-    assert plain_query(store.path, "PRAGMA user_version") == [(2,)]
+    assert SCHEMA_VERSION == 3
+    assert plain_query(store.path, "PRAGMA user_version") == [(3,)]
     assert plain_query(store.path, "PRAGMA journal_mode") == [("wal",)]  # kept in the file
 
 
@@ -206,9 +206,13 @@ def test_the_schema_has_the_table_and_index(store):
         ("content_version", "TEXT", 1),
         ("kiosk_id", "TEXT", 1),
         ("contacted_at", "TEXT", 0),
+        ("uuid", "TEXT", 0),
+        ("forwarded_at", "TEXT", 0),
     ]
     indexes = plain_query(
-        store.path, "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests'"
+        store.path,
+        "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests'"
+        " AND name NOT IN ('requests_uuid', 'requests_unsent')",
     )
     assert len(indexes) == 1
     assert [c[2] for c in plain_query(store.path, f"PRAGMA index_info({indexes[0][0]})")] == [
@@ -657,7 +661,8 @@ def corrupt_index(db: Path) -> None:
         conn.execute("PRAGMA writable_schema = ON")
         conn.execute(
             "UPDATE sqlite_schema SET sql = 'CREATE INDEX requests_status_created"
-            " ON requests (created_at, status)' WHERE type = 'index'"
+            " ON requests (created_at, status)'"
+            " WHERE type = 'index' AND name = 'requests_status_created'"
         )
     finally:
         conn.close()
@@ -805,7 +810,7 @@ def test_a_database_from_a_newer_version_is_left_untouched(data_dir):
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("CREATE TABLE requests (id INTEGER PRIMARY KEY, anything TEXT)")
     conn.execute("INSERT INTO requests (anything) VALUES ('from the future')")
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute("PRAGMA user_version = 4")
     conn.close()
     before = db.read_bytes()
 
@@ -815,15 +820,15 @@ def test_a_database_from_a_newer_version_is_left_untouched(data_dir):
             store.save({"name": CANARY}, "v1", "k")
         assert caught.value.kind == "other"
         assert str(caught.value) == (
-            f"the database {db} was made by a newer version of the kiosk (schema version 3; "
-            "this version knows up to 2); it has been left untouched"
+            f"the database {db} was made by a newer version of the kiosk (schema version 4; "
+            "this version knows up to 3); it has been left untouched"
         )
         assert store._conn is None
     with pytest.raises(SaveError, match="newer version"):
         store.list()
     assert sorted(p.name for p in data_dir.iterdir()) == ["requests.db"]
     assert db.read_bytes() == before
-    assert plain_query(db, "PRAGMA user_version") == [(3,)]
+    assert plain_query(db, "PRAGMA user_version") == [(4,)]
     assert plain_count(db) == 1
 
 

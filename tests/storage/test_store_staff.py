@@ -124,8 +124,8 @@ def test_a_version_1_database_is_migrated_keeping_its_rows(data_dir, clock):
     got = sorted(store.list(), key=lambda r: r.id)
     store.close()
 
-    assert SCHEMA_VERSION == 2
-    assert plain_query(db, "PRAGMA user_version") == [(2,)]
+    assert SCHEMA_VERSION == 3
+    assert plain_query(db, "PRAGMA user_version") == [(3,)]
     assert [(r.id, r.status, r.answers) for r in got] == [
         (1, "new", {"name": "Zoë Example", "consent": True}),
         (2, "contacted", {"name": "Ana Example"}),
