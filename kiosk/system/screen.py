@@ -55,6 +55,11 @@ class Way(Protocol):
         """What the log says was used."""
         ...
 
+    @property
+    def short(self) -> str:
+        """What the staff screen calls it."""
+        ...
+
     def hold(self) -> str | None:
         """Keep the screen on (again); None if done, else why it failed."""
         ...
@@ -72,6 +77,7 @@ class ScreenSaverInhibitor:
     """``org.freedesktop.ScreenSaver.Inhibit`` on ``bus`` (the session bus)."""
 
     name = f"{SCREENSAVER_SERVICE}.Inhibit on the session bus"
+    short = "the desktop's screen saver"
 
     def __init__(self, bus: QDBusConnection, application: str, reason: str) -> None:
         self._bus = bus
@@ -194,6 +200,7 @@ class XScreenSaver:
     """
 
     name = "the X server's screen saver and DPMS turned off (xset)"
+    short = "the X server's screen saver"
 
     def __init__(
         self,
@@ -319,19 +326,21 @@ class ScreenKeeper:
         if self._started:
             return
         self._started = True
-        failures = []
+        failures: list[tuple[Way, str]] = []
         for way in self._ways:
             failed = way.hold()
             if failed is None:
                 self._way = way
                 log.info("keeping the screen on with %s", way.name)
                 return
-            failures.append(f"{way.name}: {failed}")
-        tried = "; ".join(failures) or "nothing to try"
+            failures.append((way, failed))
+        tried = "; ".join(f"{way.name}: {why}" for way, why in failures) or "nothing to try"
         log.warning("nothing keeps the screen on: the session may blank or lock it (%s)", tried)
+        shown = "; ".join(f"{way.short}: {why}" for way, why in failures) or "nothing to try"
         self._problem = (
-            "Nothing keeps this screen on: the computer may blank or lock it after a few "
-            f"minutes without a touch. Tried: {tried}. See README, 'Deploying'."
+            "This screen may go blank or lock itself after a few minutes without a touch: the "
+            f"kiosk could not keep it on (tried {shown}). Please tell your IT person (README, "
+            "'Keeping the screen on')."
         )
 
     def awake(self) -> None:

@@ -160,7 +160,7 @@ def test_without_a_screensaver_service_the_inhibitor_says_why(
     keeper = ScreenKeeper([ScreenSaverInhibitor(bus, "clinic-kiosk", "test")])
     keeper.start()
     assert keeper.way is None
-    assert "Nothing keeps this screen on" in keeper.problem
+    assert "could not keep it on" in keeper.problem
 
 
 def test_no_session_bus_is_a_failure_with_a_reason() -> None:
