@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, QTimer
+from PySide6.QtDBus import QDBusConnection
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import APP_NAME, __version__
@@ -22,7 +23,7 @@ from kiosk.system.errors import install_exception_hook
 from kiosk.system.instance import AlreadyRunning, LockError, acquire_single_instance
 from kiosk.system.logs import setup_logging
 from kiosk.system.notify import SystemdNotifier
-from kiosk.system.screen import ScreenKeeper, Way
+from kiosk.system.screen import ScreenKeeper, ScreenSaverInhibitor, Way, XScreenSaver
 from kiosk.system.signals import install_signal_handlers
 from kiosk.system.watchdog import WatchdogPinger
 from kiosk.ui.content_watcher import ContentWatcher
@@ -430,10 +431,6 @@ def run(content: Content, windowed: QSize | None, data_dir: Path, verbose: bool 
 def screen_keeper_for(app: QApplication) -> ScreenKeeper:
     """The ways to keep this kiosk's screen on: the session's screen saver over D-Bus, else
     (on X) the X server's own screen saver and DPMS."""
-    from PySide6.QtDBus import QDBusConnection
-
-    from kiosk.system.screen import ScreenSaverInhibitor, XScreenSaver
-
     reason = "Clinic kiosk: showing the waiting-room slideshow"
     ways: list[Way] = [ScreenSaverInhibitor(QDBusConnection.sessionBus(), APP_NAME, reason)]
     if app.platformName() == "xcb":
