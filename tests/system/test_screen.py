@@ -87,6 +87,7 @@ def test_the_inhibitor_follows_the_opening_hours(
     timers: FakeTimers,
     fake_screensaver: screensaver.FakeScreenSaver,
     closed_display: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Inhibit while open; with power_off, UnInhibit at closing and Inhibit again at opening;
     with dim, held all night; nothing held after stop()."""
@@ -125,6 +126,7 @@ def test_the_inhibitor_follows_the_opening_hours(
     assert last["call"] == "UnInhibit"
     assert fake_screensaver.held() == []
     assert [c for c in fake_screensaver.calls if "error" in c] == []
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
 
 
 def test_a_touch_while_closed_holds_it_while_awake(
@@ -327,5 +329,6 @@ def test_the_running_kiosk_inhibits_and_holds_nothing_after_sigterm(
         process.terminate()  # SIGTERM, as systemd stops it
         _, rest = process.communicate(timeout=30)
     assert process.returncode == 0, rest
+    assert "UnInhibit failed" not in rest
     *_, last = fake_screensaver.wait_for_calls(2)
     assert last == {"call": "UnInhibit", "cookie": inhibit["cookie"], "held": []}
