@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import sys
 import tempfile
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, QTimer
+from PySide6.QtDBus import QDBusConnection
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import APP_NAME, __version__
@@ -21,6 +23,7 @@ from kiosk.system.errors import install_exception_hook
 from kiosk.system.instance import AlreadyRunning, LockError, acquire_single_instance
 from kiosk.system.logs import setup_logging
 from kiosk.system.notify import SystemdNotifier
+from kiosk.system.screen import ScreenKeeper, ScreenSaverInhibitor, Way, XScreenSaver
 from kiosk.system.signals import install_signal_handlers
 from kiosk.system.watchdog import WatchdogPinger
 from kiosk.ui.content_watcher import ContentWatcher
@@ -83,6 +86,7 @@ class Kiosk(QObject):
         export_places: ExportPlaces | None = None,
         vault: PinVault | None = None,
         wall_clock: WallClock = utc_now,
+        screen_keeper: ScreenKeeper | None = None,
     ) -> None:
         super().__init__()
         self.content = content
@@ -106,6 +110,8 @@ class Kiosk(QObject):
         self._pin_pad: PinPadScreen | None = None
         self._staff: StaffScreen | None = None
         self._content_problems: list[str] = []
+        # Keeps the session from blanking the screen while open (None: nothing to keep on).
+        self.screen_keeper = screen_keeper
         # Outside opening hours (if content.yaml sets them): a dim clock until someone touches.
         self.sleep_screen = SleepScreen(content, wall_clock, timer_factory)
         self.hours = OpeningHoursController(
@@ -120,7 +126,7 @@ class Kiosk(QObject):
         self.slideshow.staff_requested.connect(self._on_staff_requested)
         self.thanks.finished.connect(self._show_slideshow)
         self.hours.sleep.connect(self._on_sleep)
-        self.hours.wake.connect(self._show_slideshow)
+        self.hours.wake.connect(self._on_wake)
         self.sleep_screen.woken.connect(self.hours.touched)
         # Contacted requests are deleted once they are older than the retention period: at
         # start and then once a day.
@@ -181,6 +187,18 @@ class Kiosk(QObject):
         log.info("outside opening hours: sleeping")
         self.window.show_screen(self.sleep_screen)
         self._discard_form()
+        if self.screen_keeper is not None:
+            self.screen_keeper.asleep(self._closed_display)
+
+    def _on_wake(self) -> None:
+        if self.screen_keeper is not None:
+            self.screen_keeper.awake()
+        self._show_slideshow()
+
+    @property
+    def _closed_display(self) -> str:
+        hours = self.content.opening_hours
+        return "dim" if hours is None else hours.closed_display
 
     # -- content.yaml changed on disk ------------------------------------------------------
 
@@ -193,6 +211,8 @@ class Kiosk(QObject):
         self.slideshow.replace_content(content)
         self.sleep_screen.replace_content(content)
         self.hours.replace_hours(content.opening_hours)
+        if self.screen_keeper is not None and self.hours.asleep:
+            self.screen_keeper.asleep(self._closed_display)  # closed_display may have changed
         if self._staff is not None:
             self._staff.set_notice(self._staff_notice())
         if not self._style_size.isEmpty():
@@ -233,7 +253,11 @@ class Kiosk(QObject):
                 self._staff.set_notice(self._staff_notice())
 
     def _staff_notice(self) -> str:
-        return "\n".join(part for part in (self._inbox_line, self._content_notice()) if part)
+        """What staff should know: the inbox's state, content.yaml's problems, and a screen
+        nothing keeps on."""
+        screen = self.screen_keeper.problem if self.screen_keeper is not None else ""
+        parts = (self._inbox_line, self._content_notice(), screen)
+        return "\n\n".join(part for part in parts if part)
 
     def _content_notice(self) -> str:
         if not self._content_problems:
@@ -338,7 +362,10 @@ class Kiosk(QObject):
             log.info("retention: deleted %d contacted requests", removed)
 
     def start(self) -> None:
-        """Begin the opening hours and the daily retention clean-up (once the kiosk runs)."""
+        """Keep the screen on; begin the opening hours and the daily retention clean-up (once
+        the kiosk runs)."""
+        if self.screen_keeper is not None:
+            self.screen_keeper.start()
         self.hours.watch_input()
         self.hours.start()
         if self.store.path.exists():
@@ -417,7 +444,8 @@ def run(
     for note in instance.notes:
         log.warning("%s", note)
     store = RequestStore(data_dir)
-    kiosk = Kiosk(content, store)
+    screen_keeper = screen_keeper_for(app)
+    kiosk = Kiosk(content, store, screen_keeper=screen_keeper)
     pinger = WatchdogPinger(notifier)
     forwarder = None
     if inbox:
@@ -462,6 +490,7 @@ def run(
         return app.exec()
     finally:
         notifier.stopping()
+        screen_keeper.stop()  # nothing stays inhibited once the kiosk is gone
         hook.uninstall()
         watcher.uninstall()
         del lockdown
@@ -470,6 +499,16 @@ def run(
         store.close()
         log.info("stopped")
         instance.release()
+
+
+def screen_keeper_for(app: QApplication) -> ScreenKeeper:
+    """The ways to keep this kiosk's screen on: the session's screen saver over D-Bus, else
+    (on X) the X server's own screen saver and DPMS."""
+    reason = "Clinic kiosk: showing the waiting-room slideshow"
+    ways: list[Way] = [ScreenSaverInhibitor(QDBusConnection.sessionBus(), APP_NAME, reason)]
+    if app.platformName() == "xcb":
+        ways.append(XScreenSaver(os.environ.get("DISPLAY")))
+    return ScreenKeeper(ways)
 
 
 def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> list[Path]:

@@ -148,9 +148,9 @@ def _command_modules() -> list[CommandModule]:
     """Modules under kiosk/commands that add sub-commands: each has ``register(commands)``,
     which adds its parsers and sets ``handler`` (a function of the parsed args returning the
     exit code) with ``set_defaults``."""
-    from kiosk.commands import inbox, pin, requests, service
+    from kiosk.commands import inbox, pin, requests, service, session
 
-    return [pin, requests, service, inbox]
+    return [pin, requests, service, session, inbox]
 
 
 def _content_path(args: argparse.Namespace) -> Path:

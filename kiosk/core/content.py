@@ -40,6 +40,7 @@ from kiosk.core.form import (
 )
 from kiosk.core.hours import (
     CLOSED,
+    CLOSED_DISPLAYS,
     DAY_NAMES,
     DEFAULT_WAKE_MINUTES,
     RANGE_EXAMPLE,
@@ -1601,6 +1602,7 @@ def _build_opening_hours(values: dict[str, Any]) -> OpeningHours:
         days=tuple(values.get(name, ()) for name in DAY_NAMES),  # a day left out is closed
         time_zone=values.get("time_zone"),  # None: staff.time_zone or local (_with_hours_zone)
         wake_minutes=values.get("wake_minutes", DEFAULT_WAKE_MINUTES),
+        closed_display=values.get("closed_display", "dim"),
     )
 
 
@@ -1610,6 +1612,7 @@ _OPENING_HOURS = _Hours(
             **{name: _Field(_Day(), required=False) for name in DAY_NAMES},
             "time_zone": _Field(_TimeZone(), required=False),
             "wake_minutes": _Field(_Number(1, 120, "minutes", integer=True), required=False),
+            "closed_display": _Field(_OneOf(CLOSED_DISPLAYS, "choices"), required=False),
         },
         build=_build_opening_hours,
     )

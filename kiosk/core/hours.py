@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "CLOSED",
+    "CLOSED_DISPLAYS",
     "DAY_NAMES",
     "DEFAULT_WAKE_MINUTES",
     "MINUTES_PER_DAY",
@@ -47,6 +48,10 @@ CLOSED = "closed"
 
 MINUTES_PER_DAY = 24 * 60
 DEFAULT_WAKE_MINUTES = 5
+
+CLOSED_DISPLAYS = ("dim", "power_off")
+"""What the screen does outside the hours: ``dim`` keeps it lit with the dim clock (the screen
+saver held off all the time); ``power_off`` lets the display power down (and a touch light it)."""
 
 _UTC = dt.UTC
 
@@ -74,11 +79,13 @@ class OpeningHours:
     ``days`` holds the ranges of each day, Monday first (an empty tuple: closed that day), in
     order and not overlapping. ``time_zone`` is an IANA name, or None for the machine's local
     time. ``wake_minutes`` is how long a touch outside the hours keeps the kiosk awake.
+    ``closed_display`` is one of :data:`CLOSED_DISPLAYS`.
     """
 
     days: tuple[tuple[Span, ...], ...]
     time_zone: str | None = None
     wake_minutes: int = DEFAULT_WAKE_MINUTES
+    closed_display: str = "dim"
 
     def __post_init__(self) -> None:
         if len(self.days) != len(DAY_NAMES):
@@ -87,6 +94,8 @@ class OpeningHours:
             for before, after in itertools.pairwise(spans):
                 if after.start < before.end:
                     raise ValueError(f"the ranges {before} and {after} overlap or are not in order")
+        if self.closed_display not in CLOSED_DISPLAYS:
+            raise ValueError(f"closed_display must be one of {CLOSED_DISPLAYS}")
 
     @property
     def always_open(self) -> bool:

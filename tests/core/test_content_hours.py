@@ -19,7 +19,8 @@ site = test_content.site
 """The parser tests' fixture: a folder with resources/logo.svg, used as base_dir."""
 
 HOURS_KEYS = (
-    "monday, tuesday, wednesday, thursday, friday, saturday, sunday, time_zone, wake_minutes"
+    "monday, tuesday, wednesday, thursday, friday, saturday, sunday, time_zone, wake_minutes, "
+    "closed_display"
 )
 DAY_RULE = 'must be closed or opening times in quotes, like "08:00-12:30, 13:30-18:00"'
 RANGE_RULE = (
@@ -65,6 +66,7 @@ def test_every_key_is_read(site: Path) -> None:
             'sunday: "  22:00-24:00 ,00:00-01:00  "',
             "time_zone: Europe/Paris",
             "wake_minutes: 12",
+            "closed_display: power_off",
         ),
         site,
     ).opening_hours
@@ -80,6 +82,7 @@ def test_every_key_is_read(site: Path) -> None:
         ),
         time_zone="Europe/Paris",
         wake_minutes=12,
+        closed_display="power_off",
     )
     assert isinstance(hours.wake_minutes, int)
 
@@ -87,6 +90,21 @@ def test_every_key_is_read(site: Path) -> None:
 def test_a_day_left_out_is_closed_and_wake_minutes_defaults_to_five(site: Path) -> None:
     hours = parse(with_hours('monday: "08:00-18:00"'), site).opening_hours
     assert hours == OpeningHours(days=(WEEKDAYS, (), (), (), (), (), ()), wake_minutes=5)
+
+
+def test_the_display_stays_dim_while_closed_unless_told_off(site: Path) -> None:
+    hours = parse(with_hours('monday: "08:00-18:00"'), site).opening_hours
+    assert hours is not None
+    assert hours.closed_display == "dim"
+
+
+def test_closed_display_must_be_dim_or_off(site: Path) -> None:
+    text = with_hours('monday: "08:00-18:00"', "closed_display: dark")
+    assert problems(text, site) == [
+        hours_problem(
+            "closed_display", "must be one of the choices (dim, power_off), got 'dark'", AFTER + 2
+        )
+    ]
 
 
 def test_touching_ranges_are_allowed(site: Path) -> None:
