@@ -93,9 +93,7 @@ class Kiosk(QObject):
 
         self.window = KioskWindow(content.clinic.name)
         self.slideshow = SlideshowScreen(content, timer_factory, clock)
-        self.thanks = ThanksScreen(
-            content.form.thanks.body, content.timing.thanks_seconds, timer_factory
-        )
+        self.thanks = ThanksScreen(content, timer_factory)
         self._vault = vault
         self._export_target = export_target
         # The staff screens are built the first time someone asks for them: most days nobody
@@ -179,6 +177,7 @@ class Kiosk(QObject):
         self.content = content
         self._content_problems = []
         self.slideshow.replace_content(content)
+        self.thanks.replace_content(content)
         self.sleep_screen.replace_content(content)
         self.hours.replace_hours(content.opening_hours)
         if self._staff is not None:

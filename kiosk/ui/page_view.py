@@ -237,7 +237,7 @@ class PageLayout:
         footer_h = self._crisis.height + self._disclaimer.height + 2 * self.gap + self.gap // 2
         self.footer_rect = QRect(0, h - footer_h, w, footer_h)
         # The "Request more information" button: always in the same place, above the footer.
-        button_h = max(round(body_px * 2.2), 44)
+        button_h = max(round(body_px * 2.2), math.ceil(min(w, h) / 10), 44)
         label = content.form.button_label
         self.button_padding = body_px
         pixels = round(body_px * 1.1)

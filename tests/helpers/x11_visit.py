@@ -183,7 +183,6 @@ def main() -> int:
     consent = form.fields["consent"].box
     form.scroll_area.ensureWidgetVisible(consent)
     tap(consent)
-    form.scroll_area.ensureWidgetVisible(form.submit_button)
     tap(form.submit_button)
     on_thanks = kiosk.window.current_screen() is kiosk.thanks
     thanks_title = kiosk.thanks.title.text()

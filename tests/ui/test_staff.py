@@ -145,7 +145,7 @@ def test_wrong_pins_say_so_then_lock_the_pad(qtbot, kiosk, timers, vault, store,
     long_press_logo(qtbot, kiosk, timers)
     enter_pin(qtbot, kiosk, "1111")
     assert kiosk.pin_pad.message.text() == "That PIN is not right. 4 tries left."
-    assert kiosk.pin_pad.dots.text().strip() == ""
+    assert kiosk.pin_pad.dots.filled == 0
     for _ in range(4):
         enter_pin(qtbot, kiosk, "1111")
     assert kiosk.pin_pad.message.text() == "Too many wrong PINs. Try again in 1:00."
@@ -355,3 +355,23 @@ def test_no_visitor_answer_reaches_the_logs(qtbot, kiosk, timers, vault, store, 
     store.delete([request_id])
     assert caplog.records, "nothing was logged at all"
     assert canary not in caplog.text
+
+
+def test_the_pin_slots_fill_as_digits_are_typed(qtbot, kiosk, vault):
+    vault.set_pin(PIN)
+    pad = kiosk.pin_pad
+    kiosk.window.show_screen(pad)
+    assert pad.dots.filled == 0
+    assert pad.dots.slots == 4
+    empty = pad.dots.grab().toImage()
+    for digit, count in zip("135792", range(1, 7), strict=True):
+        qtbot.mouseClick(pad.keys[digit], Qt.MouseButton.LeftButton)
+        assert pad.dots.filled == count
+        assert pad.dots.slots == max(4, count)
+    assert pad.dots.grab().toImage() != empty
+    qtbot.mouseClick(pad.keys["Clear"], Qt.MouseButton.LeftButton)
+    assert pad.dots.filled == 0
+    # Cancel keeps clear of the corner.
+    corner = pad.cancel_button.mapTo(kiosk.window, pad.cancel_button.rect().topRight())
+    assert kiosk.window.width() - corner.x() >= 24
+    assert corner.y() >= 24
