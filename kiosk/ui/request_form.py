@@ -528,7 +528,7 @@ class RequestFormScreen(QWidget):
         edge = max(unit, EDGE_PX)  # nothing to tap closer than this to the screen's edge
         self._fields_layout.setContentsMargins(edge, unit // 2, edge, unit)
         self._fields_layout.setSpacing(round(unit * 0.8))
-        self._header_layout.setContentsMargins(edge, unit // 3, edge, unit // 3)
+        self._header_layout.setContentsMargins(edge, max(unit // 3, EDGE_PX), edge, unit // 3)
         self._actions_layout.setContentsMargins(edge, unit // 2, edge, edge)
         self._actions_layout.setSpacing(unit // 2)
         self._actions_layout.activate()
