@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 SAVE_FAILED = "We couldn't save your request. Please let the front desk know."
 EDGE_PX = 24
 """The least room between a button and the edge of the screen (or of the keyboard)."""
+COLUMN_EMS = 36
+"""The widest the questions get, in body text sizes (about 65 characters of text)."""
 PRIVATE_HINTS = (
     Qt.InputMethodHint.ImhNoPredictiveText
     | Qt.InputMethodHint.ImhSensitiveData
@@ -526,10 +528,13 @@ class RequestFormScreen(QWidget):
         # Spacing follows the screen's size (not the form's, which shrinks for the keyboard).
         unit = form_pixel_size(self.window().size())
         edge = max(unit, EDGE_PX)  # nothing to tap closer than this to the screen's edge
-        self._fields_layout.setContentsMargins(edge, unit // 2, edge, unit)
+        # The questions in a column of readable width, centred on a wide screen.
+        side = max(edge, (self.window().width() - unit * COLUMN_EMS) // 2)
+        self._fields_layout.setContentsMargins(side, unit // 2, side, unit)
         self._fields_layout.setSpacing(round(unit * 0.8))
-        self._header_layout.setContentsMargins(edge, max(unit // 3, EDGE_PX), edge, unit // 3)
-        self._actions_layout.setContentsMargins(edge, unit // 2, edge, edge)
+        band = max(unit // 3, EDGE_PX // 2)
+        self._header_layout.setContentsMargins(edge, band, edge, band)
+        self._actions_layout.setContentsMargins(side, unit // 2, side, edge)
         self._actions_layout.setSpacing(unit // 2)
         self._actions_layout.activate()
         layout = self.layout()
