@@ -137,7 +137,11 @@ class ThanksScreen(QWidget):
                 align=Qt.AlignmentFlag.AlignHCenter,
                 balanced=True,
             )
-            label.setFixedWidth(min(column, math.ceil(block.natural_width()) + 8))
+            # A little slack: the label's own line breaking may differ from the layout's by a
+            # pixel or two, and must never need a line more than it is given.
+            width = min(column, math.ceil(block.natural_width()) + pixels)
+            label.setFixedWidth(width)
+            label.setMinimumHeight(label.heightForWidth(width))
         self._layout.setSpacing(page.gap * 2)
         self._layout.setContentsMargins(
             page.margin,
