@@ -141,7 +141,7 @@ class ThanksScreen(QWidget):
             # pixel or two, and must never need a line more than it is given.
             width = min(column, math.ceil(block.natural_width()) + pixels)
             label.setFixedWidth(width)
-            label.setMinimumHeight(label.heightForWidth(width))
+            label.setMinimumHeight(max(0, label.heightForWidth(width)))
         self._layout.setSpacing(page.gap * 2)
         self._layout.setContentsMargins(
             page.margin,
