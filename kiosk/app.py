@@ -485,14 +485,3 @@ def _render_other_screens(
     window.allow_close()
     window.close()
     store.close()
-
-
-def count_pages(content: Content, width: int, height: int) -> int:
-    """How many slide pages ``content`` makes on a ``width`` x ``height`` screen."""
-    app = application()
-    screen = SlideshowScreen(content)
-    screen.resize(width, height)
-    count = len(screen.pages)
-    del screen
-    app.processEvents()
-    return count
