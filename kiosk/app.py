@@ -100,9 +100,7 @@ class Kiosk(QObject):
 
         self.window = KioskWindow(content.clinic.name)
         self.slideshow = SlideshowScreen(content, timer_factory, clock)
-        self.thanks = ThanksScreen(
-            content.form.thanks.body, content.timing.thanks_seconds, timer_factory
-        )
+        self.thanks = ThanksScreen(content, timer_factory)
         self._vault = vault
         self._export_places = export_places
         # The staff screens are built the first time someone asks for them: most days nobody
@@ -209,6 +207,7 @@ class Kiosk(QObject):
         self.content = content
         self._content_problems = []
         self.slideshow.replace_content(content)
+        self.thanks.replace_content(content)
         self.sleep_screen.replace_content(content)
         self.hours.replace_hours(content.opening_hours)
         if self.screen_keeper is not None and self.hours.asleep:
@@ -598,14 +597,3 @@ def _render_other_screens(
     window.allow_close()
     window.close()
     store.close()
-
-
-def count_pages(content: Content, width: int, height: int) -> int:
-    """How many slide pages ``content`` makes on a ``width`` x ``height`` screen."""
-    app = application()
-    screen = SlideshowScreen(content)
-    screen.resize(width, height)
-    count = len(screen.pages)
-    del screen
-    app.processEvents()
-    return count

@@ -199,12 +199,23 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"{path}: {count} problem{'s' if count != 1 else ''}; the kiosk will not use it.")
         return EXIT_PROBLEM
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from kiosk.app import count_pages
+    # Qt notes every script DejaVu Sans lacks while it falls back to Noto; glyphs are checked
+    # below instead.
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.text.font.db=false")
+    from kiosk.app import application
+    from kiosk.core.source_lines import SourceLines
+    from kiosk.ui.content_check import lay_out
 
+    application()
+    reports, warnings = lay_out(content, SourceLines(path))
     width, height = CHECK_SIZE
-    pages = count_pages(content, width, height)
+    pages = next(r.pages for r in reports if (r.width, r.height) == (width, height))
     sections = len(content.article.sections)
     print(f"OK: {sections} sections, {pages} pages at {width}x{height}")
+    for report in reports:
+        print(f"  {report.summary()}")
+    for warning in warnings:
+        print(f"warning: {warning}")
     return EXIT_OK
 
 

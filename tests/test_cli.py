@@ -30,9 +30,12 @@ def test_check_the_shipped_content():
     result = kiosk("check", str(CONTENT))
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 1
     assert lines[0].startswith("OK: 4 sections, ")
     assert lines[0].endswith(" pages at 1920x1080")
+    # Pages and line lengths at every shape of screen; nothing to warn about.
+    shapes = ["1024x600", "1280x800", "1920x1080", "3840x2160", "1080x1920"]
+    assert [line.split(":")[0].strip() for line in lines[1:]] == shapes
+    assert not [line for line in lines if line.startswith("warning:")]
 
 
 def test_check_a_broken_copy_lists_file_line_and_key(tmp_path):
@@ -101,7 +104,7 @@ def test_screenshots_writes_every_page(tmp_path):
     small = sorted(tmp_path.glob("slide-1024x600-*.png"))
     tall = sorted(tmp_path.glob("slide-1080x1920-*.png"))
     assert small
-    assert len(tall) > len(small)
+    assert tall
     image = QImage(str(tall[0]))
     assert (image.width(), image.height()) == (1080, 1920)
 

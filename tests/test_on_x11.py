@@ -60,6 +60,7 @@ def test_a_visitor_taps_through_with_the_on_screen_keyboard(tmp_path, size):
     assert "q" not in visit["dial"], "the phone field must get the dial pad"
     assert visit["name_visible"]
     assert visit["phone_above_keyboard"], "the focused field is hidden by the keyboard"
+    assert visit["send_clear_of_keyboard_and_edges"], "Send is not in reach above the keyboard"
     assert visit["on_thanks"]
     assert visit["thanks_title"] == "Thank you, Ann."
     assert visit["back_to_slideshow"]

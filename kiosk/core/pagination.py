@@ -1,14 +1,25 @@
-"""Splitting the article into pages that fit the screen.
+"""Splitting the article into pages that fit the screen, as a person would set them.
 
-The splitting is pure: it asks a ``fits`` function (which measures with the real fonts, in the
-UI layer) whether some paragraphs fit one page, and breaks a section at paragraph boundaries
-where it can, at sentence boundaries where a paragraph is too long, and between words only
-when one sentence alone is taller than a page. No text is ever dropped.
+The splitting is pure: it asks ``fits`` functions (which measure with the real fonts, in the
+UI layer) whether some paragraphs fit one page. A section's first page carries its heading; the
+pages after it carry only a one-line "continued" mark, so they hold more.
+
+Rules, in order of importance:
+
+1. No text is ever dropped, and every page holds body text (never a heading alone).
+2. A paragraph is split only when it does not fit a page by itself, and then between
+   sentences, never leaving a single sentence of it alone on a page (each piece keeps two
+   sentences or more); a sentence is split between words only when it alone is taller than a
+   page.
+3. As few pages as the rules allow, then as few split paragraphs, then pages as evenly
+   filled as possible.
+
+When rule 2 cannot hold (a paragraph of three sentences taller than a page), a lone sentence
+is allowed; :func:`lone_sentence_pages` finds such pages so ``kiosk check`` can say where.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,8 +31,18 @@ from kiosk.core.pacing import page_seconds, word_count
 Fits = Callable[[Sequence[str]], bool]
 """Whether these paragraphs, in order, fit the body area of one page."""
 
-# A sentence ends at . ! ? or … (optionally followed by closing quotes or brackets) and a space.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\u201d\u2019\"')\]])\s+")
+FitsFor = Callable[[Section, str, bool], Fits]
+"""``fits_for(section, heading, continued)``: the measuring function for the section's first
+page (``continued`` False, under its heading) or for a page that continues it."""
+
+# A sentence runs to . ! ? or an ellipsis (or the Arabic question mark and full stop, or the
+# Devanagari danda) with any closing quotes or brackets and then a space; or to a CJK full
+# stop, exclamation or question mark (no space needed); or to the end of the paragraph.
+_SENTENCE = re.compile(
+    r"\S.*?(?:[.!?\u2026\u061f\u06d4\u0964][\"'\u201d\u2019)\]\u00bb]*(?=\s|$)"
+    r"|[\u3002\uff01\uff1f][\u300d\u300f\u201d\u2019\uff09)]*|$)\s*",
+    re.DOTALL,
+)
 
 
 @dataclass(frozen=True)
@@ -38,102 +59,158 @@ class Page:
     seconds: float
 
     @property
+    def continued(self) -> bool:
+        """This page continues its section (its heading was on the page before)."""
+        return self.index_in_section > 0
+
+    @property
     def text(self) -> str:
         """The page's heading and paragraphs as plain text (for screen readers)."""
         return "\n\n".join((self.heading, *self.paragraphs))
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """The sentences of ``paragraph``; joining them with single spaces gives it back."""
-    parts = [p for p in _SENTENCE_END.split(paragraph.strip()) if p]
-    return parts or [paragraph]
+    """The sentences of ``paragraph``, each with the spaces that follow it; joining them gives
+    the paragraph back (stripped)."""
+    text = paragraph.strip()
+    parts = _SENTENCE.findall(text)
+    if "".join(parts) != text:  # never lose a character to the pattern
+        return [text]
+    return parts or [text]
 
 
-Unit = tuple[int, str]
-"""A piece of a section that is never split: (its paragraph's index, its text). A whole
-paragraph, or one sentence of a paragraph too long for any page (or a word of a sentence too
-long for any page)."""
+@dataclass(frozen=True)
+class _Unit:
+    """A piece of a section that is never split: a whole paragraph, one sentence of a paragraph
+    too long for a page, or a word of a sentence too long for a page."""
+
+    paragraph: int
+    text: str
+    sentence: int = -1
+    """The sentence's index in its paragraph; -1 for a whole paragraph."""
+    sentences: int = 1
+    """How many sentences its paragraph has."""
+    word: bool = False
+    """A word of a sentence that was split between words."""
 
 
-def paginate_paragraphs(paragraphs: Sequence[str], fits: Fits) -> list[tuple[str, ...]]:
-    """Group ``paragraphs`` into pages for which ``fits`` holds.
-
-    A paragraph that fits on a fresh page is never split; one that does not is split between
-    sentences, and a sentence taller than a page between words. Pages are filled in order,
-    then evened out: where a split paragraph would leave a page with a lone sentence or two,
-    sentences move forward from the page before, as long as that page stays the fuller one.
-    """
-    units = _units(paragraphs, fits)
-    pages: list[list[Unit]] = []
-    for unit in units:
-        if pages and fits(_render([*pages[-1], unit])):
-            pages[-1].append(unit)
-        else:
-            pages.append([unit])
-    _balance(pages, fits)
-    return [_render(page) for page in pages]
-
-
-def _units(paragraphs: Sequence[str], fits: Fits) -> list[Unit]:
-    units: list[Unit] = []
+def _units(paragraphs: Sequence[str], fits: Fits) -> list[_Unit]:
+    units: list[_Unit] = []
     for index, paragraph in enumerate(paragraphs):
-        if fits([paragraph]):
-            units.append((index, paragraph))
+        if fits([paragraph.strip()]):
+            units.append(_Unit(index, paragraph.strip()))
             continue
-        for sentence in split_sentences(paragraph):
-            if fits([sentence]):
-                units.append((index, sentence))
+        sentences = split_sentences(paragraph)
+        for number, sentence in enumerate(sentences):
+            if fits([sentence.strip()]):
+                units.append(_Unit(index, sentence, number, len(sentences)))
             else:
-                units.extend((index, word) for word in sentence.split())
+                words = re.findall(r"\S+\s*", sentence)
+                units.extend(
+                    _Unit(index, word, number, len(sentences), word=True) for word in words
+                )
     return units
 
 
-def _render(page: Sequence[Unit]) -> tuple[str, ...]:
-    """The page's paragraphs: pieces of one paragraph joined again with single spaces."""
+def _render(units: Sequence[_Unit]) -> tuple[str, ...]:
+    """A page's paragraphs: the pieces of one paragraph joined again as they were written."""
     paragraphs: list[str] = []
     last = -1
-    for index, text in page:
-        if index == last:
-            paragraphs[-1] = f"{paragraphs[-1]} {text}"
+    for unit in units:
+        if unit.paragraph == last:
+            paragraphs[-1] += unit.text
         else:
-            paragraphs.append(text)
-            last = index
-    return tuple(paragraphs)
+            paragraphs.append(unit.text)
+            last = unit.paragraph
+    return tuple(p.strip() for p in paragraphs)
 
 
-def _size(page: Sequence[Unit]) -> int:
-    return sum(len(text) for _, text in page)
+def _break_allowed(units: Sequence[_Unit], at: int, strict: bool) -> bool:
+    """Whether a page may end before ``units[at]``."""
+    before, after = units[at - 1], units[at]
+    if before.paragraph != after.paragraph:
+        return True
+    if before.sentence == after.sentence:  # inside a sentence: only one split between words
+        return after.word
+    if not strict:
+        return True
+    # Each piece of the paragraph keeps at least two sentences.
+    return after.sentence >= 2 and after.sentences - after.sentence >= 2
 
 
-def _balance(pages: list[list[Unit]], fits: Fits) -> None:
-    """Move pieces of a split paragraph from the end of one page to the start of the next
-    while the next page still fits and stays no fuller than the one before it."""
-    for _ in range(len(pages)):  # each pass settles at least the last unsettled pair
-        moved = False
-        for left, right in itertools.pairwise(pages):
-            while len(left) > 1 and left[-1][0] == right[0][0]:  # same paragraph continues
-                piece = left[-1]
-                if _size(left) - len(piece[1]) < _size(right) + len(piece[1]):
-                    break
-                if not fits(_render([piece, *right])):
-                    break
-                right.insert(0, left.pop())
-                moved = True
-        if not moved:
-            return
+def paginate_paragraphs(
+    paragraphs: Sequence[str], fits: Fits, fits_continued: Fits | None = None
+) -> list[tuple[str, ...]]:
+    """Group ``paragraphs`` into pages: the first must satisfy ``fits``, the others
+    ``fits_continued`` (default: ``fits``). See the module's rules."""
+    later = fits_continued or fits
+    units = _units(paragraphs, fits)
+    if not units:
+        return []
+    for strict in (True, False):
+        plan = _plan(units, fits, later, strict)
+        if plan is not None:
+            return [_render(units[start:end]) for start, end in plan]
+    # Unreachable while every unit fits a page by itself; kept so that text is never lost.
+    return [_render([unit]) for unit in units]
 
 
-def paginate(content: Content, fits_for: Callable[[Section, str], Fits]) -> list[Page]:
+def _plan(
+    units: Sequence[_Unit], fits: Fits, later: Fits, strict: bool
+) -> list[tuple[int, int]] | None:
+    """The best page breaks for ``units`` (as (start, end) ranges), or None if the break rules
+    leave no way to set them."""
+    n = len(units)
+    sizes = [len(unit.text.strip()) for unit in units]
+    # best[k]: (pages, split paragraphs, sum of squared page sizes, end of the first page) for
+    # units[k:], or None.
+    best: list[tuple[int, int, int, int] | None] = [None] * (n + 1)
+    best[n] = (0, 0, 0, n)
+    for start in range(n - 1, -1, -1):
+        measure = fits if start == 0 else later
+        size = 0
+        for end in range(start + 1, n + 1):
+            size += sizes[end - 1]
+            if end < n and not _break_allowed(units, end, strict):
+                continue
+            rest = best[end]
+            if rest is None:
+                continue
+            if not measure(_render(units[start:end])):
+                break  # a longer page will not fit either
+            split = int(end < n and units[end - 1].paragraph == units[end].paragraph)
+            score = (1 + rest[0], split + rest[1], size * size + rest[2], end)
+            current = best[start]
+            if current is None or score[:3] <= current[:3]:  # ties: the earlier page fuller
+                best[start] = score
+    if best[0] is None:
+        return None
+    plan = []
+    start = 0
+    while start < n:
+        entry = best[start]
+        assert entry is not None
+        plan.append((start, entry[3]))
+        start = entry[3]
+    return plan
+
+
+def paginate(content: Content, fits_for: FitsFor) -> list[Page]:
     """Every page of ``content``'s article, in order.
 
-    ``fits_for(section, heading)`` gives the measuring function for that section's pages (the
-    heading and any image take room from the body area).
+    ``fits_for(section, heading, continued)`` gives the measuring function for the section's
+    first page or for the pages that continue it (the heading, the "continued" mark and any
+    image take room from the body area).
     """
     pages: list[Page] = []
     title = content.article.title
     for s_index, section in enumerate(content.article.sections):
         heading = section.heading or title
-        groups = paginate_paragraphs(section.paragraphs, fits_for(section, heading))
+        groups = paginate_paragraphs(
+            section.paragraphs,
+            fits_for(section, heading, False),
+            fits_for(section, heading, True),
+        )
         for p_index, group in enumerate(groups):
             pages.append(
                 Page(
@@ -148,3 +225,13 @@ def paginate(content: Content, fits_for: Callable[[Section, str], Fits]) -> list
                 )
             )
     return pages
+
+
+def lone_sentence_pages(content: Content, pages: Sequence[Page]) -> list[Page]:
+    """The pages that hold a single sentence cut from a longer paragraph (at either end)."""
+    lonely = []
+    for page in pages:
+        whole = {p.strip() for p in content.article.sections[page.section_index].paragraphs}
+        if any(p not in whole and len(split_sentences(p)) == 1 for p in page.paragraphs):
+            lonely.append(page)
+    return lonely

@@ -27,27 +27,40 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 
+from kiosk.core.bidi import paragraph_direction
 from kiosk.core.content import Content, Section
 from kiosk.core.pagination import Fits, Page
 
 FONT_FAMILY = "DejaVu Sans"
+"""The kiosk's font. Characters it lacks (Chinese, Japanese, Korean, emoji...) are drawn
+from the Noto fonts by fontconfig's fallback; ``kiosk check`` names any that no font has."""
 LEFT_MIDDLE = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 CENTRED = Qt.AlignmentFlag.AlignHCenter
 PAUSED = "Paused"
 LINE_SPACING = 1.35
 """Body line height as a multiple of the font's own line height: easier to read at a distance."""
+MEASURE = 64
+"""Characters a body line holds at most, on average: readers handle 45 to 75 best. Wider
+screens get wider margins rather than longer lines."""
+BODY_SCALE = 0.036
+"""Body text is this share of the screen's short side: type follows the viewing distance (a
+screen turned to portrait reads like the same screen in landscape), not the screen's height."""
+HEADING_SCALE = 1.25
+NAME_SCALE = 1.2
+CONTINUED_SCALE = 0.75
+PROGRESS_SCALE = 0.75
+DISCLAIMER_SCALE = 0.85
+"""Sizes relative to the body text, the same on every shape of screen."""
 
 
 def body_pixel_size(size: QSize) -> int:
-    """Body text size in pixels: never below 1/30 of the screen height."""
-    h, w = size.height(), size.width()
-    return max(math.ceil(h / 30), math.ceil(min(w, h) * 0.036), 12)
+    """Body text size in pixels: 3.6% of the screen's short side."""
+    return max(math.ceil(min(size.width(), size.height()) * BODY_SCALE), 12)
 
 
 def form_pixel_size(size: QSize) -> int:
-    """Text size on the form and thank-you screens: large, but a long form still fits a
-    portrait screen (1/28 of the screen's shorter side)."""
-    return max(math.ceil(min(size.width(), size.height()) / 28), 16)
+    """Text size on the form, thank-you and staff screens: the slides' body size."""
+    return max(body_pixel_size(size), 16)
 
 
 def make_font(pixels: int, bold: bool = False) -> QFont:
@@ -58,8 +71,22 @@ def make_font(pixels: int, bold: bool = False) -> QFont:
     return font
 
 
+def text_direction(text: str) -> Qt.LayoutDirection:
+    """Qt's direction for a paragraph of ``text`` (from its first strong character)."""
+    if paragraph_direction(text) == "rtl":
+        return Qt.LayoutDirection.RightToLeft
+    return Qt.LayoutDirection.LeftToRight
+
+
 class TextBlock:
-    """Wrapped text laid out once, for measuring and painting."""
+    """Wrapped text laid out once, for measuring and painting.
+
+    The paragraph's direction comes from its text (Unicode bidi): Arabic or Hebrew runs
+    right to left and sits at the right edge, with its full stop where its readers expect it;
+    ``align`` is for left-to-right text and mirrored for right-to-left. ``balanced`` narrows
+    the lines as far as it can without adding one, so centred text wraps evenly instead of
+    leaving a lone last word.
+    """
 
     def __init__(
         self,
@@ -68,26 +95,68 @@ class TextBlock:
         width: float,
         spacing: float = 1.0,
         align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+        balanced: bool = False,
     ) -> None:
+        self.direction = text_direction(text)
+        if self.direction == Qt.LayoutDirection.RightToLeft:
+            if align & Qt.AlignmentFlag.AlignLeft:
+                align = Qt.AlignmentFlag.AlignRight
+            elif align & Qt.AlignmentFlag.AlignRight:
+                align = Qt.AlignmentFlag.AlignLeft
+        self.alignment = align | Qt.AlignmentFlag.AlignAbsolute
+        self.width = float(width)
         self._layout = QTextLayout(text, font)
-        option = QTextOption(align)
+        option = QTextOption(self.alignment)
+        option.setTextDirection(self.direction)
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self._layout.setTextOption(option)
-        line_height = QFontMetricsF(font).lineSpacing()
+        self._line_height = QFontMetricsF(font).lineSpacing() * spacing
+        self.height = self._lay_out(width)
+        if balanced and self.line_count > 1:
+            lines, low, high = self.line_count, width / 2, width
+            while high - low > 2:
+                middle = (low + high) / 2
+                self._lay_out(middle)
+                if self.line_count > lines:
+                    low = middle
+                else:
+                    high = middle
+            self.height = self._lay_out(high)
+            # Drawn centred in the full width it was given.
+            self._offset = (width - high) / 2
+        else:
+            self._offset = 0.0
+
+    def _lay_out(self, width: float) -> int:
         y = 0.0
+        self._layout.clearLayout()
         self._layout.beginLayout()
         while True:
             line = self._layout.createLine()
             if not line.isValid():
                 break
             line.setLineWidth(width)
-            line.setPosition(QPointF(0.0, y + (line_height * spacing - line.height()) / 2))
-            y += line_height * spacing
+            line.setPosition(QPointF(0.0, y + (self._line_height - line.height()) / 2))
+            y += self._line_height
         self._layout.endLayout()
-        self.height = math.ceil(y)
+        return math.ceil(y)
+
+    @property
+    def line_count(self) -> int:
+        return self._layout.lineCount()
+
+    def full_line_lengths(self) -> list[int]:
+        """Characters on each line but the paragraph's last (which may be short by nature)."""
+        count = self._layout.lineCount()
+        return [self._layout.lineAt(i).textLength() for i in range(count - 1)]
+
+    def natural_width(self) -> float:
+        """The width of its widest line."""
+        count = self._layout.lineCount()
+        return max((self._layout.lineAt(i).naturalTextWidth() for i in range(count)), default=0)
 
     def draw(self, painter: QPainter, x: float, y: float) -> None:
-        self._layout.draw(painter, QPointF(x, y))
+        self._layout.draw(painter, QPointF(x + self._offset, y))
 
 
 @lru_cache(maxsize=8)
@@ -117,9 +186,12 @@ def _load_image(path: Path, box: QSize) -> QImage:
 class PageLayout:
     """Where everything goes on a page of ``content`` at ``size`` pixels.
 
-    Bands from top to bottom: header (logo and clinic name), heading, body (with the section's
-    image beside it in landscape or above it in portrait), progress dots, footer (crisis line
-    and disclaimer).
+    Bands from top to bottom: header (logo and clinic name), heading (or, on a page that
+    continues a section, a small "continued" mark), body (with the section's image beside it
+    in landscape or above it in portrait), progress (sections, and the page within one), the
+    "Request more information" button, footer (crisis line and disclaimer). Every size is a
+    multiple of the body size, which follows the screen's short side; the text column is at
+    most :data:`MEASURE` characters wide, centred.
     """
 
     def __init__(self, content: Content, size: QSize) -> None:
@@ -128,44 +200,44 @@ class PageLayout:
         w, h = size.width(), size.height()
         self.portrait = h > w
         body_px = body_pixel_size(size)
+        self.body_px = body_px
         self.body_font = make_font(body_px)
-        self.heading_font = make_font(round(body_px * 1.2), bold=True)
-        # The footer is on every page: in portrait it is kept to fewer lines so the article
-        # keeps room (the crisis line stays at least 1/22 of the screen's width).
-        self.crisis_font = make_font(min(body_px, math.ceil(min(w, h) / 22)), bold=True)
-        # The disclaimer is secondary: a little smaller, yet readable across the room.
-        self.disclaimer_font = make_font(math.ceil(min(w, h) / 30))
-        self.margin = round(body_px * 1.1)
+        self.heading_font = make_font(round(body_px * HEADING_SCALE), bold=True)
+        self.continued_font = make_font(round(body_px * CONTINUED_SCALE), bold=True)
+        self.crisis_font = make_font(body_px, bold=True)
+        self.disclaimer_font = make_font(round(body_px * DISCLAIMER_SCALE))
+        self.progress_font = make_font(round(body_px * PROGRESS_SCALE), bold=True)
+        self.pause_font = self.progress_font
+        self.margin = max(round(body_px * 1.1), 24)
         self.gap = round(body_px * 0.6)
         colors = content.clinic.colors
         self.colors = {name: QColor(getattr(colors, name)) for name in colors.__dataclass_fields__}
 
-        header_h = round(body_px * 2.4)
-        self.header_rect = QRect(0, 0, w, header_h)
-        self.pause_font = make_font(
-            min(round(header_h * 0.36), math.ceil(min(w, h) / 28)), bold=True
-        )
-        self.name_font = self._name_font(body_px)
         inner_w = w - 2 * self.margin
+        # The text column: never wider than MEASURE characters of this article's text.
+        column_w = min(inner_w, math.ceil(self._average_advance() * MEASURE))
+        self.column_left = (w - column_w) // 2
+
+        # Header: the logo, and the clinic's name as large as fits in two lines (it may take a
+        # third line rather than be cut).
+        logo_side = round(body_px * 2.4 * 0.74)
+        name_left = self.margin + logo_side + self.gap
+        self.name_block, self.name_px = self._name_block(body_px, w - self.margin - name_left)
+        header_h = max(round(body_px * 2.4), self.name_block.height + 2 * (self.gap // 2))
+        self.header_rect = QRect(0, 0, w, header_h)
+        self._logo_rect = QRect(self.margin, (header_h - logo_side) // 2, logo_side, logo_side)
+        self._name_left = name_left
+
         self._crisis = TextBlock(
-            content.notices.crisis_line,
-            self.crisis_font,
-            inner_w,
-            1.1,
-            Qt.AlignmentFlag.AlignHCenter,
+            content.notices.crisis_line, self.crisis_font, inner_w, 1.1, CENTRED, balanced=True
         )
         self._disclaimer = TextBlock(
-            content.notices.disclaimer,
-            self.disclaimer_font,
-            inner_w,
-            1.1,
-            Qt.AlignmentFlag.AlignHCenter,
+            content.notices.disclaimer, self.disclaimer_font, inner_w, 1.1, CENTRED, balanced=True
         )
         footer_h = self._crisis.height + self._disclaimer.height + 2 * self.gap + self.gap // 2
         self.footer_rect = QRect(0, h - footer_h, w, footer_h)
-        # The "Request more information" button: at least a tenth of the screen high, always
-        # in the same place, between the progress dots and the footer.
-        button_h = max(math.ceil(h / 10), 44)
+        # The "Request more information" button: always in the same place, above the footer.
+        button_h = max(round(body_px * 2.2), math.ceil(min(w, h) / 10), 44)
         label = content.form.button_label
         self.button_padding = body_px
         pixels = round(body_px * 1.1)
@@ -176,55 +248,74 @@ class PageLayout:
                 break
             pixels -= 1
         self.button_font = make_font(pixels, bold=True)
-        button_w = min(inner_w, max(round(label_w + 3 * body_px), round(w * 0.4)))
+        button_w = min(inner_w, max(round(label_w + 3 * body_px), round(column_w * 0.6)))
         button_top = self.footer_rect.top() - self.gap - button_h
         self.button_rect = QRect((w - button_w) // 2, button_top, button_w, button_h)
-        dots_h = round(body_px * 1.2)
-        self.dots_rect = QRect(0, button_top - dots_h, w, dots_h)
+        progress_h = round(body_px * 1.9)
+        self.dots_rect = QRect(self.column_left, button_top - progress_h, column_w, progress_h)
+        """The progress band (sections, and the page within one; the pause mark at its end)."""
         top = header_h + self.gap
-        self.content_rect = QRect(self.margin, top, inner_w, self.dots_rect.top() - top)
-        """The part of the page that changes from page to page (apart from the dots)."""
+        self.content_rect = QRect(self.column_left, top, column_w, self.dots_rect.top() - top)
+        """The part of the page that changes from page to page (apart from the progress)."""
 
-    def _name_font(self, body_px: int) -> QFont:
-        """The clinic name's font: as large as fits beside the logo (a long name is elided)."""
-        logo = self.logo_rect()
-        room = self.pause_mark_rect().left() - self.gap - (logo.right() + self.gap)
-        smallest = math.ceil(min(self.size.width(), self.size.height()) / 30)
-        pixels = round(body_px * 1.15)
-        while pixels > smallest:
-            font = make_font(pixels, bold=True)
-            if QFontMetricsF(font).horizontalAdvance(self.content.clinic.name) <= room:
-                return font
-            pixels -= 1
-        return make_font(smallest, bold=True)
+    def _average_advance(self) -> float:
+        """The body font's average advance per character over the article's own text."""
+        sample = " ".join(
+            p for section in self.content.article.sections for p in section.paragraphs
+        )[:4000]
+        if not sample:
+            return float(self.body_font.pixelSize()) * 0.55
+        return QFontMetricsF(self.body_font).horizontalAdvance(sample) / len(sample)
+
+    def _name_block(self, body_px: int, room: int) -> tuple[TextBlock, int]:
+        """The clinic's name, as large as fits ``room`` in two lines at most (never cut: at
+        the smallest size it takes as many lines as it needs)."""
+        name = self.content.clinic.name
+        smallest = max(round(body_px * 0.6), 10)
+        for pixels in range(round(body_px * NAME_SCALE), smallest - 1, -1):
+            block = TextBlock(name, make_font(pixels, bold=True), room, 1.05, balanced=False)
+            if block.line_count <= 1 or (block.line_count <= 2 and pixels <= body_px):
+                return block, pixels
+        return block, smallest
+
+    @property
+    def name_shrinks(self) -> bool:
+        """The clinic's name is set smaller than the body text to fit the header."""
+        return self.name_px < self.body_px
 
     # -- measuring -------------------------------------------------------------------------
 
-    def heading_block(self, heading: str) -> TextBlock:
+    def heading_block(self, heading: str, continued: bool = False) -> TextBlock:
+        """The section's heading, or on a page that continues it, the small mark saying so."""
+        if continued:
+            return TextBlock(
+                f"{heading} (continued)", self.continued_font, self.content_rect.width(), 1.05
+            )
         return TextBlock(heading, self.heading_font, self.content_rect.width(), 1.1)
 
-    def image_rect(self, section: Section, heading: str) -> QRect:
+    def image_rect(self, section: Section, heading: str, continued: bool = False) -> QRect:
         """Where the section's image goes, or an empty rect when it has none."""
         if section.image is None:
             return QRect()
-        area = self._below_heading(heading)
+        area = self._below_heading(heading, continued)
         if self.portrait:
             return QRect(area.left(), area.top(), area.width(), area.height() // 3)
         width = area.width() // 3
         return QRect(area.right() + 1 - width, area.top(), width, area.height())
 
-    def body_rect(self, section: Section, heading: str) -> QRect:
+    def body_rect(self, section: Section, heading: str, continued: bool = False) -> QRect:
         """The area for the section's paragraphs."""
-        area = self._below_heading(heading)
-        image = self.image_rect(section, heading)
+        area = self._below_heading(heading, continued)
+        image = self.image_rect(section, heading, continued)
         if image.isEmpty():
             return area
         if self.portrait:
             return area.adjusted(0, image.height() + self.gap, 0, 0)
         return area.adjusted(0, 0, -(image.width() + self.margin), 0)
 
-    def _below_heading(self, heading: str) -> QRect:
-        top = self.content_rect.top() + self.heading_block(heading).height + self.gap
+    def _below_heading(self, heading: str, continued: bool) -> QRect:
+        block = self.heading_block(heading, continued)
+        top = self.content_rect.top() + block.height + self.gap
         return QRect(
             self.content_rect.left(),
             top,
@@ -240,14 +331,25 @@ class PageLayout:
         blocks = self.paragraph_blocks(paragraphs, width)
         return sum(b.height for b in blocks) + self.gap * max(len(blocks) - 1, 0)
 
-    def fits_for(self, section: Section, heading: str) -> Fits:
-        """The measuring function the paginator uses for ``section``'s pages."""
-        rect = self.body_rect(section, heading)
+    def fits_for(self, section: Section, heading: str, continued: bool = False) -> Fits:
+        """The measuring function the paginator uses for ``section``'s first page, or for the
+        pages that continue it."""
+        rect = self.body_rect(section, heading, continued)
 
         def fits(paragraphs: Sequence[str]) -> bool:
             return self.text_height(paragraphs, rect.width()) <= rect.height()
 
         return fits
+
+    def line_lengths(self, pages: Sequence[Page]) -> list[int]:
+        """Characters on every full body line of ``pages`` (a paragraph's last line left out)."""
+        lengths: list[int] = []
+        for page in pages:
+            section = self.content.article.sections[page.section_index]
+            width = self.body_rect(section, page.heading, page.continued).width()
+            for block in self.paragraph_blocks(page.paragraphs, width):
+                lengths.extend(block.full_line_lengths())
+        return lengths
 
     # -- painting --------------------------------------------------------------------------
 
@@ -262,65 +364,54 @@ class PageLayout:
             | QPainter.RenderHint.TextAntialiasing
             | QPainter.RenderHint.SmoothPixmapTransform
         )
-        self._paint_header(painter)
+        self.paint_header(painter)
         self._paint_body(painter, page)
-        self._paint_dots(painter, total, number)
-        self._paint_footer(painter)
+        self._paint_progress(painter, page)
+        self.paint_footer(painter)
         painter.end()
         return pixmap
 
-    def _paint_header(self, painter: QPainter) -> None:
+    def paint_header(self, painter: QPainter) -> None:
+        """The band with the clinic's logo and name."""
         rect = self.header_rect
         painter.fillRect(rect, self.colors["header_background"])
-        x = self.margin
         logo = _load_image(self.content.clinic.logo, self.logo_rect().size())
         if not logo.isNull():
-            side = round(rect.height() * 0.74)
-            target = QRect(x, rect.top() + (rect.height() - side) // 2, side, side)
+            target = QRect(self.logo_rect())
             scaled = logo.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target.setSize(scaled)
             painter.drawImage(target, logo)
-            x += target.width() + self.gap
         painter.setPen(self.colors["header_text"])
-        painter.setFont(self.name_font)
-        # The name never runs under the "Paused" mark.
-        name_rect = QRect(
-            x, rect.top(), self.pause_mark_rect().left() - self.gap - x, rect.height()
-        )
-        name = QFontMetricsF(self.name_font).elidedText(
-            self.content.clinic.name, Qt.TextElideMode.ElideRight, name_rect.width()
-        )
-        painter.drawText(
-            name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name
-        )
+        y = rect.top() + (rect.height() - self.name_block.height) / 2
+        self.name_block.draw(painter, self._name_left, y)
 
     def logo_rect(self) -> QRect:
         """Where the logo sits in the header (the staff entry's hidden long-press target)."""
-        side = round(self.header_rect.height() * 0.74)
-        return QRect(self.margin, (self.header_rect.height() - side) // 2, side, side)
+        return QRect(self._logo_rect)
 
     def pause_mark_rect(self) -> QRect:
-        """The "Paused" pill at the right of the header band."""
-        header = self.header_rect
+        """The "Paused" pill, at the right end of the progress band (nothing is held back for
+        it while it is not shown: the progress is centred, the pill sits beside it)."""
+        band = self.dots_rect
         height = round(self.pause_font.pixelSize() * 1.8)
         text = QFontMetricsF(self.pause_font).horizontalAdvance(PAUSED)
         width = round(height * 0.4 + height * 0.36 + height * 0.3 + text + height * 0.45)
         return QRect(
-            header.right() + 1 - self.margin - width,
-            header.top() + (header.height() - height) // 2,
+            band.right() + 1 - width,
+            band.bottom() + 1 - height - round(self.gap * 0.2),
             width,
             height,
         )
 
     def paint_pause_mark(self, painter: QPainter) -> None:
-        """Draw the pill: a pause sign and "Paused", in the header's colours reversed."""
+        """Draw the pill: a pause sign and "Paused", in the header's colours."""
         rect = QRectF(self.pause_mark_rect())
         height = rect.height()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         path = QPainterPath()
         path.addRoundedRect(rect, height / 2, height / 2)
-        painter.fillPath(path, self.colors["header_text"])
-        ink = self.colors["header_background"]
+        painter.fillPath(path, self.colors["header_background"])
+        ink = self.colors["header_text"]
         bar_w, bar_h = height * 0.12, height * 0.46
         x = rect.left() + height * 0.4
         y = rect.center().y() - bar_h / 2
@@ -333,10 +424,10 @@ class PageLayout:
 
     def _paint_body(self, painter: QPainter, page: Page) -> None:
         section = self.content.article.sections[page.section_index]
-        heading = self.heading_block(page.heading)
+        heading = self.heading_block(page.heading, page.continued)
         painter.setPen(self.colors["heading"])
         heading.draw(painter, self.content_rect.left(), self.content_rect.top())
-        image_rect = self.image_rect(section, page.heading)
+        image_rect = self.image_rect(section, page.heading, page.continued)
         if page.image is not None and not image_rect.isEmpty():
             image = _load_image(page.image, image_rect.size())
             if not image.isNull():
@@ -344,14 +435,15 @@ class PageLayout:
                 target = QRect(0, 0, scaled.width(), scaled.height())
                 target.moveCenter(image_rect.center())
                 painter.drawImage(target, image)
-        body = self.body_rect(section, page.heading)
+        body = self.body_rect(section, page.heading, page.continued)
         painter.setPen(self.colors["text"])
         y = float(body.top())
         for block in self.paragraph_blocks(page.paragraphs, body.width()):
             block.draw(painter, body.left(), y)
             y += block.height + self.gap
 
-    def _paint_footer(self, painter: QPainter) -> None:
+    def paint_footer(self, painter: QPainter) -> None:
+        """The band with the crisis line and the disclaimer."""
         rect = self.footer_rect
         painter.fillRect(rect, self.colors["footer_background"])
         painter.setPen(self.colors["footer_text"])
@@ -359,25 +451,55 @@ class PageLayout:
         self._crisis.draw(painter, self.margin, y)
         self._disclaimer.draw(painter, self.margin, y + self._crisis.height + self.gap // 2)
 
-    def _paint_dots(self, painter: QPainter, count: int, current: int) -> None:
-        """One dot a page, the current one filled, centred in :attr:`dots_rect`."""
-        if count <= 1:
-            return
+    def progress_text(self, page: Page) -> str:
+        """Where the reader is, in words: "Part 2 of 4", and "page 2 of 3" within it."""
+        sections = len(self.content.article.sections)
+        text = f"Part {page.section_index + 1} of {sections}"
+        if page.count_in_section > 1:
+            text += f"  ·  page {page.index_in_section + 1} of {page.count_in_section}"
+        return text
+
+    def _paint_progress(self, painter: QPainter, page: Page) -> None:
+        """One bar a section (done ones filled, the current one filled as far as its page),
+        and under it where the reader is, in words."""
         rect = QRectF(self.dots_rect)
-        diameter = min(rect.height() * 0.45, rect.width() * 0.8 / (count * 1.8))
-        step = diameter * 1.8
-        x = rect.center().x() - step * (count - 1) / 2
-        y = rect.center().y()
+        sections = len(self.content.article.sections)
         accent = self.colors["accent"]
-        ring = QPen(accent, max(1.5, diameter * 0.14))
-        for index in range(count):
-            centre = QPointF(x + index * step, y)
-            if index == current:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(accent)
-                painter.drawEllipse(centre, diameter / 2, diameter / 2)
-            else:
-                painter.setPen(ring)
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                r = diameter * 0.3
-                painter.drawEllipse(centre, r, r)
+        bar_h = max(4.0, self.body_px * 0.28)
+        top = rect.top() + self.gap * 0.3
+        gap = max(4.0, self.body_px * 0.3)
+        width = (rect.width() - gap * (sections - 1)) / max(sections, 1)
+        if sections > 1 and width < self.body_px * 0.6:
+            # Too many sections for bars: one bar, filled as far as this page.
+            done = page.section_index + (page.index_in_section + 1) / page.count_in_section
+            self._paint_bar(painter, QRectF(rect.left(), top, rect.width(), bar_h), done / sections)
+        elif sections > 1:
+            for index in range(sections):
+                bar = QRectF(rect.left() + index * (width + gap), top, width, bar_h)
+                if index < page.section_index:
+                    fill = 1.0
+                elif index == page.section_index:
+                    fill = (page.index_in_section + 1) / page.count_in_section
+                else:
+                    fill = 0.0
+                self._paint_bar(painter, bar, fill)
+        painter.setPen(accent)
+        painter.setFont(self.progress_font)
+        label = QRectF(rect.left(), top + bar_h, rect.width(), rect.bottom() - top - bar_h)
+        painter.drawText(label, CENTRED | Qt.AlignmentFlag.AlignVCenter, self.progress_text(page))
+
+    def _paint_bar(self, painter: QPainter, bar: QRectF, fill: float) -> None:
+        accent = self.colors["accent"]
+        radius = bar.height() / 2
+        painter.setPen(QPen(accent, max(1.5, bar.height() * 0.18)))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        inset = bar.height() * 0.09
+        painter.drawRoundedRect(bar.adjusted(inset, inset, -inset, -inset), radius, radius)
+        if fill > 0:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(accent)
+            painter.drawRoundedRect(
+                QRectF(bar.left(), bar.top(), bar.width() * min(fill, 1.0), bar.height()),
+                radius,
+                radius,
+            )

@@ -5,24 +5,39 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QHideEvent,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.core.pin import PinCheck, PinFileError, PinVault
 from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.page_view import form_pixel_size
 from kiosk.ui.timers import TimerFactory, qt_timer
 
 log = logging.getLogger(__name__)
 
 MAX_DIGITS = 12
+MIN_SLOTS = 4
+"""Empty slots shown before anything is typed (a PIN has at least four digits)."""
+EDGE_PX = 24
+"""The least room between a button and the edge of the screen."""
 NOT_SET = "No staff PIN is set: run `kiosk set-pin`"
 
 Audit = Callable[[str, int], bool]
@@ -68,10 +83,10 @@ class PinPadScreen(QWidget):
         self.message = QLabel("", self)
         self.message.setObjectName("pin-message")
         self.message.setWordWrap(True)
-        self.dots = QLabel("", self)
+        self.dots = PinSlots(self)
         self.dots.setObjectName("pin-dots")
         self.dots.setAccessibleName("PIN entered")
-        for label in (self.title, self.message, self.dots):
+        for label in (self.title, self.message):
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             label.setTextFormat(Qt.TextFormat.PlainText)
 
@@ -98,11 +113,12 @@ class PinPadScreen(QWidget):
         top.addStretch(1)
         top.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
+        self._layout = layout
         layout.addLayout(top)
         layout.addStretch(1)
         layout.addWidget(self.title)
         layout.addWidget(self.message)
-        layout.addWidget(self.dots)
+        layout.addWidget(self.dots, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(pad, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
 
@@ -118,6 +134,7 @@ class PinPadScreen(QWidget):
         return self._idle
 
     def showEvent(self, event: QShowEvent) -> None:
+        self._apply_margins()
         super().showEvent(event)
         self._digits = ""
         self._refresh()
@@ -221,4 +238,75 @@ class PinPadScreen(QWidget):
             key.setEnabled(enabled)
 
     def _show_dots(self) -> None:
-        self.dots.setText(" ".join("●" for _ in self._digits) or " ")
+        self.dots.set_filled(len(self._digits))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_margins()
+
+    def _apply_margins(self) -> None:
+        """Cancel and the keys keep clear of the screen's edges (from now, not from the next
+        turn of the event loop)."""
+        edge = max(EDGE_PX, form_pixel_size(self.window().size()))
+        if self._layout.contentsMargins().left() != edge:
+            self._layout.setContentsMargins(edge, edge, edge, edge)
+            self._layout.invalidate()
+            self._layout.activate()
+
+
+class PinSlots(QWidget):
+    """A row of slots, one a digit, that fill as digits are typed: four empty ones to start
+    (a PIN has four or more), one more for each digit after the fourth. Sized by its font."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._filled = 0
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    @property
+    def filled(self) -> int:
+        """How many digits have been typed."""
+        return self._filled
+
+    @property
+    def slots(self) -> int:
+        return max(MIN_SLOTS, self._filled)
+
+    def set_filled(self, count: int) -> None:
+        if count != self._filled:
+            self._filled = count
+            self.updateGeometry()
+            self.update()
+        self.setAccessibleDescription(f"{count} digit{'' if count == 1 else 's'} entered")
+
+    def _side(self) -> int:
+        return max(16, round(self.fontMetrics().height() * 0.9))
+
+    def sizeHint(self) -> QSize:
+        side = self._side()
+        slots = max(self.slots, MIN_SLOTS)
+        return QSize(slots * side + (slots - 1) * side // 3 + 4, side + 4)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        ink = self.palette().color(QPalette.ColorRole.WindowText)
+        side = self._side()
+        step = side + side // 3
+        width = self.slots * side + (self.slots - 1) * (side // 3)
+        x = (self.width() - width) / 2
+        y = (self.height() - side) / 2
+        pen = QPen(ink, max(2.0, side / 14))
+        for index in range(self.slots):
+            box = QRectF(x + index * step, y, side, side)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(box.adjusted(1, 1, -1, -1), side * 0.18, side * 0.18)
+            if index < self._filled:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(ink)
+                painter.drawEllipse(box.center(), side * 0.22, side * 0.22)
+        painter.end()

@@ -37,6 +37,10 @@ from kiosk.ui.timers import TimerFactory, qt_timer
 log = logging.getLogger(__name__)
 
 SAVE_FAILED = "We couldn't save your request. Please let the front desk know."
+EDGE_PX = 24
+"""The least room between a button and the edge of the screen (or of the keyboard)."""
+COLUMN_EMS = 36
+"""The widest the questions get, in body text sizes (about 65 characters of text)."""
 PRIVATE_HINTS = (
     Qt.InputMethodHint.ImhNoPredictiveText
     | Qt.InputMethodHint.ImhSensitiveData
@@ -369,27 +373,36 @@ class RequestFormScreen(QWidget):
             if view.line is not None:
                 view.line.returnPressed.connect(self._on_return_pressed)
 
-        self.save_error = _label(SAVE_FAILED, "save-error", body)
-        self.save_error.hide()
-        fields.addWidget(self.save_error)
-        # Beside Send, where the visitor's eyes are when it did not go: how many to fix.
-        self.error_summary = _label("", "field-error", body)
-        self.error_summary.hide()
-        fields.addWidget(self.error_summary)
-        self.submit_button = QPushButton(spec.submit_label, body)
-        self.submit_button.setObjectName("submit")
-        self.submit_button.setAccessibleName(spec.submit_label)
-        self.submit_button.clicked.connect(self._on_submit_clicked)
-        fields.addWidget(self.submit_button)
         fields.addStretch(1)
         self.scroll_area.setWidget(body)
         self.scroll_area.viewport().installEventFilter(self)
+
+        # Send sits in a bar of its own under the questions, above the keyboard: always in
+        # reach without scrolling, with what went wrong just above it.
+        actions = QFrame(self)
+        actions.setObjectName("form-actions")
+        actions.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        actions_layout = QVBoxLayout(actions)
+        self._actions_layout = actions_layout
+        self.save_error = _label(SAVE_FAILED, "save-error", actions)
+        self.save_error.hide()
+        actions_layout.addWidget(self.save_error)
+        # Beside Send, where the visitor's eyes are when it did not go: how many to fix.
+        self.error_summary = _label("", "field-error", actions)
+        self.error_summary.hide()
+        actions_layout.addWidget(self.error_summary)
+        self.submit_button = QPushButton(spec.submit_label, actions)
+        self.submit_button.setObjectName("submit")
+        self.submit_button.setAccessibleName(spec.submit_label)
+        self.submit_button.clicked.connect(self._on_submit_clicked)
+        actions_layout.addWidget(self.submit_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
         layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(actions)
 
         self.overlay = StillThereOverlay(self)
         self.overlay.continued.connect(self._on_still_there_continued)
@@ -428,7 +441,6 @@ class RequestFormScreen(QWidget):
         except SaveError as error:
             log.error("a visitor's request could not be saved (%s): %s", error.kind, error)
             self.save_error.show()
-            self.scroll_area.ensureWidgetVisible(self.submit_button)
             return
         self.save_error.hide()
         self.request_saved.emit(request_id, thanks_title(self._spec, result.values))
@@ -451,6 +463,7 @@ class RequestFormScreen(QWidget):
     # -- Qt overrides ----------------------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
+        self._apply_spacing()
         super().showEvent(event)
         self._idle.start()
 
@@ -461,11 +474,7 @@ class RequestFormScreen(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.overlay.setGeometry(self.rect())
-        # Spacing follows the screen's size (not the form's, which shrinks for the keyboard).
-        unit = form_pixel_size(self.window().size())
-        self._fields_layout.setContentsMargins(unit, unit // 2, unit, unit)
-        self._fields_layout.setSpacing(round(unit * 0.8))
-        self._header_layout.setContentsMargins(unit, unit // 3, unit // 2, unit // 3)
+        self._apply_spacing()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
@@ -513,6 +522,25 @@ class RequestFormScreen(QWidget):
         self._idle.start()
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _apply_spacing(self) -> None:
+        """Margins and spacing for the screen's size."""
+        # Spacing follows the screen's size (not the form's, which shrinks for the keyboard).
+        unit = form_pixel_size(self.window().size())
+        edge = max(unit, EDGE_PX)  # nothing to tap closer than this to the screen's edge
+        # The questions in a column of readable width, centred on a wide screen.
+        side = max(edge, (self.window().width() - unit * COLUMN_EMS) // 2)
+        self._fields_layout.setContentsMargins(side, unit // 2, side, unit)
+        self._fields_layout.setSpacing(round(unit * 0.8))
+        band = max(unit // 3, EDGE_PX // 2)
+        self._header_layout.setContentsMargins(edge, band, edge, band)
+        self._actions_layout.setContentsMargins(side, unit // 2, side, edge)
+        self._actions_layout.setSpacing(unit // 2)
+        self._actions_layout.activate()
+        layout = self.layout()
+        if layout is not None:  # the new margins count now, not at the next event loop
+            layout.invalidate()
+            layout.activate()
 
     def _stop_timers(self) -> None:
         self._idle.stop()

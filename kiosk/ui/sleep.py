@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.core.content import Content
 from kiosk.core.hours import OpeningHours, is_open, next_change, zone_of
+from kiosk.ui.page_view import NAME_SCALE, body_pixel_size
 from kiosk.ui.timers import TimerFactory, qt_timer
 
 __all__ = [
@@ -193,9 +194,11 @@ class SleepScreen(QWidget):
         side = min(self.width(), self.height())
         # Their own sizes win over the window's style sheet, which gives the colours.
         self._time.setStyleSheet(f"font-size: {max(round(side * 0.26), 24)}px;")
-        self._name.setStyleSheet(f"font-size: {max(math.ceil(side / 16), 16)}px;")
-        self._hint.setStyleSheet(f"font-size: {max(math.ceil(side / 30), 12)}px;")
-        self._crisis.setStyleSheet(f"font-size: {max(math.ceil(side / 24), 12)}px;")
+        # The name, the hint and the crisis line at the slides' sizes (one scale everywhere).
+        body = body_pixel_size(self.size())
+        self._name.setStyleSheet(f"font-size: {round(body * NAME_SCALE)}px; font-weight: bold;")
+        self._hint.setStyleSheet(f"font-size: {body}px;")
+        self._crisis.setStyleSheet(f"font-size: {body}px; font-weight: bold;")
         self._step = max(2, side // 120)
         self._place()
 

@@ -3,6 +3,7 @@ deleting, CSV export and the exit from the kiosk. Locks itself when nobody touch
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -55,6 +56,8 @@ PAGE_SIZE = 100
 FILTERS: dict[str, str | None] = {"New": "new", "Contacted": "contacted", "All": None}
 USB_ROOTS = ("/media/", "/run/media/")
 AUDIT_LINES = 3
+ROW_MIN_PX = 44
+"""The least height of a row in the list: a finger's width."""
 """The latest audit entries shown at the bottom of the staff screen."""
 
 
@@ -183,7 +186,7 @@ class RequestsModel(QAbstractTableModel):
         if request.damaged:
             return "Damaged" if column == 4 else ""
         if column == 1:
-            return local_time(request.created_at, self._zone)
+            return short_time(request.created_at, self._zone)
         if column == 2:
             return str(request.answers.get(self._name_key, "")) if self._name_key else ""
         if column == 3:
@@ -209,6 +212,11 @@ def breakable(path: str) -> str:
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def short_time(moment: datetime, zone: ZoneInfo) -> str:
+    """The list's compact time: "30 Nov 10:20" (the answers show the year)."""
+    return moment.astimezone(zone).strftime("%d %b %H:%M")
 
 
 class StaffScreen(QWidget):
@@ -248,6 +256,7 @@ class StaffScreen(QWidget):
         filters = QHBoxLayout()
         title = QLabel("Requests", bar)
         title.setObjectName("staff-title")
+        self._bar, self._title = bar, title
         filters.addWidget(title)
         self.filters: dict[str, QPushButton] = {}
         for name in FILTERS:
@@ -260,15 +269,13 @@ class StaffScreen(QWidget):
             filters.addWidget(chip)
             self.filters[name] = chip
         filters.addStretch(1)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
+        # One row: the filters at the left, the actions at the right (the bar's text is the
+        # smaller staff size, so it fits a 1024-pixel or portrait screen).
+        actions = filters
         self.export_button = self._button("Export all (CSV)", "export", bar, actions)
         self.lock_button = self._button("Lock", "lock", bar, actions)
         self.exit_button = self._button("Exit kiosk", "exit-kiosk", bar, actions)
-        # Two rows: one would not fit a small or portrait screen at this text size.
-        rows = QVBoxLayout(bar)
-        rows.addLayout(filters)
-        rows.addLayout(actions)
+        bar.setLayout(filters)
         self.export_button.clicked.connect(self._on_export)
         self.lock_button.clicked.connect(self.locked)
         self.exit_button.clicked.connect(self.exit_requested)
@@ -283,9 +290,13 @@ class StaffScreen(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        # Every column as wide as its contents (numbers and times are never cut); the name
+        # takes what is left, and only it is elided if a screen is too narrow for it (the
+        # answers beside the list then show it whole).
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column in (2, 3):  # name, phone or e-mail: the columns that share what is left
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.table.setCornerButtonEnabled(False)
         for corner in self.table.findChildren(QAbstractButton):  # Qt's "select all" corner
@@ -295,17 +306,33 @@ class StaffScreen(QWidget):
         detail = QFrame(self)
         detail.setObjectName("staff-detail")
         side = QVBoxLayout(detail)
-        self.answers = QLabel("Tap a request to see every answer.", detail)
+        # The chosen request: what it is (id, times, status), then its questions and answers
+        # in two columns; all of it scrolls when it is taller than the pane.
+        answers_page = QWidget()
+        answers_page.setObjectName("staff-answers-page")
+        answers_layout = QVBoxLayout(answers_page)
+        answers_layout.setContentsMargins(0, 0, 0, 0)
+        self.answers = QLabel("Tap a request to see every answer.", answers_page)
         self.answers.setObjectName("staff-answers")
         self.answers.setWordWrap(True)
         self.answers.setTextFormat(Qt.TextFormat.PlainText)
         self.answers.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        answers_layout.addWidget(self.answers)
+        # Rich text only for the table's shape: every question and answer is HTML-escaped.
+        self.answer_table = QLabel("", answers_page)
+        self.answer_table.setObjectName("staff-answer-table")
+        self.answer_table.setWordWrap(True)
+        self.answer_table.setTextFormat(Qt.TextFormat.RichText)
+        self.answer_table.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._answer_rows: list[tuple[str, str]] = []
+        answers_layout.addWidget(self.answer_table)
+        answers_layout.addStretch(1)
         scroller = QScrollArea(detail)
         scroller.setObjectName("staff-answers-scroll")
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
         scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroller.setWidget(self.answers)
+        scroller.setWidget(answers_page)
         side.addWidget(scroller, 1)
         row_actions = QHBoxLayout()
         self.mark_button = self._button("Mark contacted", "mark", detail, row_actions)
@@ -403,6 +430,8 @@ class StaffScreen(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._fit_bar()  # the style sheet (and its sizes) may have changed while hidden
+        self._relayout()
         self.message.setText("")
         self._show_set_aside()
         self._set_filter("New")
@@ -424,6 +453,61 @@ class StaffScreen(QWidget):
         self._body.setDirection(
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         )
+        # In portrait the answers get the larger share: the list needs little height.
+        self._body.setStretch(0, 2 if portrait else 3)
+        self._body.setStretch(1, 3 if portrait else 2)
+        self._fit_bar()
+        # Rows tall enough to tap: about 1.8 lines of the list's text (14 mm on a 21.5-inch
+        # 1080p screen; 9 mm is the least for a finger).
+        row = max(ROW_MIN_PX, round(self.table.fontMetrics().height() * 1.8))
+        self.table.verticalHeader().setMinimumSectionSize(row)
+        self.table.verticalHeader().setDefaultSectionSize(row)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        """Lay the screen out again now (a new direction, or a bar in another size)."""
+        for layout in (self._bar.layout(), self.layout()):
+            if layout is not None:
+                layout.invalidate()
+                layout.activate()
+
+    def _fit_bar(self) -> None:
+        """Keep the bar in one row: without its title, then in smaller type, if it must."""
+        layout = self._bar.layout()
+        if layout is None or self.width() <= 0:
+            return
+        buttons = [w for w in self._bar.findChildren(QPushButton) if w.parent() is self._bar]
+        parts: list[QLabel | QPushButton] = [self._title, *buttons]
+        for part in parts:
+            part.setStyleSheet("")
+            part.ensurePolished()
+        margins = layout.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - 2 * self._bar.x() - 8
+        # What each part needs besides its text (padding, border), at any text size.
+        extra = {
+            part: part.sizeHint().width() - part.fontMetrics().horizontalAdvance(part.text())
+            for part in parts
+        }
+
+        def needed(pixels: int, title: bool) -> int:
+            total = 0
+            for part in parts:
+                if part is self._title and not title:
+                    continue
+                font = QFont(part.font())
+                font.setPixelSize(pixels)
+                advance = QFontMetrics(font).horizontalAdvance(part.text())
+                total += advance + extra[part] + layout.spacing()
+            return total
+
+        pixels = max(button.font().pixelSize() for button in buttons)
+        self._title.setHidden(needed(pixels, True) > room)
+        if needed(pixels, False) <= room:
+            return
+        while needed(pixels, False) > room and pixels > 12:
+            pixels -= 1
+        for part in parts:
+            part.setStyleSheet(f"font-size: {pixels}px;")
 
     # -- slots -----------------------------------------------------------------------------
 
@@ -564,6 +648,8 @@ class StaffScreen(QWidget):
     def _set_filter(self, name: str) -> None:
         for chip_name, chip in self.filters.items():
             chip.setChecked(chip_name == name)
+        # The status column says something only when the list mixes both.
+        self.table.setColumnHidden(4, FILTERS[name] is not None)
         self._guard(lambda: self.model.set_status(FILTERS[name]))
         self._update_counts()
         self._select(None)
@@ -583,6 +669,8 @@ class StaffScreen(QWidget):
             return
         for name, chip in self.filters.items():
             chip.setText(f"{name} ({counts[name]})")
+        self._fit_bar()
+        self._relayout()
         self._show_audit()
 
     def _select(self, request: StoredRequest | None) -> None:
@@ -590,6 +678,7 @@ class StaffScreen(QWidget):
         self.mark_button.setEnabled(request is not None)
         self.delete_button.setEnabled(request is not None)
         self.confirm.hide()
+        self._clear_answer_grid()
         if request is None:
             self.table.clearSelection()
             self.answers.setText("Tap a request to see every answer.")
@@ -611,13 +700,32 @@ class StaffScreen(QWidget):
         ]
         if request.contacted_at is not None:
             lines.append(f"Contacted: {local_time(request.contacted_at, self._zone)}")
-        lines.append("")
+        self.answers.setText("\n".join(lines))
+        rows = []
         for form_field in self._fields:
             value = request.answers.get(form_field.key, "")
             if isinstance(value, bool):
                 value = "Yes" if value else "No"
-            lines.append(f"{form_field.label}: {value or '—'}")
-        self.answers.setText("\n".join(lines))
+            rows.append((form_field.label, str(value or "—")))
+        self._answer_rows = rows
+        pad = max(4, self.answers.fontMetrics().height() // 4)
+        cells = "".join(
+            f'<tr><td width="45%" style="padding: {pad}px {2 * pad}px {pad}px 0px;">'
+            f"<b>{html.escape(question)}</b></td>"
+            f'<td width="55%" align="left" style="padding: {pad}px 0px;">'
+            f"{html.escape(answer)}</td></tr>"
+            for question, answer in rows
+        )
+        self.answer_table.setText(f'<table width="100%" cellspacing="0">{cells}</table>')
+
+    def answer_rows(self) -> list[tuple[str, str]]:
+        """The questions and answers shown for the chosen request, as (question, answer)."""
+        return list(self._answer_rows)
+
+    def _clear_answer_grid(self) -> None:
+        """Remove the last request's answers (nothing of a visitor lingers in hidden labels)."""
+        self._answer_rows = []
+        self.answer_table.setText("")
 
     def _record(self, event: str, count: int, detail: str = "") -> None:
         self._guard(lambda: self._store.audit(event, "staff", count, detail))

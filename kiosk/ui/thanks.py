@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QHideEvent, QMouseEvent
+from PySide6.QtGui import QHideEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from kiosk.core.content import Content
+from kiosk.ui.page_view import (
+    DISCLAIMER_SCALE,
+    PageLayout,
+    TextBlock,
+    make_font,
+)
 from kiosk.ui.timers import TimerFactory, qt_timer
+
+HINT = "Touch the screen to return to the start."
 
 
 class ThanksScreen(QWidget):
-    """Thanks the visitor by first name and says when the clinic will be in touch.
+    """Thanks the visitor by first name and says when the clinic will be in touch, under the
+    clinic's header and above the crisis line, at the slides' type sizes.
 
-    Goes back after ``seconds`` or on a tap.
+    Goes back after ``content.timing.thanks_seconds`` or on a tap.
 
     Signals:
         finished(): time to show the slideshow again.
@@ -22,8 +34,7 @@ class ThanksScreen(QWidget):
 
     def __init__(
         self,
-        body: str,
-        seconds: float,
+        content: Content,
         timer_factory: TimerFactory = qt_timer,
         parent: QWidget | None = None,
     ) -> None:
@@ -31,31 +42,40 @@ class ThanksScreen(QWidget):
         self.setObjectName("thanks")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setAccessibleName("Thank you")
-        self._msec = round(seconds * 1000)
-        layout = QVBoxLayout(self)
-        layout.addStretch(2)
+        self._content = content
+        self._page: PageLayout | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.addStretch(2)
         self.title = QLabel("", self)
         self.title.setObjectName("thanks-title")
-        self.body = QLabel(body, self)
+        self.body = QLabel(content.form.thanks.body, self)
         self.body.setObjectName("thanks-body")
-        self.hint = QLabel("Touch the screen to return to the start.", self)
+        self.hint = QLabel(HINT, self)
         self.hint.setObjectName("thanks-hint")
         for label in (self.title, self.body, self.hint):
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            layout.addWidget(label)
-            layout.addSpacing(16)
-        layout.addStretch(3)
+            self._layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+        self._layout.addStretch(3)
         self._timer = timer_factory(self)
         self._timer.setObjectName("thanks")
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timeout)
 
+    def replace_content(self, content: Content) -> None:
+        """Use new content's wording, branding and timing from the next thank-you on."""
+        self._content = content
+        self.body.setText(content.form.thanks.body)
+        self._page = None
+        self._fit()
+        self.update()
+
     def show_thanks(self, title: str) -> None:
         self.title.setText(title)
         self.setAccessibleDescription(f"{title} {self.body.text()}")
-        self._timer.start(self._msec)
+        self._fit()
+        self._timer.start(round(self._content.timing.thanks_seconds * 1000))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._on_timeout()
@@ -66,6 +86,69 @@ class ThanksScreen(QWidget):
         # The visitor's name must not linger, even in a hidden screen.
         self.title.setText("")
         self.setAccessibleDescription("")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._page = None
+        self._fit()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        page = self._page_layout()
+        if page is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+        )
+        page.paint_header(painter)
+        page.paint_footer(painter)
+        painter.end()
+
+    def _page_layout(self) -> PageLayout | None:
+        """The slides' layout at this size: the same header, footer and type sizes."""
+        if self.size().isEmpty():
+            return None
+        if self._page is None or self._page.size != self.size():
+            self._page = PageLayout(self._content, self.size())
+        return self._page
+
+    def _fit(self) -> None:
+        """Slide type sizes; lines no longer than the slides' text column, wrapped evenly
+        (no lone last word); the text between the header and the footer."""
+        page = self._page_layout()
+        if page is None:
+            return
+        body = page.body_px
+        sizes = {
+            self.title: (round(body * 1.6), True),
+            self.body: (body, False),
+            self.hint: (round(body * DISCLAIMER_SCALE), False),
+        }
+        column = page.content_rect.width()
+        for label, (pixels, bold) in sizes.items():
+            weight = "bold" if bold else "normal"
+            label.setStyleSheet(f"font-size: {pixels}px; font-weight: {weight};")
+            text = label.text() or " "
+            block = TextBlock(
+                text,
+                make_font(pixels, bold),
+                column,
+                align=Qt.AlignmentFlag.AlignHCenter,
+                balanced=True,
+            )
+            # A little slack: the label's own line breaking may differ from the layout's by a
+            # pixel or two, and must never need a line more than it is given.
+            width = min(column, math.ceil(block.natural_width()) + pixels)
+            label.setFixedWidth(width)
+            label.setMinimumHeight(max(0, label.heightForWidth(width)))
+        self._layout.setSpacing(page.gap * 2)
+        self._layout.setContentsMargins(
+            page.margin,
+            page.header_rect.height() + page.gap,
+            page.margin,
+            page.footer_rect.height() + page.gap,
+        )
 
     def _on_timeout(self) -> None:
         self._timer.stop()

@@ -48,6 +48,7 @@ def tokens(content: Content, size: QSize) -> dict[str, str]:
         "error": error_color(content),
         "body_px": body,
         "small_px": max(math.ceil(min(size.width(), size.height()) / 34), round(body * 0.85)),
+        "staff_px": max(16, round(body * 0.75)),
         "big_px": round(body * 1.2),
         "huge_px": round(body * 1.6),
         "pad": max(4, round(body * 0.35)),

@@ -52,3 +52,56 @@ def test_a_sentence_longer_than_a_page_is_split_between_words():
     pages = paginate_paragraphs([sentence.strip() + "."], capacity(60))
     assert words(pages) == (sentence.strip() + ".").split()
     assert all(capacity(60)(page) for page in pages)
+
+
+def test_a_split_paragraph_keeps_two_sentences_on_each_page():
+    sentence = "Every sentence here is about as long as the others are."
+    paragraph = " ".join([sentence] * 5)
+    # Four sentences fit a page: greedy would leave one alone on the second page.
+    for capacity_in_sentences in (3, 4):
+        pages = paginate_paragraphs(
+            [paragraph], capacity(capacity_in_sentences * len(sentence) + 5)
+        )
+        assert all(len(split_sentences(page[0])) >= 2 for page in pages), pages
+
+
+def test_the_first_page_may_hold_less_than_the_ones_that_continue_it():
+    sentence = "Every sentence here is about as long as the others are."
+    paragraph = " ".join([sentence] * 6)
+    first = capacity(2 * len(sentence) + 5)
+    later = capacity(4 * len(sentence) + 5)
+    pages = paginate_paragraphs([paragraph], first, later)
+    assert [len(split_sentences(page[0])) for page in pages] == [2, 4]
+
+
+def test_a_paragraph_too_long_for_the_rule_still_loses_nothing():
+    sentence = "Every sentence here is about as long as the others are."
+    paragraph = " ".join([sentence] * 3)
+    pages = paginate_paragraphs([paragraph], capacity(2 * len(sentence) + 5))
+    assert words(pages) == paragraph.split()
+    assert len(pages) == 2
+
+
+def test_pages_of_other_paragraphs_are_not_split_needlessly():
+    paragraphs = ["A" * 50 + ". " + "B" * 50 + ".", "C" * 50 + ". " + "D" * 50 + "."]
+    assert paginate_paragraphs(paragraphs, capacity(130)) == [
+        (paragraphs[0],),
+        (paragraphs[1],),
+    ]
+
+
+def test_a_paragraph_takes_its_direction_from_its_first_strong_character():
+    from kiosk.core.bidi import paragraph_direction
+
+    assert paragraph_direction("Hello שלום") == "ltr"
+    assert paragraph_direction("שלום Hello") == "rtl"
+    assert paragraph_direction("988 اتصل") == "rtl"
+    assert paragraph_direction("“¿Qué?”") == "ltr"
+    assert paragraph_direction("988") == "ltr"
+
+
+def test_cjk_characters_count_as_words_for_the_page_time():
+    from kiosk.core.pacing import word_count
+
+    assert word_count(["你好再见"]) == 4
+    assert word_count(["Hello world"]) == 2

@@ -179,13 +179,21 @@ def main() -> int:
     tap_keys(kiosk, "2025550100")
     phone_top = phone.mapTo(kiosk.window, QPoint(0, phone.height())).y()
     phone_above_keyboard = phone_top <= kiosk.keyboard.geometry().top()
+    # Send stays in reach above the keyboard, clear of the screen's edges, without scrolling.
+    send = form.submit_button
+    send_rect = send.geometry().translated(send.parentWidget().mapTo(kiosk.window, QPoint()))
+    send_clear = (
+        send.isVisible()
+        and send_rect.bottom() <= kiosk.keyboard.geometry().top() - 24
+        and send_rect.left() >= 24
+        and send_rect.right() <= kiosk.window.width() - 24
+    )
     if prefix:
         shot(kiosk, f"{prefix}-phone.png")
 
     consent = form.fields["consent"].box
     form.scroll_area.ensureWidgetVisible(consent)
     tap(consent)
-    form.scroll_area.ensureWidgetVisible(form.submit_button)
     tap(form.submit_button)
     on_thanks = kiosk.window.current_screen() is kiosk.thanks
     thanks_title = kiosk.thanks.title.text()
@@ -200,6 +208,7 @@ def main() -> int:
         json.dumps(
             {
                 "no_keyboard_before_a_visitor": no_keyboard_before_a_visitor,
+                "send_clear_of_keyboard_and_edges": send_clear,
                 "letters": letters,
                 "dial": dial,
                 "name_visible": name_visible,

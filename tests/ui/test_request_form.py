@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -94,7 +94,6 @@ def fill(qtbot, form: RequestFormScreen, name=NAME, phone=PHONE, email="", conse
 
 
 def submit(qtbot, form: RequestFormScreen) -> None:
-    form.scroll_area.ensureWidgetVisible(form.submit_button)
     tap(qtbot, form.submit_button)
 
 
@@ -329,7 +328,7 @@ def test_touching_the_form_restarts_the_idle_wait(qtbot, make_form, timers):
 def open_form(qtbot, kiosk: Kiosk) -> RequestFormScreen:
     button = kiosk.slideshow.findChild(QAbstractButton, "request-info")
     assert button.isVisible()
-    assert button.height() >= kiosk.window.height() / 10
+    assert button.height() >= min(kiosk.window.width(), kiosk.window.height()) / 10
     tap(qtbot, button)
     assert kiosk.form is not None
     assert kiosk.window.current_screen() is kiosk.form
@@ -443,3 +442,33 @@ def test_visits_leave_no_objects_behind(qtbot, kiosk):
     grown = {name: n - before[name] for name, n in census().items() if n - before[name] > 50}
     grown.pop("FakeTimer", None)  # the test's own timer factory keeps every timer it made
     assert grown == {}
+
+
+@pytest.mark.parametrize(
+    "size", [(1024, 600), (1280, 800), (1920, 1080), (3840, 2160), (1080, 1920)]
+)
+def test_the_thanks_screen_has_the_clinic_header_and_crisis_line_and_cuts_nothing(
+    qtbot, kiosk, size
+):
+    from kiosk.ui.page_view import PageLayout
+
+    kiosk.window.resize(*size)
+    kiosk.thanks.show_thanks("Thank you, Zoë.")
+    kiosk.window.show_screen(kiosk.thanks)
+    thanks = kiosk.thanks
+    qtbot.waitUntil(lambda: thanks.size() == kiosk.window.size())
+    page = PageLayout(kiosk.content, thanks.size())
+    image = thanks.grab().toImage()
+    colors = kiosk.content.clinic.colors
+    assert image.pixelColor(thanks.width() // 2, 2) == QColor(colors.header_background)
+    assert image.pixelColor(thanks.width() // 2, thanks.height() - 2) == QColor(
+        colors.footer_background
+    )
+    # At the slides' sizes: the body as the slides' body, the title larger.
+    assert thanks.body.font().pixelSize() == page.body_px
+    assert thanks.title.font().pixelSize() > page.body_px
+    for label in (thanks.title, thanks.body, thanks.hint):
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+        top = label.mapTo(thanks, label.rect().topLeft()).y()
+        assert top >= page.header_rect.bottom()
+        assert top + label.height() <= page.footer_rect.top()

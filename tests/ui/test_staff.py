@@ -146,7 +146,7 @@ def test_wrong_pins_say_so_then_lock_the_pad(qtbot, kiosk, timers, vault, store,
     long_press_logo(qtbot, kiosk, timers)
     enter_pin(qtbot, kiosk, "1111")
     assert kiosk.pin_pad.message.text() == "That PIN is not right. 4 tries left."
-    assert kiosk.pin_pad.dots.text().strip() == ""
+    assert kiosk.pin_pad.dots.filled == 0
     for _ in range(4):
         enter_pin(qtbot, kiosk, "1111")
     assert kiosk.pin_pad.message.text() == "Too many wrong PINs. Try again in 1:00."
@@ -245,11 +245,13 @@ def test_tap_a_row_to_see_every_answer_then_mark_and_delete(qtbot, kiosk, timers
     sign_in(qtbot, kiosk, timers, vault)
     staff = kiosk.staff
     tap_row(qtbot, staff, 0)
-    text = staff.answers.text()
-    for expected in ("Your name: Zoë Example", "Phone number: +12025550100", "Status: new"):
-        assert expected in text
-    assert "I agree that the clinic may contact me" in text
-    assert ": Yes" in text
+    assert "Status: new" in staff.answers.text()
+    rows = dict(staff.answer_rows())
+    # Questions and answers in two columns, the label never run into its answer.
+    assert rows["Your name"] == "Zoë Example"
+    assert rows["Phone number"] == "+12025550100"
+    consent = next(q for q in rows if q.startswith("I agree that the clinic may contact me"))
+    assert rows[consent] == "Yes"
 
     qtbot.mouseClick(staff.mark_button, Qt.MouseButton.LeftButton)
     assert store.get(request_id).status == "contacted"
@@ -540,3 +542,64 @@ def test_staff_are_told_of_a_damaged_database_set_aside_and_when_it_goes(
 def test_no_set_aside_notice_without_one(qtbot, kiosk, timers, vault):
     sign_in(qtbot, kiosk, timers, vault)
     assert not kiosk.staff.set_aside_notice.isVisible()
+
+
+def test_the_pin_slots_fill_as_digits_are_typed(qtbot, kiosk, vault):
+    vault.set_pin(PIN)
+    pad = kiosk.pin_pad
+    kiosk.window.show_screen(pad)
+    assert pad.dots.filled == 0
+    assert pad.dots.slots == 4
+    empty = pad.dots.grab().toImage()
+    for digit, count in zip("135792", range(1, 7), strict=True):
+        qtbot.mouseClick(pad.keys[digit], Qt.MouseButton.LeftButton)
+        assert pad.dots.filled == count
+        assert pad.dots.slots == max(4, count)
+    assert pad.dots.grab().toImage() != empty
+    qtbot.mouseClick(pad.keys["Clear"], Qt.MouseButton.LeftButton)
+    assert pad.dots.filled == 0
+    # Cancel keeps clear of the corner.
+    corner = pad.cancel_button.mapTo(kiosk.window, pad.cancel_button.rect().topRight())
+    assert kiosk.window.width() - corner.x() >= 24
+    assert corner.y() >= 24
+
+
+@pytest.mark.parametrize("size", [(1024, 600), (1280, 800), (1920, 1080), (1080, 1920)])
+def test_the_staff_screen_shows_whole_names_and_numbers_in_one_toolbar_row(
+    qtbot, kiosk, timers, vault, store, size
+):
+    save(store, name="Bartholomew Example", phone="+12025550199")
+    save(store)
+    save(store, name="Maximiliana Bartholomew-Featherstonehaugh Example")
+    kiosk.window.resize(*size)
+    sign_in(qtbot, kiosk, timers, vault)
+    staff = kiosk.staff
+    qtbot.waitUntil(lambda: staff.table.width() > 0)
+    tap_row(qtbot, staff, 0)
+    table = staff.table
+    metrics = table.fontMetrics()
+    for row in (1, 2):  # a long name and a usual one
+        for column in (1, 2, 3):  # received, name, contact: never cut
+            text = staff.model.data(staff.model.index(row, column))
+            assert metrics.horizontalAdvance(text) < table.columnWidth(column), (size, text)
+    # Rows a finger can hit: at least 9 mm on a 21.5-inch 1920x1080 screen (0.248 mm a pixel).
+    assert table.rowHeight(0) >= 44
+    if size == (1920, 1080):
+        assert table.rowHeight(0) * 0.248 >= 9
+    # One toolbar row, inside the screen.
+    bar = [staff.export_button, staff.lock_button, staff.exit_button, *staff.filters.values()]
+    qtbot.waitUntil(lambda: all(b.width() >= b.sizeHint().width() for b in bar))
+    tops = {button.mapTo(staff, button.rect().topLeft()).y() for button in bar}
+    assert len(tops) == 1
+    for button in bar:
+        right = button.mapTo(staff, button.rect().topRight()).x()
+        assert right <= staff.width()
+        assert button.width() >= button.sizeHint().width(), button.text()
+    # Every answer is there, question and answer apart; the pane scrolls rather than cuts.
+    # A name too long for any list is shortened there, and shown whole beside it.
+    rows = dict(staff.answer_rows())
+    assert rows["Your name"] == "Maximiliana Bartholomew-Featherstonehaugh Example"
+    assert "Maximiliana Bartholomew-Featherstonehaugh Example" in staff.answer_table.text()
+    scroller = staff.answer_table.parentWidget().parentWidget().parentWidget()
+    page = staff.answer_table.parentWidget()
+    assert page.height() >= page.sizeHint().height() or scroller.verticalScrollBar().maximum() > 0
