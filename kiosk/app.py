@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000
+FIRST_RETENTION_MS = 5000
+"""The first retention clean-up, this long after start (after the first page)."""
 INBOX_STATUS_MS = 5000
 """How often the staff screen's line about the front-desk inbox is brought up to date."""
 
@@ -131,7 +133,8 @@ class Kiosk(QObject):
         self._retention = timer_factory(self.window)
         self._retention.setObjectName("retention")
         self._retention.setSingleShot(False)
-        self._retention.timeout.connect(self.apply_retention)
+        self._retention.timeout.connect(self._on_retention_due)
+        self._retention_daily = False
         # With a front-desk inbox: the forwarder's thread, and its status for staff.
         self._forwarder: ForwarderThread | None = None
         self._inbox_line = ""
@@ -350,6 +353,13 @@ class Kiosk(QObject):
             return False
         return True
 
+    def _on_retention_due(self) -> None:
+        if not self._retention_daily:
+            self._retention_daily = True
+            self._retention.start(RETENTION_INTERVAL_MS)  # after the first, once a day
+        if self.store.path.exists():
+            self.apply_retention()
+
     def apply_retention(self) -> None:
         """Delete requests contacted longer ago than the retention period."""
         try:
@@ -367,9 +377,9 @@ class Kiosk(QObject):
             self.screen_keeper.start()
         self.hours.watch_input()
         self.hours.start()
-        if self.store.path.exists():
-            self.apply_retention()
-        self._retention.start(RETENTION_INTERVAL_MS)
+        # The first clean-up comes a moment after start: opening and checking the database
+        # must not hold up the first page.
+        self._retention.start(FIRST_RETENTION_MS)
 
     # -- set-up ----------------------------------------------------------------------------
 

@@ -1183,3 +1183,42 @@ def test_garbage_raises_only_content_error(seed: int, site: Path) -> None:
             assert problem.source == "content.yaml"
             assert problem.line >= 0
             assert "\n" not in str(problem), repr(text)
+
+
+def test_a_good_file_is_read_by_libyaml_and_composes_as_pythons_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Start-up reads content.yaml before the first page: libyaml's parser does it (Python's
+    is about ten times slower), and it must give the very same tree, refusals included."""
+    import yaml
+
+    from kiosk.core import content as module
+    from kiosk.paths import bundled_content
+
+    assert yaml.__with_libyaml__, "PyYAML without libyaml: start-up reads content.yaml slowly"
+    text = bundled_content().read_text(encoding="utf-8")
+    text += "\nextra: &anchor [1]\nmore: *anchor\ntagged: !python/name:os.system x\n"
+
+    def shape(node: object) -> object:
+        value = getattr(node, "value", None)
+        if isinstance(value, list):
+            value = [shape(item) for item in value]
+        start = node.start_mark.line if getattr(node, "start_mark", None) else None
+        return (type(node).__name__, getattr(node, "tag", None), value, start)
+
+    fast_loader = module._FAST(text)
+    slow_loader = module._Loader(text)
+    try:
+        assert shape(fast_loader.get_single_node()) == shape(slow_loader.get_single_node())
+        assert [(n.start_mark.line, m) for n, m in fast_loader.refusals] == [
+            (n.start_mark.line, m) for n, m in slow_loader.refusals
+        ]
+    finally:
+        fast_loader.dispose()
+        slow_loader.dispose()
+
+    def no_python_loader(*args: object) -> None:
+        raise AssertionError("a good file was read by the slow Python loader")
+
+    monkeypatch.setattr(module, "_Loader", no_python_loader)
+    load_content(bundled_content())

@@ -132,3 +132,34 @@ def test_the_running_kiosk_reloads_content_yaml_when_it_changes(tmp_path):
     finally:
         stop(process)
     assert process.returncode == 0
+
+
+def test_retention_runs_after_start_not_before_the_first_page_then_daily(
+    qtbot, shipped_content, timers, tmp_path
+):
+    """Opening and checking the database must not hold up the first page: the first clean-up
+    comes a moment after start, then once a day."""
+    from datetime import UTC, datetime, timedelta
+
+    from kiosk.storage.store import RequestStore
+
+    now = datetime(2026, 11, 30, 9, tzinfo=UTC)
+    store = RequestStore(tmp_path / "data", clock=lambda: now)
+    old = store.save({"name": "Old Example"}, "v1", "k")
+    store.mark([old], "contacted")
+    now += timedelta(days=120)
+    store.close()
+    kiosk = Kiosk(shipped_content, store, "k", timers, FakeClock(), load_keyboard=False)
+    qtbot.addWidget(kiosk.window)
+    opened = []
+    real_connect = store._connect
+    store._connect = lambda: opened.append(1) or real_connect()
+    kiosk.start()
+    assert opened == []  # start() itself leaves the database alone
+    retention = timers.named("retention")
+    assert retention.interval == 5000
+    retention.fire()
+    assert store.get(old) is None
+    assert retention.interval == 24 * 60 * 60 * 1000
+    assert retention.isActive()
+    store.close()
