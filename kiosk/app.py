@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content
+from kiosk.core.form import load_checkers
 from kiosk.storage.store import RequestStore, SaveError
 from kiosk.system import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS, EXIT_STAFF_EXIT
 from kiosk.system.errors import install_exception_hook
@@ -98,6 +99,7 @@ class Kiosk(QObject):
         self._load_keyboard = load_keyboard
         self.keyboard: KeyboardPanel | None = None  # loaded with the first visitor's form
         self.form: RequestFormScreen | None = None
+        self._checkers_loaded = False
         self._style_size = QSize()
 
         self.window = KioskWindow(content.clinic.name)
@@ -167,6 +169,9 @@ class Kiosk(QObject):
         if self.keyboard is None and self._load_keyboard:
             # The first visitor's form appears at once; the keyboard loads just after it.
             QTimer.singleShot(0, self.load_keyboard)
+        if not self._checkers_loaded:
+            self._checkers_loaded = True
+            QTimer.singleShot(0, load_checkers)  # the phone and e-mail checks, likewise
 
     def _on_request_saved(self, request_id: int, title: str) -> None:
         log.info("request %d saved", request_id)

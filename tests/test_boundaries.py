@@ -48,3 +48,25 @@ def test_importing_every_qt_free_module_loads_no_qt():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_starting_the_kiosk_imports_nothing_the_first_page_does_not_need():
+    """Start-up (the command line, the app, reading content.yaml) imports neither the
+    PostgreSQL driver (the single kiosk needs no server; about 0.2 s) nor the phone and
+    e-mail checkers (about 50 ms; loaded once a form is on screen)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kiosk import cli\n"
+        "cli.build_parser()\n"
+        "import kiosk.app\n"
+        "from kiosk.core.content import load_content\n"
+        "from kiosk.paths import bundled_content\n"
+        "load_content(bundled_content())\n"
+        "late = ('psycopg', 'phonenumbers', 'email_validator')\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in late)\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -12,8 +12,6 @@ import logging
 import os
 import sys
 
-from kiosk.storage.inbox import InboxError, check_role_name, connect, init_inbox
-
 _EXIT_OK, _EXIT_PROBLEM, _EXIT_USAGE = 0, 1, 2
 
 
@@ -102,6 +100,10 @@ def service_of(args: argparse.Namespace) -> str | None:
 
 
 def _init(args: argparse.Namespace) -> int:
+    # psycopg is imported only by the inbox's own commands: every start of the kiosk builds
+    # this command line, and must not pay for it.
+    from kiosk.storage.inbox import InboxError, check_role_name, connect, init_inbox
+
     service = service_of(args)
     if service is None:
         return _EXIT_USAGE

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, cast
 
-import phonenumbers
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -48,6 +47,7 @@ from kiosk.core.hours import (
     OpeningHours,
     parse_day,
 )
+from kiosk.core.regions import PHONE_REGIONS
 
 __all__ = [
     "Article",
@@ -911,7 +911,7 @@ class _Region:
         if not re.fullmatch(r"[A-Za-z]{2}", code):
             ctx.report(_line(node), path, f"must be {expected}, got {_quote(code)}")
             return _INVALID
-        if code.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        if code.upper() not in PHONE_REGIONS:
             ctx.report(
                 _line(node),
                 path,

@@ -1,0 +1,25 @@
+"""The two-letter regions whose phone numbers can be checked: ``phonenumbers.SUPPORTED_REGIONS``
+as a plain table.
+
+content.yaml's ``form.phone_region`` is checked against it when the content is read, before the
+first page is painted; importing the phone number library itself (its metadata and hundreds of
+regular expressions) would cost about 40 ms there, so it loads when a visitor's number is first
+checked. ``tests/core/test_regions.py`` fails when an upgrade of the library adds or drops a
+region, so this table never drifts.
+"""
+
+from __future__ import annotations
+
+PHONE_REGIONS = frozenset(
+    """
+    AC AD AE AF AG AI AL AM AO AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO
+    BQ BR BS BT BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK
+    DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ
+    GR GT GU GW GY HK HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM
+    KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO
+    MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH
+    PK PL PM PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR
+    SS ST SV SX SY SZ TA TC TD TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG US UY UZ VA VC
+    VE VG VI VN VU WF WS XK YE YT ZA ZM ZW
+    """.split()  # noqa: SIM905 - a table to read, not 245 lines of quotes
+)
