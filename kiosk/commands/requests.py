@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.core.content import Content, ContentError, load_content
 from kiosk.core.form import FormField
-from kiosk.storage.export import InsideDataFolderError, export_csv, inside
 from kiosk.storage.store import (
     RequestStore,
     SaveError,
@@ -319,6 +318,10 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    # Imported here: every start of the kiosk builds this command line (orjson and the CSV
+    # writer are for exports only).
+    from kiosk.storage.export import InsideDataFolderError, export_csv, inside
+
     content = _content(args)
     zone = _zone(content)
     since = _since(args, zone)
