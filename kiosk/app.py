@@ -339,6 +339,11 @@ class Kiosk(QObject):
             # A distinct exit code: the systemd unit does not restart a kiosk staff closed.
             app.exit(EXIT_STAFF_EXIT)
 
+    def finish_staff_work(self, timeout: float = 30) -> None:
+        """Before the kiosk ends: let an export under way finish writing its file."""
+        if self._staff is not None and not self._staff.wait_for_export(timeout):
+            log.error("an export was still being written when the kiosk stopped")
+
     def recover(self) -> None:
         """After an unexpected error: drop any visitor's form and show the slideshow.
 
@@ -510,6 +515,7 @@ def run(
         del lockdown
         if forwarder is not None:
             forwarder.stop()
+        kiosk.finish_staff_work()
         store.close()
         log.info("stopped")
         instance.release()

@@ -67,6 +67,11 @@ INVISIBLE_LEAD = (
 _HIDDEN_START = re.compile("\x1f[" + re.escape(INVISIBLE_LEAD) + "]")
 """In a column joined by :func:`_csv_column`: a cell that starts with one of those."""
 
+Progress = Callable[[int], object]
+"""Told how many rows have been written so far."""
+_PROGRESS_ROWS = 500
+"""The reference way reports progress every this many rows (the fast way, every batch)."""
+
 FILE_MODE = 0o600
 """The export holds personal health-related data: only its owner may read it."""
 
@@ -113,6 +118,7 @@ def export_csv(
     *,
     ids: list[int] | None = None,
     data_dir: Path | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Write ``requests`` to ``path`` as CSV; how many rows (requests) were written.
 
@@ -147,6 +153,9 @@ def export_csv(
     ``requests`` raising part-way), the temporary file is removed, ``path`` is untouched and
     the error is raised.
 
+    ``progress``, if given, is called with the number of rows written so far, every few
+    hundred rows (an export off the GUI thread reports it to the staff screen).
+
     Raises :class:`InsideDataFolderError` (writing nothing, ``force`` or not) if ``path`` is
     inside ``data_dir`` (the kiosk's data folder, when given), ``FileExistsError`` if ``path``
     exists and ``force`` is false (writing nothing), ``IsADirectoryError`` if it is a folder,
@@ -173,12 +182,12 @@ def export_csv(
             os.fchmod(fd, FILE_MODE)
         if isinstance(requests, RequestStream) and not requests.started:
             with open(fd, "wb", closefd=True) as binary:
-                written = _write_fast(binary, requests, fields, zone, ids)
+                written = _write_fast(binary, requests, fields, zone, ids, progress)
                 binary.flush()
                 os.fsync(binary.fileno())
         else:
             with open(fd, "w", encoding="utf-8-sig", newline="", closefd=True) as stream:
-                written = _write_rows(stream, _noting_ids(requests, ids), fields, zone)
+                written = _write_rows(stream, _noting_ids(requests, ids), fields, zone, progress)
                 stream.flush()
                 os.fsync(stream.fileno())
         if not force and os.path.lexists(target):  # made meanwhile: still not ours to replace
@@ -209,6 +218,7 @@ def _write_rows(
     requests: Iterable[StoredRequest],
     fields: Sequence[FormField],
     zone: ZoneInfo,
+    progress: Progress | None = None,
 ) -> int:
     writerow = _csv_writer(stream)
     writerow([safe_cell(cell) for cell in _header(fields)])
@@ -217,6 +227,8 @@ def _write_rows(
     for request in requests:
         writerow([safe_cell(cell) for cell in _cells(request, keys, zone)])
         written += 1
+        if progress is not None and not written % _PROGRESS_ROWS:
+            progress(written)
     return written
 
 
@@ -267,17 +279,18 @@ def _write_fast(
     fields: Sequence[FormField],
     zone: ZoneInfo,
     ids: list[int] | None,
+    progress: Progress | None = None,
 ) -> int:
     """Read ``source`` in saved order, which is its order unless the clock was ever set back:
     if a request turns out older than the one before it, start again in its own order."""
     noted = 0 if ids is None else len(ids)
-    written = _write_fast_pass(stream, source, fields, zone, ids, saved_order=True)
+    written = _write_fast_pass(stream, source, fields, zone, ids, progress, saved_order=True)
     if written is None:
         stream.seek(0)
         stream.truncate()
         if ids is not None:
             del ids[noted:]
-        written = _write_fast_pass(stream, source, fields, zone, ids, saved_order=False)
+        written = _write_fast_pass(stream, source, fields, zone, ids, progress, saved_order=False)
     if written is None:  # pragma: no cover - the database sorted them
         raise RuntimeError("the requests came out of order")
     return written
@@ -289,6 +302,7 @@ def _write_fast_pass(
     fields: Sequence[FormField],
     zone: ZoneInfo,
     ids: list[int] | None,
+    progress: Progress | None,
     *,
     saved_order: bool,
 ) -> int | None:
@@ -312,6 +326,8 @@ def _write_fast_pass(
             if ids is not None:
                 ids.extend(map(_ID, done))
             written += len(done)
+            if progress is not None:
+                progress(written)
     return written
 
 

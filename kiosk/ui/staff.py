@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.content import Content
 from kiosk.core.form import FormField
-from kiosk.storage.export import InsideDataFolderError, export_csv
 from kiosk.storage.store import (
     RequestStore,
     SaveError,
@@ -46,6 +45,7 @@ from kiosk.storage.store import (
     StoredRequest,
     UnknownRequest,
 )
+from kiosk.ui.export_job import ExportJob
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.timers import TimerFactory, qt_timer
 
@@ -197,14 +197,6 @@ class RequestsModel(QAbstractTableModel):
         return request.status.capitalize()
 
 
-def _reason(error: Exception) -> str:
-    """What went wrong, in a sentence that names the file or folder."""
-    if isinstance(error, OSError) and error.strerror:
-        where = f" ({error.filename})" if error.filename else ""
-        return f"{error.strerror}{where}"
-    return str(error)
-
-
 def breakable(path: str) -> str:
     """``path`` with invisible break opportunities after each "/", so it can wrap."""
     return path.replace("/", "/\u200b")
@@ -225,10 +217,13 @@ class StaffScreen(QWidget):
     Signals:
         locked(): Lock was tapped, or nobody touched the screen for a while.
         exit_requested(): "Exit kiosk" was tapped.
+        export_finished(str): an export ended (the file, or "" if it failed).
     """
 
     locked = Signal()
     exit_requested = Signal()
+    export_finished = Signal(str)
+    """An export ended: the file written, or "" when it failed (the message says why)."""
 
     def __init__(
         self,
@@ -416,6 +411,9 @@ class StaffScreen(QWidget):
         self._idle = IdleWatcher(content.staff.lock_after_seconds, timer_factory, self)
         self._idle.idle.connect(self.locked)
         self._selected: StoredRequest | None = None
+        self._export_job: ExportJob | None = None
+        self._export_place: ExportPlace | None = None
+        self._export_total = 0
 
     @property
     def idle_watcher(self) -> IdleWatcher:
@@ -587,32 +585,70 @@ class StaffScreen(QWidget):
             except OSError as error:
                 why = f"the export folder {folder} cannot be created ({error.strerror})"
                 self._export_failed(folder, why)
+                self.export_finished.emit("")
                 return
-        try:
-            stamp = datetime.now(self._zone).strftime("%Y%m%d-%H%M%S")
-            path = folder / f"clinic-requests-{stamp}.csv"
-            suffix = 2
-            while path.exists():
-                path = folder / f"clinic-requests-{stamp}-{suffix}.csv"
-                suffix += 1
-            # Every request, whatever the list shows: an export is the clinic's full record.
-            requests = self._store.iter_requests(None)
-            count = export_csv(
-                requests,
-                self._fields,
-                path,
-                self._content.staff.time_zone,
-                data_dir=self._data_dir,
-            )
-        except (OSError, SaveError, InsideDataFolderError) as error:
-            self._export_failed(folder, _reason(error))
+        stamp = datetime.now(self._zone).strftime("%Y%m%d-%H%M%S")
+        path = folder / f"clinic-requests-{stamp}.csv"
+        suffix = 2
+        while path.exists():
+            path = folder / f"clinic-requests-{stamp}-{suffix}.csv"
+            suffix += 1
+        counted: list[int] = []  # for the progress line only
+        self._guard(lambda: counted.append(self._store.count()))
+        total = counted[0] if counted else 0
+        # Written on a thread of its own: the screen (and the watchdog) carry on meanwhile.
+        job = ExportJob(
+            self._data_dir, self._fields, path, self._content.staff.time_zone, parent=self
+        )
+        # Slots of this screen, not lambdas: emitted on the export's thread, a signal is
+        # queued to the GUI thread only when its receiver is a QObject living there.
+        job.progress.connect(self._on_export_progress)
+        job.finished.connect(self._on_export_done)
+        job.failed.connect(self._on_export_failed)
+        self._export_job = job
+        self._export_place = place
+        self._export_total = total
+        self.export_button.setEnabled(False)
+        self.message.setText(f"Exporting {total} requests to {place.label}…")
+        job.start()
+
+    def _on_export_progress(self, written: int) -> None:
+        if self._export_job is not None:
+            total = self._export_total
+            self.message.setText(f"Exporting… {written} of {total} requests written.")
+
+    def _on_export_done(self, count: int, damaged: list[int]) -> None:
+        job, place = self._export_ended()
+        if job is None or place is None:
             return
-        self._record("export", count, str(path))
-        text = f"Exported {count} requests to {place.label}: {breakable(str(path))}"
-        if requests.damaged:
-            ids = ", ".join(map(str, requests.damaged))
+        self._record("export", count, str(job.path))
+        text = f"Exported {count} requests to {place.label}: {breakable(str(job.path))}"
+        if damaged:
+            ids = ", ".join(map(str, damaged))
             text += f"\nNot exported (damaged in the database, cannot be read): request {ids}."
         self.message.setText(text)
+        self.export_finished.emit(str(job.path))
+
+    def _on_export_failed(self, why: str) -> None:
+        job, place = self._export_ended()
+        if job is None or place is None:
+            return
+        self._export_failed(place.folder, why)
+        self.export_finished.emit("")
+
+    def _export_ended(self) -> tuple[ExportJob | None, ExportPlace | None]:
+        job, place = self._export_job, self._export_place
+        self._export_job = self._export_place = None
+        if job is not None:
+            job.wait()  # its last signal is in: the thread is ending, if not ended already
+            job.deleteLater()
+        self.export_button.setEnabled(True)
+        return job, place
+
+    def wait_for_export(self, timeout: float | None = None) -> bool:
+        """For shutting down: wait for an export under way to end; whether none is left."""
+        job = self._export_job
+        return job is None or job.wait(timeout)
 
     # -- helpers ---------------------------------------------------------------------------
 

@@ -106,7 +106,10 @@ def visit_staff(kiosk: Kiosk, exports: Path, prefix: str) -> dict[str, object]:
     tap(staff.mark_button)
     status = kiosk.store.list()[0].status
     tap(staff.export_button)
+    exported: list[str] = []
+    staff.export_finished.connect(exported.append)
     tap(staff.place_buttons[-1])  # this PC's export folder
+    assert wait_for(lambda: bool(exported), 30_000), "the export never ended"
     if prefix:
         shot(kiosk, f"{prefix}-staff.png")
     files = sorted(exports.glob("*.csv"))

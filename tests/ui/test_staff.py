@@ -235,6 +235,12 @@ def test_the_staff_list_shows_requests_newest_first_with_counts(qtbot, kiosk, ti
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["3", "2", str(first)]
 
 
+def choose_place(qtbot, staff, index: int) -> None:
+    """Tap one of the export's places, and wait for the export (run on its own thread)."""
+    with qtbot.waitSignal(staff.export_finished, timeout=30_000):
+        qtbot.mouseClick(staff.place_buttons[index], Qt.MouseButton.LeftButton)
+
+
 def tap_row(qtbot, staff, row: int) -> None:
     rect = staff.table.visualRect(staff.model.index(row, 1))
     qtbot.mouseClick(staff.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -282,7 +288,8 @@ def test_export_writes_a_csv_that_reads_back(qtbot, kiosk, timers, vault, store,
     assert not list(exports.iterdir())  # nothing is written before staff choose where
     [place] = staff.place_buttons
     assert place.text() == "This PC's export folder"
-    qtbot.mouseClick(place, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(staff.export_finished, timeout=30_000):
+        qtbot.mouseClick(place, Qt.MouseButton.LeftButton)
     [written] = list(exports.glob("clinic-requests-*.csv"))
     assert str(written) in staff.message.text().replace("\u200b", "")
     with written.open(encoding="utf-8-sig", newline="") as file:
@@ -329,7 +336,13 @@ def test_the_staff_screen_locks_itself_and_forgets_what_it_showed(
     assert kiosk.staff.model.rowCount() == 0
 
 
-def test_lock_and_exit_buttons(qtbot, kiosk, timers, vault):
+def test_lock_and_exit_buttons(qtbot, kiosk, timers, vault, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    exits: list[int] = []
+    # The real exit would leave the test's own event loop flagged to quit: every later wait
+    # in this process would return at once.
+    monkeypatch.setattr(QApplication, "exit", lambda app, code=0: exits.append(code))
     sign_in(qtbot, kiosk, timers, vault)
     qtbot.mouseClick(kiosk.staff.lock_button, Qt.MouseButton.LeftButton)
     assert kiosk.window.current_screen() is kiosk.slideshow
@@ -337,6 +350,7 @@ def test_lock_and_exit_buttons(qtbot, kiosk, timers, vault):
     enter_pin(qtbot, kiosk, PIN)
     with qtbot.waitSignal(kiosk.staff.exit_requested):
         qtbot.mouseClick(kiosk.staff.exit_button, Qt.MouseButton.LeftButton)
+    assert exits == [4]  # EXIT_STAFF_EXIT: the unit does not restart it
 
 
 def test_staff_controls_have_accessible_names(qtbot, kiosk, timers, vault):
@@ -442,7 +456,7 @@ def test_a_plugged_in_drive_never_receives_an_export_unless_staff_choose_it(
     qtbot.mouseClick(staff.export_cancel, Qt.MouseButton.LeftButton)
     assert not staff.export_choices.isVisible()
     qtbot.mouseClick(staff.export_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(staff.place_buttons[1], Qt.MouseButton.LeftButton)
+    choose_place(qtbot, staff, 1)
     assert list(left_behind.iterdir()) == []
     [written] = list(clinics.glob("clinic-requests-*.csv"))
     assert "USB drive “CLINIC”" in staff.message.text()
@@ -460,7 +474,7 @@ def test_an_export_folder_that_cannot_be_made_is_said_and_staff_stay(
     sign_in(qtbot, kiosk, timers, vault)
     staff = kiosk.staff
     qtbot.mouseClick(staff.export_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(staff.place_buttons[0], Qt.MouseButton.LeftButton)
+    choose_place(qtbot, staff, 0)
     assert kiosk.window.current_screen() is staff
     text = staff.message.text()
     assert text.startswith(f"The export failed: the export folder {in_the_way / 'exports'} ")
@@ -474,7 +488,7 @@ def test_an_export_never_goes_into_the_data_folder(qtbot, kiosk, timers, vault, 
     sign_in(qtbot, kiosk, timers, vault)
     before = store.path.read_bytes()
     qtbot.mouseClick(kiosk.staff.export_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(kiosk.staff.place_buttons[0], Qt.MouseButton.LeftButton)
+    choose_place(qtbot, kiosk.staff, 0)
     assert "inside the kiosk's data folder" in kiosk.staff.message.text()
     assert list(store.path.parent.glob("*.csv")) == []
     assert store.path.read_bytes() == before
@@ -500,7 +514,7 @@ def test_a_damaged_request_is_listed_by_id_and_hides_none(qtbot, kiosk, timers, 
     assert "damaged in the database and cannot be read" in staff.answers.text()
     assert not staff.mark_button.isEnabled()
     qtbot.mouseClick(staff.export_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(staff.place_buttons[0], Qt.MouseButton.LeftButton)
+    choose_place(qtbot, staff, 0)
     assert "Exported 2 requests" in staff.message.text()
     assert f"Not exported (damaged in the database, cannot be read): request {bad}." in (
         staff.message.text()
@@ -517,7 +531,7 @@ def test_no_visitor_answer_reaches_the_logs(qtbot, kiosk, timers, vault, store, 
     tap_row(qtbot, kiosk.staff, 0)
     qtbot.mouseClick(kiosk.staff.mark_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(kiosk.staff.export_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(kiosk.staff.place_buttons[0], Qt.MouseButton.LeftButton)
+    choose_place(qtbot, kiosk.staff, 0)
     kiosk.staff.model.set_status(None)
     store.delete([request_id])
     assert caplog.records, "nothing was logged at all"

@@ -1,0 +1,52 @@
+"""The staff screen's export runs on a thread of its own and says how far it has got."""
+
+from __future__ import annotations
+
+import csv
+import threading
+
+from kiosk.storage.store import RequestStore
+from kiosk.ui import export_job
+from kiosk.ui.export_job import ExportJob
+
+
+def test_an_export_job_writes_off_the_gui_thread_and_reports_progress(
+    qtbot, shipped_content, tmp_path, monkeypatch
+):
+    data = tmp_path / "data"
+    store = RequestStore(data)
+    for n in range(1200):
+        store.save({"name": f"Person{n} Example", "consent": True}, "v1", "k")
+    store.close()
+    threads: list[str] = []
+    real_export = export_job.export_csv
+
+    def export_csv(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real_export(*args, **kwargs)
+
+    monkeypatch.setattr(export_job, "export_csv", export_csv)
+    path = tmp_path / "out.csv"
+    job = ExportJob(data, shipped_content.form.fields, path, "UTC")
+    progress: list[int] = []
+    ended: list[tuple[int, list[int]]] = []
+    job.progress.connect(progress.append)
+    job.finished.connect(lambda count, damaged: ended.append((count, damaged)))
+    job.start()
+    qtbot.waitUntil(lambda: ended == [(1200, [])], timeout=60_000)
+    assert job.wait(10)
+    assert threads == ["csv-export"]  # not the GUI thread
+    assert progress == [500, 1000, 1200]
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        assert len(list(csv.reader(file))) == 1201
+
+
+def test_an_export_job_that_cannot_write_says_why(qtbot, shipped_content, tmp_path):
+    data = tmp_path / "data"
+    RequestStore(data).save({"name": "Zoë Example"}, "v1", "k")
+    job = ExportJob(data, shipped_content.form.fields, tmp_path / "missing" / "x.csv", "UTC")
+    failed: list[str] = []
+    job.failed.connect(failed.append)
+    job.start()
+    qtbot.waitUntil(lambda: len(failed) == 1, timeout=60_000)
+    assert "No such file or directory" in failed[0]
