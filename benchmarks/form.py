@@ -83,7 +83,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,8 +91,18 @@ from typing import Any
 os.environ["QT_QPA_PLATFORM"] = "xcb"
 
 import PySide6
-from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QSize, Qt, QTimer
-from PySide6.QtTest import QTest
+from _support import (
+    WAIT_TIMEOUT_S,
+    BenchmarkError,
+    Driving,
+    data_parent,
+    filesystem_type,
+    parse_size,
+    positive,
+    reexec_under_xvfb,
+    summary_ms,
+)
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSize, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from kiosk.app import Kiosk, application
@@ -100,42 +110,17 @@ from kiosk.core.content import load_content
 from kiosk.paths import bundled_content
 from kiosk.storage.store import RequestStore
 
-XVFB_MARK = "KIOSK_FORM_BENCH_UNDER_XVFB"
 WARMUP = 10
-WAIT_TIMEOUT_S = 10.0
 KEYBOARD_TIMEOUT_S = 30.0
 HEARTBEAT_MS = 50
 SETTLE_S = 0.1
 TARGET_TAP_P95_MS = 100.0
 TARGET_SUBMIT_P95_MS = 50.0
-RAM_FILESYSTEMS = frozenset({"tmpfs", "ramfs"})
 FAKE_NAME = "Zoë Example"
 FAKE_PHONE = "202-555-0100"
 
 
-class BenchmarkError(Exception):
-    """A wait timed out or a check failed."""
-
-
 # -- set-up ------------------------------------------------------------------------------------
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """``"1920x1080"`` -> ``(1920, 1080)``."""
-    try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {text!r}") from None
-    if width <= 0 or height <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive size, got {text!r}")
-    return width, height
-
-
-def positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -150,66 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def reexec_under_xvfb(size: tuple[int, int]) -> None:
-    """Replace this process with itself run under ``xvfb-run`` (a screen of ``size``)."""
-    if os.environ.get(XVFB_MARK):
-        sys.exit("form.py: still no $DISPLAY under xvfb-run")
-    xvfb_run = shutil.which("xvfb-run")
-    if xvfb_run is None:
-        sys.exit("form.py: no $DISPLAY and no xvfb-run; install xvfb or run it on a desktop")
-    os.environ[XVFB_MARK] = "1"
-    screen = f"-screen 0 {size[0]}x{size[1]}x24"
-    argv = [xvfb_run, "-a", "-s", screen, sys.executable, str(Path(__file__).resolve())]
-    os.execv(xvfb_run, [*argv, *sys.argv[1:]])
-
-
-def filesystem_type(path: Path) -> str:
-    """The type of the file system ``path`` is on, from ``/proc/self/mounts`` ("?" if unknown)."""
-    resolved = str(path.resolve())
-    best, kind = "", "?"
-    try:
-        lines = Path("/proc/self/mounts").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return kind
-    for line in lines:
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        mount = parts[1].replace("\\040", " ")
-        inside = resolved == mount or resolved.startswith(mount.rstrip("/") + "/")
-        if inside and len(mount) >= len(best):
-            best, kind = mount, parts[2]
-    return kind
-
-
-def data_parent() -> Path:
-    """Where to make the database's folder: the temp folder unless it lives in RAM."""
-    temp = Path(tempfile.gettempdir())
-    if filesystem_type(temp) in RAM_FILESYSTEMS:
-        return Path.cwd()
-    return temp
-
-
 # -- statistics --------------------------------------------------------------------------------
-
-
-def percentile(samples: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile: the ``ceil(q/100 * n)``-th smallest sample."""
-    if not samples:
-        raise ValueError("no samples")
-    ordered = sorted(samples)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-def summary_ms(samples: Sequence[float]) -> dict[str, float | int]:
-    """p50/p95/max of ``samples`` (seconds) in milliseconds, and their number."""
-    return {
-        "p50": round(percentile(samples, 50) * 1000, 2),
-        "p95": round(percentile(samples, 95) * 1000, 2),
-        "max": round(max(samples) * 1000, 2),
-        "n": len(samples),
-    }
 
 
 # -- driving the kiosk -------------------------------------------------------------------------
@@ -242,7 +168,7 @@ class PaintWatch(QObject):
 
 
 @dataclass
-class Driver:
+class Driver(Driving):
     """The kiosk under test and the bookkeeping to wait for it."""
 
     app: QApplication
@@ -269,15 +195,6 @@ class Driver:
             raise BenchmarkError("no request-info button on the slideshow")
         self.button = button
 
-    def check_size(self) -> None:
-        """Fail if the window no longer has the size asked for (its layout made it grow)."""
-        actual = self.kiosk.window.size()
-        if actual != self.size:
-            raise BenchmarkError(
-                f"the window is {actual.width()}x{actual.height()}, not"
-                f" {self.size.width()}x{self.size.height()}: the kiosk's layout resized it"
-            )
-
     def _on_keyboard_shown_changed(self, shown: bool) -> None:
         self.keyboard_shown_at = time.perf_counter() if shown else None
 
@@ -290,33 +207,6 @@ class Driver:
 
     def _on_form_destroyed(self) -> None:
         self.forms_destroyed += 1
-
-    def wait_for(self, condition: Callable[[], bool], what: str, timeout_s: float) -> None:
-        """Run the event loop until ``condition()`` holds; BenchmarkError after ``timeout_s``."""
-        deadline = time.perf_counter() + timeout_s
-        flags = (
-            QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
-        )
-        while not condition():
-            if time.perf_counter() > deadline:
-                raise BenchmarkError(f"timed out after {timeout_s:g} s waiting for {what}")
-            self.app.processEvents(flags)
-
-    def idle(self, seconds: float) -> None:
-        """Let the event loop run for ``seconds``, then delete what was ``deleteLater``'d."""
-        deadline = time.perf_counter() + seconds
-        while time.perf_counter() < deadline:
-            self.app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        self.app.processEvents()
-
-    def tap(self, widget: QWidget) -> None:
-        QTest.mouseClick(
-            widget,
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier,
-            widget.rect().center(),
-        )
 
     def back_to_slideshow(self) -> None:
         """Wait (untimed) until the slideshow is back, painted, and the old form is gone."""
@@ -540,7 +430,7 @@ def summarize(summary: dict[str, Any], results: Results, where: str, elapsed: fl
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not os.environ.get("DISPLAY"):
-        reexec_under_xvfb(args.size)
+        reexec_under_xvfb(__file__, args.size)
     began = time.perf_counter()
     parent = data_parent()
     data_dir = Path(tempfile.mkdtemp(prefix="kiosk-form-bench-", dir=parent))

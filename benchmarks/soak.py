@@ -159,17 +159,23 @@ from typing import Any, NamedTuple, TextIO
 os.environ["QT_QPA_PLATFORM"] = "xcb"
 
 import PySide6
+from _support import (
+    BenchmarkError,
+    Driving,
+    data_parent,
+    filesystem_type,
+    parse_size,
+    positive,
+    reexec_under_xvfb,
+)
 from PySide6.QtCore import (
-    QCoreApplication,
     QEvent,
     QEventLoop,
     QObject,
     QSize,
-    Qt,
     QTimer,
 )
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from shiboken6 import Shiboken
 
@@ -178,12 +184,10 @@ from kiosk.core.content import Content, load_content
 from kiosk.paths import bundled_content
 from kiosk.storage.store import RequestStore
 
-XVFB_MARK = "KIOSK_SOAK_BENCH_UNDER_XVFB"
 FADE_MS = 60
 PAGE_SECONDS = 600.0
 WARMUP_PAGES = 50
 WARMUP_SUBMISSIONS = 20
-WAIT_TIMEOUT_S = 10.0
 KEYBOARD_TIMEOUT_S = 30.0
 HEARTBEAT_MS = 50
 SETTLE_S = 0.03
@@ -191,7 +195,6 @@ SAMPLE_SETTLE_S = 0.5
 TARGET_RSS_GROWTH_MB = 5.0
 PYTHON_OBJECT_SLACK = 250
 TOP_GROWTH = 12
-RAM_FILESYSTEMS = frozenset({"tmpfs", "ramfs"})
 FAKE_NAME = "Zoë Example"
 FAKE_PHONE = "202-555-0100"
 KNOWN_NOISE = (
@@ -203,29 +206,7 @@ RECORD_START = "\x1e"
 RECORD_END = "\x1f"
 
 
-class BenchmarkError(Exception):
-    """A wait timed out or a check failed."""
-
-
 # -- set-up ------------------------------------------------------------------------------------
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """``"1920x1080"`` -> ``(1920, 1080)``."""
-    try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {text!r}") from None
-    if width <= 0 or height <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive size, got {text!r}")
-    return width, height
-
-
-def positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -246,46 +227,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--size", type=parse_size, default=(1920, 1080), help="window size WxH (1920x1080)"
     )
     return parser
-
-
-def reexec_under_xvfb(size: tuple[int, int]) -> None:
-    """Replace this process with itself run under ``xvfb-run`` (a screen of ``size``)."""
-    if os.environ.get(XVFB_MARK):
-        sys.exit("soak.py: still no $DISPLAY under xvfb-run")
-    xvfb_run = shutil.which("xvfb-run")
-    if xvfb_run is None:
-        sys.exit("soak.py: no $DISPLAY and no xvfb-run; install xvfb or run it on a desktop")
-    os.environ[XVFB_MARK] = "1"
-    screen = f"-screen 0 {size[0]}x{size[1]}x24"
-    argv = [xvfb_run, "-a", "-s", screen, sys.executable, str(Path(__file__).resolve())]
-    os.execv(xvfb_run, [*argv, *sys.argv[1:]])
-
-
-def filesystem_type(path: Path) -> str:
-    """The type of the file system ``path`` is on, from ``/proc/self/mounts`` ("?" if unknown)."""
-    resolved = str(path.resolve())
-    best, kind = "", "?"
-    try:
-        lines = Path("/proc/self/mounts").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return kind
-    for line in lines:
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        mount = parts[1].replace("\\040", " ")
-        inside = resolved == mount or resolved.startswith(mount.rstrip("/") + "/")
-        if inside and len(mount) >= len(best):
-            best, kind = mount, parts[2]
-    return kind
-
-
-def data_parent() -> Path:
-    """Where to make the database's folder: the temp folder unless it lives in RAM."""
-    temp = Path(tempfile.gettempdir())
-    if filesystem_type(temp) in RAM_FILESYSTEMS:
-        return Path.cwd()
-    return temp
 
 
 def soak_content() -> Content:
@@ -519,7 +460,7 @@ class FormCounter(QObject):
 
 
 @dataclass
-class Driver:
+class Driver(Driving):
     """The kiosk under test and the bookkeeping to wait for it."""
 
     app: QApplication
@@ -553,46 +494,6 @@ class Driver:
 
     def _on_page_changed(self, index: int) -> None:
         self.page_changes_seen += 1
-
-    def check_size(self) -> None:
-        """Fail if the window no longer has the size asked for (its layout made it grow)."""
-        actual = self.kiosk.window.size()
-        if actual != self.size:
-            raise BenchmarkError(
-                f"the window is {actual.width()}x{actual.height()}, not"
-                f" {self.size.width()}x{self.size.height()}: the kiosk's layout resized it"
-            )
-
-    def wait_for(self, condition: Callable[[], bool], what: str) -> None:
-        """Run the event loop until ``condition()`` holds; BenchmarkError after a while."""
-        deadline = time.perf_counter() + WAIT_TIMEOUT_S
-        flags = (
-            QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
-        )
-        while not condition():
-            if time.perf_counter() > deadline:
-                raise BenchmarkError(f"timed out after {WAIT_TIMEOUT_S:g} s waiting for {what}")
-            self.app.processEvents(flags)
-
-    def settle(self, seconds: float) -> None:
-        """Let the event loop run for ``seconds``, then run what was ``deleteLater``'d.
-
-        ``app.exec()`` would send the ``DeferredDelete`` events on returning to its loop;
-        outside it, events posted from code Python called directly wait for this explicit send.
-        """
-        deadline = time.perf_counter() + seconds
-        while time.perf_counter() < deadline:
-            self.app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        self.app.processEvents()
-
-    def tap(self, widget: QWidget) -> None:
-        QTest.mouseClick(
-            widget,
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier,
-            widget.rect().center(),
-        )
 
     # -- the two actions ---------------------------------------------------------------------
 
@@ -677,7 +578,7 @@ class Driver:
             ),
             "the slideshow back, painted",
         )
-        self.settle(SETTLE_S)
+        self.idle(SETTLE_S)
         self.submissions += 1
         self.submission_seconds += time.perf_counter() - began
 
@@ -722,7 +623,7 @@ class Driver:
 
     def snapshot(self, base: int, base_submissions: int) -> Snapshot:
         """Settle, collect, and measure (see the module's docstring)."""
-        self.settle(SAMPLE_SETTLE_S)
+        self.idle(SAMPLE_SETTLE_S)
         # The Qt counts first: walking the tree makes wrappers for the objects it visits, and
         # those of long-lived objects stay; counted after it, every sample includes them alike.
         qobject_classes = self.live_qobjects()
@@ -771,7 +672,7 @@ def start(size: tuple[int, int], store: RequestStore) -> Driver:
         app.processEvents(flags)
     driver = Driver(app, kiosk, store, QSize(*size))
     driver.wait_for(kiosk.window.isActiveWindow, "the window to become active")
-    driver.settle(0.5)
+    driver.idle(0.5)
     driver.check_size()
     return driver
 
@@ -918,7 +819,7 @@ def summarize(summary: dict[str, Any], where: str, elapsed: float) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not os.environ.get("DISPLAY"):
-        reexec_under_xvfb(args.size)
+        reexec_under_xvfb(__file__, args.size)
     began = time.perf_counter()
     messages = MessageLog()
     messages.begin()

@@ -77,7 +77,6 @@ import os
 import platform
 import queue
 import re
-import shutil
 import signal
 import statistics
 import subprocess
@@ -92,13 +91,13 @@ from types import FrameType
 from typing import Any
 
 import yaml
+from _support import reexec_under_xvfb, xvfb_mark
 
 FIRST_PAINT = "first page shown"
 FIRST_PAINT_TIMEOUT_S = 60.0
 SETTLE_S = 2.0
 STOP_TIMEOUT_S = 10.0
 PAGE_SECONDS_8S = 8
-XVFB_MARK = "KIOSK_BENCH_UNDER_XVFB"
 CONFIGS = ("kiosk", "bare", "kiosk_8s")
 METRICS = (
     "first_paint_ms",
@@ -432,19 +431,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def reexec_under_xvfb(size: tuple[int, int]) -> None:
-    """Replace this process with itself run under ``xvfb-run`` (a screen of ``size``)."""
-    if os.environ.get(XVFB_MARK):
-        sys.exit("startup.py: still no $DISPLAY under xvfb-run")
-    xvfb_run = shutil.which("xvfb-run")
-    if xvfb_run is None:
-        sys.exit("startup.py: no $DISPLAY and no xvfb-run; install xvfb or run it on a desktop")
-    os.environ[XVFB_MARK] = "1"
-    screen = f"-screen 0 {size[0]}x{size[1]}x24"
-    argv = [xvfb_run, "-a", "-s", screen, sys.executable, str(Path(__file__).resolve())]
-    os.execv(xvfb_run, [*argv, *sys.argv[1:]])
-
-
 def write_8s_content(folder: Path) -> Path:
     """A copy of the shipped content.yaml whose pages all stay up for 8 s."""
     from kiosk.paths import bundled_content
@@ -595,10 +581,10 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not os.environ.get("DISPLAY"):
-        reexec_under_xvfb(args.size)
+        reexec_under_xvfb(__file__, args.size)
     signal.signal(signal.SIGTERM, _raise_interrupt)  # stop the children on SIGTERM too
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
-    env.pop(XVFB_MARK, None)
+    env.pop(xvfb_mark(__file__), None)
     cwd = Path(__file__).resolve().parent.parent
     began = time.perf_counter()
     results: dict[str, list[RunResult]] = {config: [] for config in CONFIGS}

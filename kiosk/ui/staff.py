@@ -414,6 +414,7 @@ class StaffScreen(QWidget):
         self._export_job: ExportJob | None = None
         self._export_place: ExportPlace | None = None
         self._export_total = 0
+        self._all_count = 0
 
     @property
     def idle_watcher(self) -> IdleWatcher:
@@ -593,9 +594,7 @@ class StaffScreen(QWidget):
         while path.exists():
             path = folder / f"clinic-requests-{stamp}-{suffix}.csv"
             suffix += 1
-        counted: list[int] = []  # for the progress line only
-        self._guard(lambda: counted.append(self._store.count()))
-        total = counted[0] if counted else 0
+        total = self._all_count  # as the "All" chip shows it: for the progress line only
         # Written on a thread of its own: the screen (and the watchdog) carry on meanwhile.
         job = ExportJob(
             self._data_dir, self._fields, path, self._content.staff.time_zone, parent=self
@@ -705,6 +704,7 @@ class StaffScreen(QWidget):
             return
         for name, chip in self.filters.items():
             chip.setText(f"{name} ({counts[name]})")
+        self._all_count = counts["All"]
         self._fit_bar()
         self._relayout()
         self._show_audit()
