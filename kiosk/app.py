@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content
 from kiosk.core.form import load_checkers
+from kiosk.places import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS, EXIT_STAFF_EXIT
 from kiosk.storage.store import RequestStore, SaveError
-from kiosk.system import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS, EXIT_STAFF_EXIT
 from kiosk.system.errors import install_exception_hook
 from kiosk.system.instance import AlreadyRunning, LockError, acquire_single_instance
 from kiosk.system.logs import setup_logging
@@ -27,6 +27,7 @@ from kiosk.system.notify import SystemdNotifier
 from kiosk.system.screen import ScreenKeeper, ScreenSaverInhibitor, Way, XScreenSaver
 from kiosk.system.signals import install_signal_handlers
 from kiosk.system.watchdog import WatchdogPinger
+from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
 from kiosk.ui.content_watcher import ContentWatcher
 from kiosk.ui.keyboard_env import prepare_environment
 from kiosk.ui.lockdown import Lockdown
@@ -34,7 +35,6 @@ from kiosk.ui.sleep import OpeningHoursController, SleepScreen, WallClock, utc_n
 from kiosk.ui.slideshow import SlideshowScreen
 from kiosk.ui.thanks import ThanksScreen
 from kiosk.ui.theme import stylesheet
-from kiosk.ui.timers import Clock, TimerFactory, monotonic, qt_timer
 from kiosk.ui.window import KioskWindow
 
 if TYPE_CHECKING:

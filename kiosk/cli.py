@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content, ContentError, load_content
-from kiosk.paths import bundled_content
+from kiosk.places import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    EXIT_USAGE,
+    default_data_dir,
+)
+from kiosk.places import content_path as _content_path
+from kiosk.places import data_dir as _data_dir
 
 if TYPE_CHECKING:
     from typing import Protocol
@@ -25,10 +32,6 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger("kiosk")
-
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
 
 _SIZE = re.compile(r"^(\d{2,5})x(\d{2,5})$")
 DEFAULT_WINDOW = "1280x800"
@@ -43,25 +46,6 @@ def _size(text: str) -> tuple[int, int]:
     if not (100 <= width <= 16384 and 100 <= height <= 16384):
         raise argparse.ArgumentTypeError(f"'{text}': width and height must be 100 to 16384")
     return width, height
-
-
-def _config_home() -> Path:
-    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-
-
-def _data_home() -> Path:
-    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-
-
-def default_content_path() -> Path:
-    """The clinic's own content.yaml in the app-config folder if there is one, else the bundled."""
-    clinic = _config_home() / APP_NAME / "content.yaml"
-    return clinic if clinic.is_file() else bundled_content()
-
-
-def default_data_dir() -> Path:
-    """The platform's app-data folder (what ``QStandardPaths.AppDataLocation`` gives on Linux)."""
-    return _data_home() / APP_NAME / APP_NAME
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -151,22 +135,6 @@ def _command_modules() -> list[CommandModule]:
     from kiosk.commands import inbox, pin, requests, service, session
 
     return [pin, requests, service, session, inbox]
-
-
-def _content_path(args: argparse.Namespace) -> Path:
-    if getattr(args, "path", None) is not None:
-        return Path(args.path)
-    if args.content is not None:
-        return Path(args.content)
-    env = os.environ.get("KIOSK_CONTENT")
-    return Path(env) if env else default_content_path()
-
-
-def _data_dir(args: argparse.Namespace) -> Path:
-    if args.data_dir is not None:
-        return Path(args.data_dir)
-    env = os.environ.get("KIOSK_DATA_DIR")
-    return Path(env) if env else default_data_dir()
 
 
 def _load(path: Path) -> Content | None:

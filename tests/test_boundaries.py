@@ -71,3 +71,91 @@ def test_starting_the_kiosk_imports_nothing_the_first_page_does_not_need():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+# -- the layers ---------------------------------------------------------------------------------
+
+LAYERS: dict[str, int] = {
+    # the base, which anything may use: the package, where things are, injected time
+    "kiosk": 0,
+    "kiosk.paths": 0,
+    "kiosk.places": 0,
+    "kiosk.timers": 0,
+    "kiosk.core": 0,
+    "kiosk.storage": 1,
+    "kiosk.ui": 2,
+    "kiosk.system": 2,
+    "kiosk.commands": 2,
+    "kiosk.app": 3,
+    "kiosk.inbox_app": 3,
+    "kiosk.cli": 4,
+    "kiosk.__main__": 5,
+}
+"""core < storage < ui, system, commands < app < cli. A module may import from its own part
+and from lower layers; never from a higher one, nor from a sibling of the same layer (ui,
+system and commands stay independent of each other)."""
+QT_BASE = {"kiosk.timers"}
+"""Base modules that use Qt: core, which runs without it, may not import them."""
+
+
+def _part(module: str) -> str:
+    """The entry of :data:`LAYERS` a module belongs to (its longest listed prefix)."""
+    parts = module.split(".")
+    for end in range(len(parts), 0, -1):
+        name = ".".join(parts[:end])
+        if name in LAYERS:
+            return name
+    raise AssertionError(f"{module} is in no layer: add it to LAYERS")
+
+
+def _kiosk_imports(path: Path) -> set[str]:
+    """The kiosk modules ``path`` imports (``from kiosk import x`` counts as kiosk.x)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "kiosk")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "kiosk":
+                found.update(f"kiosk.{a.name}" for a in node.names)
+            elif node.module.startswith("kiosk."):
+                found.add(node.module)
+    return found
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_module_imports_a_higher_layer_or_a_sibling():
+    broken = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "_bundled" in path.parts:
+            continue
+        module = _module_name(path)
+        own = _part(module)
+        for imported in sorted(_kiosk_imports(path)):
+            if imported in LAYERS or _part(imported) != "kiosk":
+                other = _part(imported)
+            else:
+                continue  # ``from kiosk import APP_NAME``: a name of the base package
+            if other == own:
+                continue
+            higher = LAYERS[other] > LAYERS[own]
+            sibling = LAYERS[other] == LAYERS[own] and LAYERS[own] > 0
+            qt_into_core = own == "kiosk.core" and other in QT_BASE
+            if higher or sibling or qt_into_core:
+                broken.append(f"{module} imports {imported}")
+    assert broken == []
+
+
+def test_the_layer_rule_catches_what_it_should(tmp_path):
+    """The rule above can fail: a sub-command importing the command line's module is caught."""
+    bad = tmp_path / "kiosk" / "commands" / "bad.py"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("from kiosk import cli\nfrom kiosk.ui.staff import StaffScreen\n")
+    imported = _kiosk_imports(bad)
+    assert imported == {"kiosk.cli", "kiosk.ui.staff"}
+    assert [LAYERS[_part(m)] > LAYERS["kiosk.commands"] for m in sorted(imported)] == [True, False]
+    assert LAYERS[_part("kiosk.ui.staff")] == LAYERS["kiosk.commands"]  # a sibling: refused

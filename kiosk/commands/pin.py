@@ -11,6 +11,7 @@ import getpass
 import sys
 
 from kiosk.core.pin import PinFileError, PinVault, pin_problem
+from kiosk.places import EXIT_OK, EXIT_PROBLEM, data_dir
 
 PROMPT = "New staff PIN (4 to 12 digits; 6 or more suggested): "
 AGAIN = "Again: "
@@ -33,10 +34,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _fail(message: str) -> int:
-    from kiosk import cli
-
     print(f"kiosk set-pin: {message}; the PIN was not changed.", file=sys.stderr)
-    return cli.EXIT_PROBLEM
+    return EXIT_PROBLEM
 
 
 def _ask() -> str | None:
@@ -59,21 +58,19 @@ def _ask() -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     """Set the PIN in the kiosk's data folder; 0 when it was saved, 1 if not."""
-    from kiosk import cli
-
     if sys.stdin.isatty():
         pin = _ask()
         if pin is None:
-            return cli.EXIT_PROBLEM
+            return EXIT_PROBLEM
     else:
         pin = sys.stdin.readline().strip()
     problem = pin_problem(pin)
     if problem is not None:
         return _fail(problem)
-    vault = PinVault(cli._data_dir(args))
+    vault = PinVault(data_dir(args))
     try:
         vault.set_pin(pin)
     except (PinFileError, ValueError) as error:
         return _fail(str(error))
     print("Staff PIN set.")
-    return cli.EXIT_OK
+    return EXIT_OK

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk import places
 from kiosk.core.content import Content, ContentError, load_content
 from kiosk.core.form import FormField
 from kiosk.storage.store import (
@@ -328,7 +329,7 @@ def _export(args: argparse.Namespace) -> int:
     status = _status(args)
     output: Path = args.output
     shown = str(output)
-    data_dir = _data_dir(args)
+    data_dir = places.data_dir(args)
     if inside(output, data_dir):
         raise _CommandError(str(InsideDataFolderError(output, data_dir)))
     if output.is_dir():
@@ -559,9 +560,7 @@ def _since(args: argparse.Namespace, zone: ZoneInfo) -> datetime | None:
 
 
 def _content(args: argparse.Namespace) -> Content:
-    from kiosk import cli
-
-    path = cli._content_path(args)
+    path = places.content_path(args)
     try:
         return load_content(path)
     except ContentError as error:
@@ -586,12 +585,6 @@ def _zone(content: Content) -> ZoneInfo:
         ) from None
 
 
-def _data_dir(args: argparse.Namespace) -> Path:
-    from kiosk import cli
-
-    return cli._data_dir(args)
-
-
 def _store(args: argparse.Namespace) -> RequestStore | InboxStore:
     """The store on the existing database; a :class:`_CommandError` if there is none.
 
@@ -605,7 +598,7 @@ def _store(args: argparse.Namespace) -> RequestStore | InboxStore:
         except SaveError as error:
             raise _CommandError(str(error)) from None
 
-    data_dir = _data_dir(args)
+    data_dir = places.data_dir(args)
     if not (data_dir / RequestStore.DB_NAME).is_file():
         raise _CommandError(
             f"no requests database in {data_dir} "

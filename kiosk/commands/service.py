@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.paths import resource
+from kiosk.places import config_home
 
 UNIT_NAME = "clinic-kiosk.service"
 RECOVER_SERVICE = "clinic-kiosk-recover.service"
@@ -240,12 +241,10 @@ _ENVIRONMENT_OPTIONS = {
 
 def run(args: argparse.Namespace) -> int:
     """Write the unit files and the autostart entry; 0 when done, 1 if not."""
-    from kiosk import cli
-
     written: list[Path] = []
     try:
         command = kiosk_command(args.exec_path) + kiosk_arguments(args)
-        planned = planned_files(cli._config_home(), command)
+        planned = planned_files(config_home(), command)
         changed = [p for p in planned if _existing(p.path) != p.text]
         clashes = [str(p.path) for p in changed if p.path.exists()]
         if clashes and not args.force:

@@ -13,7 +13,7 @@ import logging
 from PySide6.QtCore import QObject
 
 from kiosk.system.notify import SystemdNotifier
-from kiosk.ui.timers import TimerFactory, qt_timer
+from kiosk.timers import TimerFactory, qt_timer
 
 _log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 
 from kiosk.core.content import Content, ContentError, load_content
-from kiosk.ui.timers import TimerFactory, qt_timer
+from kiosk.timers import TimerFactory, qt_timer
 
 __all__ = ["DEBOUNCE_MS", "ContentWatcher"]
 

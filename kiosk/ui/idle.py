@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication
 
-from kiosk.ui.timers import TimerFactory, qt_timer
+from kiosk.timers import TimerFactory, qt_timer
 
 _INPUT_EVENTS = frozenset(
     {

@@ -63,8 +63,8 @@ from kiosk.core.pin import PinCheck, PinFileError, PinVault
 from kiosk.storage.export import export_csv
 from kiosk.storage.inbox import InboxError, InboxListener, InboxStore, KioskStatus
 from kiosk.storage.store import SaveError, Status, StoredRequest, UnknownRequest
+from kiosk.timers import TimerFactory, qt_timer
 from kiosk.ui.idle import IdleWatcher
-from kiosk.ui.timers import TimerFactory, qt_timer
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.ui.timers import TimerFactory, qt_timer
+from kiosk.timers import TimerFactory, qt_timer
 
 BLOCKED_EVENTS = frozenset(
     {

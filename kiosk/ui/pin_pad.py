@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.pin import PinCheck, PinFileError, PinVault
+from kiosk.timers import TimerFactory, qt_timer
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.page_view import form_pixel_size
-from kiosk.ui.timers import TimerFactory, qt_timer
 
 log = logging.getLogger(__name__)
 

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from kiosk.core.content import Notices, Timing
 from kiosk.core.form import Answer, FormField, FormSpec, thanks_title, validate
 from kiosk.storage.store import SaveError
+from kiosk.timers import TimerFactory, qt_timer
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.page_view import form_pixel_size
-from kiosk.ui.timers import TimerFactory, qt_timer
 
 log = logging.getLogger(__name__)
 

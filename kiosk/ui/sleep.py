@@ -21,8 +21,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.core.content import Content
 from kiosk.core.hours import OpeningHours, is_open, next_change, zone_of
+from kiosk.timers import TimerFactory, qt_timer
 from kiosk.ui.page_view import NAME_SCALE, body_pixel_size
-from kiosk.ui.timers import TimerFactory, qt_timer
 
 __all__ = [
     "MAX_WAIT_MS",

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from kiosk.core.content import Content
 from kiosk.core.pacing import word_count
 from kiosk.core.pagination import Page, paginate
+from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
 from kiosk.ui.page_view import PageLayout
-from kiosk.ui.timers import Clock, TimerFactory, monotonic, qt_timer
 
 log = logging.getLogger(__name__)
 

@@ -45,9 +45,9 @@ from kiosk.storage.store import (
     StoredRequest,
     UnknownRequest,
 )
+from kiosk.timers import TimerFactory, qt_timer
 from kiosk.ui.export_job import ExportJob
 from kiosk.ui.idle import IdleWatcher
-from kiosk.ui.timers import TimerFactory, qt_timer
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,13 @@ from PySide6.QtGui import QHideEvent, QMouseEvent, QPainter, QPaintEvent, QResiz
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.core.content import Content
+from kiosk.timers import TimerFactory, qt_timer
 from kiosk.ui.page_view import (
     DISCLAIMER_SCALE,
     PageLayout,
     TextBlock,
     make_font,
 )
-from kiosk.ui.timers import TimerFactory, qt_timer
 
 HINT = "Touch the screen to return to the start."
 

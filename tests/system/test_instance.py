@@ -34,7 +34,7 @@ sys.stdin.read()
 TRY_LOCK = """
 import sys
 from pathlib import Path
-from kiosk.system import EXIT_ALREADY_RUNNING
+from kiosk.places import EXIT_ALREADY_RUNNING
 from kiosk.system.instance import AlreadyRunning, acquire_single_instance
 try:
     acquire_single_instance(Path(sys.argv[1]))

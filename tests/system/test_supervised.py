@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.paths import resource
-from kiosk.system import EXIT_ALREADY_RUNNING
+from kiosk.places import EXIT_ALREADY_RUNNING
 from tests.helpers.supervisor import Supervisor, UnitSettings, parse_duration, read_unit
 
 REPO = Path(__file__).resolve().parents[2]
