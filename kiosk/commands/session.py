@@ -22,11 +22,11 @@ import re
 import shlex
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.commands.service import _InstallError, desktop_quote, kiosk_arguments, kiosk_command
+from kiosk.core.files import write_atomically
 from kiosk.paths import resource
 
 PROG = "kiosk install-session"
@@ -138,17 +138,7 @@ def _existing(path: Path) -> str | None:
 def _write(item: _Planned) -> None:
     """Write atomically, durably, with the item's mode (never through a half-written file)."""
     item.path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{item.path.name}.", dir=item.path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(item.text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temp, item.mode)
-        os.replace(temp, item.path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(item.path, item.text.encode("utf-8"), item.mode)
 
 
 def _user(args: argparse.Namespace) -> str:

@@ -24,6 +24,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk.core.colors import WCAG_AA_NORMAL_TEXT, contrast_ratio, parse_hex_color
+from kiosk.core.files import os_reason
 from kiosk.core.form import (
     DEFAULT_MAX_LENGTH,
     FIELD_TYPES,
@@ -189,7 +190,7 @@ def load_content(path: Path) -> Content:
     except _NotRegularError as exc:
         raise _single(source, f"cannot read the file: {exc}") from exc
     except OSError as exc:
-        raise _single(source, f"cannot read the file: {_os_reason(exc)}") from exc
+        raise _single(source, f"cannot read the file: {os_reason(exc)}") from exc
     if len(data) > MAX_FILE_BYTES:
         raise _single(source, _too_large(max(size, len(data))))
     if data.startswith(b"\xef\xbb\xbf"):
@@ -1074,10 +1075,6 @@ def _too_large(size: int) -> str:
     )
 
 
-def _os_reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
-
-
 def _quote(text: str, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[: limit - 3] + "..."
@@ -1192,7 +1189,7 @@ def _check_image_file(base_dir: Path, raw: str) -> tuple[str | None, Path | None
     except (FileNotFoundError, NotADirectoryError):
         return f"file not found: {raw} (looked for {_abspath_text(base_dir, raw)})", None
     except OSError as exc:
-        return f"cannot read the file: {raw} ({_os_reason(exc)})", None
+        return f"cannot read the file: {raw} ({os_reason(exc)})", None
     except ValueError:
         return f"is not a usable file path: {_quote(raw)}", None
     if stat.S_ISDIR(info.st_mode):
@@ -1205,7 +1202,7 @@ def _check_image_file(base_dir: Path, raw: str) -> tuple[str | None, Path | None
     except _NotRegularError:
         return f"is not a regular file: {raw} ({full})", None
     except OSError as exc:
-        return f"cannot read the file: {raw} ({_os_reason(exc)})", None
+        return f"cannot read the file: {raw} ({os_reason(exc)})", None
     if not head:
         return f"the image file is empty: {raw} ({full})", None
     if _image_kind(head) is None:

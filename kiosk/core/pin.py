@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import enum
 import hashlib
 import hmac
@@ -48,12 +47,13 @@ import math
 import os
 import re
 import secrets
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from kiosk.core.files import fsync_folder, os_reason, write_atomically
 
 __all__ = ["PinCheck", "PinFileError", "PinResult", "PinVault", "pin_problem"]
 
@@ -318,10 +318,10 @@ class PinVault:
     def _clear_lock(self) -> None:
         try:
             self.lock_path.unlink(missing_ok=True)
-            _fsync_dir(self._dir)
+            fsync_folder(self._dir)
         except OSError as error:
             raise PinFileError(
-                f"cannot remove the staff PIN lock file {self.lock_path}: {_reason(error)}"
+                f"cannot remove the staff PIN lock file {self.lock_path}: {os_reason(error)}"
             ) from error
 
     # -- reading -------------------------------------------------------------------------------
@@ -357,7 +357,7 @@ class PinVault:
             return None
         except OSError as error:
             raise PinFileError(
-                f"cannot read the staff PIN file {path}: {_reason(error)}"
+                f"cannot read the staff PIN file {path}: {os_reason(error)}"
             ) from error
         if len(raw) > _LARGEST_FILE:
             raise self._damaged(path, "it is far too large")
@@ -387,7 +387,7 @@ class PinVault:
             _write_atomically(path, data)
         except OSError as error:
             raise PinFileError(
-                f"cannot write the staff PIN file {path}: {_reason(error)}"
+                f"cannot write the staff PIN file {path}: {os_reason(error)}"
             ) from error
 
 
@@ -456,35 +456,9 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` (mode 0600) so that a crash leaves the old file or the new
-    one, never a mix: a temporary file in the same folder, fsync, rename, fsync the folder."""
+    """Write ``data`` to ``path`` (0600) atomically, making its folder (0700) if need be."""
     folder = path.parent
     if not folder.is_dir():
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(folder, 0o700)  # mkdir's mode is cut by the umask
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            os.fchmod(stream.fileno(), 0o600)
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename or removal in ``folder`` durable."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or str(error)
+    write_atomically(path, data, 0o600)

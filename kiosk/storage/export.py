@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 
+from kiosk.core.files import fsync_folder
 from kiosk.core.form import FormField
 from kiosk.storage.store import RawRequest, RequestStream, StoredRequest
 
@@ -198,7 +199,7 @@ def export_csv(
         if not replaced:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
-    _fsync_folder(folder)
+    fsync_folder(folder)
     return written
 
 
@@ -619,19 +620,3 @@ def _zone(name: str) -> ZoneInfo:
 
 def _exists(target: Path) -> FileExistsError:
     return FileExistsError(errno.EEXIST, "the file already exists (not overwritten)", str(target))
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable. Some file systems cannot fsync a folder; that is not a failure
-    (the data itself is already on disk)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
-            raise
-    finally:
-        os.close(fd)
