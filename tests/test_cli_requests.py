@@ -260,7 +260,8 @@ def test_export_with_mark_contacted_marks_exactly_the_exported(filled, tmp_path)
     ]
     assert [row[0] for row in read_csv(out)[1:]] == ["2", "3"]
     store = read_store(filled)
-    assert {r.id: r.status for r in store.list()} == {1: "new", 2: "contacted", 3: "contacted"}
+    statuses = {r.id: r.status for r in store.newest_first()}
+    assert statuses == {1: "new", 2: "contacted", 3: "contacted"}
     assert [(e.event, e.count, e.detail) for e in store.audit_log()] == [
         ("mark", 2, "contacted"),
         ("export", 2, str(out)),
@@ -347,8 +348,8 @@ def test_one_damaged_row_is_named_and_hides_none_of_the_others(filled, tmp_path,
     rows = read_csv(out)
     assert [row[0] for row in rows[1:]] == ["1", "3"]
     store = read_store(filled)
-    assert [r.status for r in store.list(limit=10)] == ["contacted", "new", "contacted"]
-    assert store.list(limit=10)[1].damaged
+    assert [r.status for r in store.newest_first(limit=10)] == ["contacted", "new", "contacted"]
+    assert store.newest_first(limit=10)[1].damaged
 
 
 def test_export_into_a_missing_folder_or_onto_a_folder(filled, tmp_path):
@@ -410,7 +411,11 @@ def test_mark_contacted_and_back(filled):
     back = kiosk(filled, "requests", "mark", "1", "--new")
     assert back.stdout == "Marked 1 request as new.\n"
     store = read_store(filled)
-    assert {r.id: r.status for r in store.list()} == {1: "new", 2: "contacted", 3: "contacted"}
+    assert {r.id: r.status for r in store.newest_first()} == {
+        1: "new",
+        2: "contacted",
+        3: "contacted",
+    }
     assert [(e.event, e.actor, e.count, e.detail) for e in store.audit_log()] == [
         ("mark", "cli", 1, "new"),
         ("mark", "cli", 1, "contacted"),
@@ -437,7 +442,7 @@ def test_delete(filled):
     result = kiosk(filled, "requests", "delete", "1", "3", "--yes")
     assert (result.returncode, result.stdout, result.stderr) == (0, "Deleted 2 requests.\n", "")
     store = read_store(filled)
-    assert [r.id for r in store.list()] == [2]
+    assert [r.id for r in store.newest_first()] == [2]
     assert [(e.event, e.count) for e in store.audit_log()] == [("delete", 2)]
     store.close()
 
@@ -458,7 +463,7 @@ def test_purge_deletes_only_contacted_older_than_days(data_dir):
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Deleted 1 contacted request marked more than 30 days ago.\n"
     store = read_store(data_dir)
-    assert sorted(r.id for r in store.list()) == [old_new, recent]
+    assert sorted(r.id for r in store.newest_first()) == [old_new, recent]
     assert [(e.event, e.actor, e.count) for e in store.audit_log()] == [("purge", "cli", 1)]
     store.close()
 
@@ -498,7 +503,7 @@ def test_on_a_terminal_delete_asks_first_showing_how_many(filled, answer):
     if answer == "yes":
         assert code == 0
         assert "Deleted 2 requests." in term.text
-        assert [r.id for r in store.list()] == [2]
+        assert [r.id for r in store.newest_first()] == [2]
     else:
         assert code == 1
         assert "Nothing was deleted." in term.text

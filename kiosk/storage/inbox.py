@@ -24,7 +24,6 @@ database's owner):
 
 from __future__ import annotations
 
-import builtins
 import contextlib
 import json
 import logging
@@ -271,7 +270,7 @@ def check_role_name(name: str) -> str:
 
 def init_inbox(
     conn: psycopg.Connection[Any], kiosks: Sequence[str] = (), staff: Sequence[str] = ()
-) -> builtins.list[str]:
+) -> list[str]:
     """Create or migrate the inbox schema in ``conn``'s database, create the group roles and
     the login roles named, and (re)apply the grants, in one transaction; what it did, as lines.
 
@@ -280,7 +279,7 @@ def init_inbox(
     """
     kiosk_names = [check_role_name(n) for n in kiosks]
     staff_names = [check_role_name(n) for n in staff]
-    done: builtins.list[str] = []
+    done: list[str] = []
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('clinic-kiosk inbox init'))")
         for group in (KIOSK_GROUP, STAFF_GROUP):
@@ -428,8 +427,8 @@ def _purge_days(days: float) -> float:
 def _where(status: str | None, since: datetime | None) -> tuple[sql.Composable, list[Any]]:
     if status is not None and status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES} or None, got {status!r}")
-    clauses: builtins.list[sql.Composable] = []
-    params: builtins.list[Any] = []
+    clauses: list[sql.Composable] = []
+    params: list[Any] = []
     if status is not None:
         clauses.append(sql.SQL("status = %s"))
         params.append(status)
@@ -497,7 +496,7 @@ class InboxStore:
         found = self.get_many([request_id])
         return found[0] if found else None
 
-    def get_many(self, ids: Sequence[int]) -> builtins.list[StoredRequest]:
+    def get_many(self, ids: Sequence[int]) -> list[StoredRequest]:
         """These requests (those still there), newest first."""
         with self._transaction() as conn:
             rows = conn.execute(
@@ -507,13 +506,13 @@ class InboxStore:
             ).fetchall()
         return [_to_request(row) for row in rows]
 
-    def list(
+    def newest_first(
         self,
         status: str | None = None,
         limit: int = 100,
         offset: int = 0,
         since: datetime | None = None,
-    ) -> builtins.list[StoredRequest]:
+    ) -> list[StoredRequest]:
         """Up to ``limit`` requests (with this status, since then), newest first."""
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must not be negative")
@@ -571,7 +570,7 @@ class InboxStore:
             "newest": None if newest is None else newest.astimezone(UTC).isoformat(),
         }
 
-    def kiosks(self) -> tuple[datetime, builtins.list[KioskStatus]]:
+    def kiosks(self) -> tuple[datetime, list[KioskStatus]]:
         """The server's time now and every kiosk's latest heartbeat, by name."""
         with self._transaction() as conn:
             now = conn.execute("SELECT now()").fetchone()
@@ -585,7 +584,7 @@ class InboxStore:
             for k, at, v, b, p, e in rows
         ]
 
-    def audit_log(self, limit: int = 50) -> builtins.list[AuditEntry]:
+    def audit_log(self, limit: int = 50) -> list[AuditEntry]:
         if limit < 0:
             raise ValueError("limit must not be negative")
         with self._transaction() as conn:
@@ -668,7 +667,7 @@ class InboxStore:
         return int(deleted)
 
     @staticmethod
-    def _check_exist(conn: psycopg.Connection[Any], wanted: builtins.list[int]) -> None:
+    def _check_exist(conn: psycopg.Connection[Any], wanted: list[int]) -> None:
         rows = conn.execute(
             "SELECT id FROM inbox.requests WHERE id = ANY(%s) FOR UPDATE", (wanted,)
         ).fetchall()
@@ -687,13 +686,13 @@ class InboxStore:
         )
 
 
-def _ids(ids: Sequence[int]) -> builtins.list[int]:
+def _ids(ids: Sequence[int]) -> list[int]:
     distinct: dict[int, None] = {}
     for request_id in ids:
         if isinstance(request_id, bool) or not isinstance(request_id, int):
             raise ValueError(f"every id must be an int, got {type(request_id).__name__}")
         distinct[request_id] = None
-    return builtins.list(distinct)
+    return list(distinct)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -721,11 +720,11 @@ class InboxListener:
     def fileno(self) -> int:
         return int(self._conn.pgconn.socket)
 
-    def drain(self) -> tuple[builtins.list[int], builtins.list[str]]:
+    def drain(self) -> tuple[list[int], list[str]]:
         """(new request ids, kiosk names) announced since the last call."""
         pgconn = self._conn.pgconn
-        ids: builtins.list[int] = []
-        kiosks: builtins.list[str] = []
+        ids: list[int] = []
+        kiosks: list[str] = []
         try:
             pgconn.consume_input()
         except psycopg.Error as exc:

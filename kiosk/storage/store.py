@@ -28,7 +28,6 @@ how many, and a short detail such as a file path, never an answer.
 
 from __future__ import annotations
 
-import builtins
 import contextlib
 import errno
 import functools
@@ -177,7 +176,7 @@ class StoredRequest:
     """When it was marked contacted (timezone-aware UTC), None while it is new."""
     damaged: bool = False
     """The row cannot be read (its answers or times are not what was saved): only ``id`` is
-    real; :meth:`RequestStore.list` gives such a stand-in so staff see it is there."""
+    real; :meth:`RequestStore.newest_first` gives such a stand-in so staff see it is there."""
 
 
 @dataclass(frozen=True)
@@ -211,7 +210,7 @@ class RequestStream(Iterator[StoredRequest]):
     def __init__(
         self,
         requests: Callable[[], Iterator[StoredRequest]],
-        raw_batches: Callable[[bool], Generator[builtins.list[RawRequest], None, None]],
+        raw_batches: Callable[[bool], Generator[list[RawRequest], None, None]],
         decode: Callable[[RawRequest], StoredRequest | None],
     ) -> None:
         self._make_requests = requests
@@ -219,7 +218,7 @@ class RequestStream(Iterator[StoredRequest]):
         self._decode = decode
         self._requests: Iterator[StoredRequest] | None = None
         self._started = False
-        self.damaged: builtins.list[int] = []
+        self.damaged: list[int] = []
         """The ids of rows that could not be read and were left out (named, never hidden):
         iterating and :meth:`decode` skip a damaged row and add its id here."""
 
@@ -246,9 +245,7 @@ class RequestStream(Iterator[StoredRequest]):
         if close is not None:
             close()
 
-    def raw_batches(
-        self, *, saved_order: bool = False
-    ) -> Generator[builtins.list[RawRequest], None, None]:
+    def raw_batches(self, *, saved_order: bool = False) -> Generator[list[RawRequest], None, None]:
         """The requests as raw rows (:data:`RawRequest`), in lists of up to :data:`_BATCH_ROWS`.
 
         Each call reads them afresh, in a read transaction (one snapshot) of its own, which
@@ -458,7 +455,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _check_ids(ids: Sequence[int]) -> builtins.list[int]:
+def _check_ids(ids: Sequence[int]) -> list[int]:
     """The distinct ids, in the order given; ValueError for anything but ints."""
     if isinstance(ids, str | bytes) or not isinstance(ids, Sequence):
         raise ValueError(f"ids must be a sequence of ints, got {type(ids).__name__}")
@@ -467,7 +464,7 @@ def _check_ids(ids: Sequence[int]) -> builtins.list[int]:
         if isinstance(request_id, bool) or not isinstance(request_id, int):
             raise ValueError(f"every id must be an int, got {type(request_id).__name__}")
         distinct[request_id] = None
-    return builtins.list(distinct)
+    return list(distinct)
 
 
 def _batches(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -602,13 +599,13 @@ class RequestStore:
 
         return self._run("get", select)
 
-    def list(
+    def newest_first(
         self,
         status: str | None = None,
         limit: int = 100,
         offset: int = 0,
         since: datetime | None = None,
-    ) -> builtins.list[StoredRequest]:
+    ) -> list[StoredRequest]:
         """Up to ``limit`` requests (with this status, received at or after ``since``, if
         given), newest first. A row that cannot be read is there as a stand-in with
         ``damaged=True`` (and only its id), so it is neither hidden nor hides the others."""
@@ -616,7 +613,7 @@ class RequestStore:
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must not be negative")
 
-        def select(conn: sqlite3.Connection) -> builtins.list[StoredRequest]:
+        def select(conn: sqlite3.Connection) -> list[StoredRequest]:
             rows = conn.execute(
                 f"SELECT {_REQUEST_COLUMNS} FROM requests{where}"
                 " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
@@ -662,7 +659,7 @@ class RequestStore:
 
     def _raw_batches(
         self, sql: str, params: tuple[str, ...]
-    ) -> Generator[builtins.list[RawRequest], None, None]:
+    ) -> Generator[list[RawRequest], None, None]:
         """The rows of ``sql``, :data:`_BATCH_ROWS` at a time, in one read transaction on a
         connection of its own.
 
@@ -710,7 +707,7 @@ class RequestStore:
             return None
 
     def _stream(
-        self, sql: str, params: tuple[str, ...], damaged: builtins.list[int]
+        self, sql: str, params: tuple[str, ...], damaged: list[int]
     ) -> Iterator[StoredRequest]:
         for rows in self._raw_batches(sql, params):
             for row in rows:
@@ -802,9 +799,9 @@ class RequestStore:
         self._remove_old_set_aside(checked)
         return removed
 
-    def set_aside_files(self) -> builtins.list[SetAside]:
+    def set_aside_files(self) -> list[SetAside]:
         """The damaged databases moved aside in the data folder, oldest first."""
-        found: dict[str, builtins.list[Path]] = {}
+        found: dict[str, list[Path]] = {}
         moved: dict[str, datetime] = {}
         try:
             names = sorted(os.listdir(self._dir))
@@ -941,12 +938,12 @@ class RequestStore:
 
         self._run("audit", insert)
 
-    def audit_log(self, limit: int = 50) -> builtins.list[AuditEntry]:
+    def audit_log(self, limit: int = 50) -> list[AuditEntry]:
         """The latest ``limit`` audit rows, newest first."""
         if limit < 0:
             raise ValueError("limit must not be negative")
 
-        def select(conn: sqlite3.Connection) -> builtins.list[AuditEntry]:
+        def select(conn: sqlite3.Connection) -> list[AuditEntry]:
             rows = conn.execute(
                 "SELECT id, at, event, actor, count, detail FROM audit ORDER BY id DESC LIMIT ?",
                 (int(limit),),
@@ -961,12 +958,12 @@ class RequestStore:
 
     # -- forwarding to an inbox (several kiosks) -----------------------------------------------
 
-    def unsent(self, limit: int = 100) -> builtins.list[OutgoingRequest]:
+    def unsent(self, limit: int = 100) -> list[OutgoingRequest]:
         """Up to ``limit`` requests not yet confirmed stored in the inbox, in the order saved."""
         if limit < 1:
             raise ValueError("limit must be at least 1")
 
-        def select(conn: sqlite3.Connection) -> builtins.list[OutgoingRequest]:
+        def select(conn: sqlite3.Connection) -> list[OutgoingRequest]:
             rows = conn.execute(
                 "SELECT id, uuid, created_at, answers, content_version, kiosk_id FROM requests"
                 " WHERE forwarded_at IS NULL ORDER BY id LIMIT ?",
@@ -1044,7 +1041,7 @@ class RequestStore:
     def _write(
         self,
         action: str,
-        ids: builtins.list[int],
+        ids: list[int],
         change: Callable[[sqlite3.Connection], int],
     ) -> int:
         """Run ``change`` in one ``BEGIN IMMEDIATE`` transaction once every id is known to
@@ -1440,7 +1437,7 @@ class RequestStore:
 
 
 def _stand_in(request_id: int, created_at: object) -> StoredRequest:
-    """What :meth:`RequestStore.list` shows for a row that cannot be read."""
+    """What :meth:`RequestStore.newest_first` shows for a row that cannot be read."""
     try:
         when = _parse_time(created_at) if isinstance(created_at, str) else _EPOCH
     except ValueError:
@@ -1471,8 +1468,8 @@ def _check_status(status: str | None) -> None:
 def _filter(status: str | None, since: datetime | None) -> tuple[str, tuple[str, ...]]:
     """A ``WHERE`` clause (with a leading space, or empty) and its parameters."""
     _check_status(status)
-    clauses: builtins.list[str] = []
-    params: builtins.list[str] = []
+    clauses: list[str] = []
+    params: list[str] = []
     if status is not None:
         clauses.append("status = ?")
         params.append(status)

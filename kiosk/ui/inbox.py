@@ -596,7 +596,7 @@ class InboxWindow(QMainWindow):
         if self._locked:
             return
         try:
-            rows = self._store.list(self.model.status, limit=LOADED_ROWS)
+            rows = self._store.newest_first(self.model.status, limit=LOADED_ROWS)
         except SaveError as error:
             self._on_store_failed(error)
             return

@@ -137,7 +137,7 @@ class RequestsModel(QAbstractTableModel):
         """Start again from the newest (after a change, or a new filter)."""
         self.beginResetModel()
         self._total = self._store.count(self._status)
-        self._rows = self._store.list(self._status, limit=PAGE_SIZE, offset=0)
+        self._rows = self._store.newest_first(self._status, limit=PAGE_SIZE, offset=0)
         self.endResetModel()
 
     def clear(self) -> None:
@@ -160,7 +160,7 @@ class RequestsModel(QAbstractTableModel):
         return not parent.isValid() and len(self._rows) < self._total
 
     def fetchMore(self, parent: IndexLike = _ROOT) -> None:
-        more = self._store.list(self._status, limit=PAGE_SIZE, offset=len(self._rows))
+        more = self._store.newest_first(self._status, limit=PAGE_SIZE, offset=len(self._rows))
         if not more:
             self._total = len(self._rows)
             return

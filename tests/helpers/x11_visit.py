@@ -104,7 +104,7 @@ def visit_staff(kiosk: Kiosk, exports: Path, prefix: str) -> dict[str, object]:
     rect = staff.table.visualRect(staff.model.index(0, 1))
     tap(staff.table.viewport(), rect.center())
     tap(staff.mark_button)
-    status = kiosk.store.list()[0].status
+    status = kiosk.store.newest_first()[0].status
     tap(staff.export_button)
     exported: list[str] = []
     staff.export_finished.connect(exported.append)
@@ -204,7 +204,7 @@ def main() -> int:
         shot(kiosk, f"{prefix}-thanks.png")
     tap(kiosk.thanks)
     back = kiosk.window.current_screen() is kiosk.slideshow
-    saved = [r.answers for r in store.list()]
+    saved = [r.answers for r in store.newest_first()]
     staff = visit_staff(kiosk, exports, prefix)
     store.close()
     print(

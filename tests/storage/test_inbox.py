@@ -477,7 +477,7 @@ def forwarded(inbox_db, tmp_path, count: int) -> InboxStore:
 
 def test_staff_list_mark_delete_and_every_action_is_audited(inbox_db, tmp_path):
     desk = forwarded(inbox_db, tmp_path, 3)
-    listed = desk.list()
+    listed = desk.newest_first()
     assert [r.answers["name"] for r in listed] == [f"{CANARY} {n}" for n in (2, 1, 0)]
     assert desk.count() == 3
     assert desk.mark([listed[0].id], "contacted", actor="test") == 1
@@ -494,19 +494,19 @@ def test_staff_list_mark_delete_and_every_action_is_audited(inbox_db, tmp_path):
     ]
     assert log[0].actor == f"test ({STAFF_ROLE})"
     assert CANARY not in str(inbox_db.sql("SELECT * FROM inbox.audit"))
-    assert [r.id for r in desk.iter_requests()] == sorted(r.id for r in desk.list())
+    assert [r.id for r in desk.iter_requests()] == sorted(r.id for r in desk.newest_first())
     assert desk.stats()["total"] == 2
     desk.close()
 
 
 def test_retention_on_the_server_deletes_old_contacted_requests(inbox_db, tmp_path):
     desk = forwarded(inbox_db, tmp_path, 3)
-    first, second, third = desk.list()
+    first, second, third = desk.newest_first()
     desk.mark([first.id, second.id], "contacted")
     inbox_db.sql(f"UPDATE inbox.requests SET contacted_at = now() - interval '91 days'"
                  f" WHERE id = {first.id}")  # fmt: skip
     assert desk.apply_retention(90) == 1
-    assert sorted(r.id for r in desk.list()) == sorted([second.id, third.id])
+    assert sorted(r.id for r in desk.newest_first()) == sorted([second.id, third.id])
     assert [(e.event, e.count, e.actor) for e in desk.audit_log(1)] == [
         ("retention", 1, f"inbox ({STAFF_ROLE})")
     ]
@@ -516,7 +516,7 @@ def test_retention_on_the_server_deletes_old_contacted_requests(inbox_db, tmp_pa
 
 def test_an_audit_row_that_cannot_be_written_refuses_the_action(inbox_db, tmp_path):
     desk = forwarded(inbox_db, tmp_path, 1)
-    (request,) = desk.list()
+    (request,) = desk.newest_first()
     inbox_db.sql("REVOKE INSERT ON inbox.audit FROM clinic_staff")
     with pytest.raises(InboxError, match="does not allow this role"):
         desk.delete([request.id], actor="test")

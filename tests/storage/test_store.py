@@ -273,17 +273,17 @@ def test_list_is_newest_first_with_filter_count_limit_and_offset(data_dir):
     plain_query(store.path, "UPDATE requests SET status = 'contacted' WHERE id IN (2, 4)")
 
     # id 5 was saved last but is the oldest (its clock said 5 minutes before the first).
-    assert [r.id for r in store.list()] == [4, 3, 2, 1, 5]
-    assert [r.id for r in store.list(status="new")] == [3, 1, 5]
-    assert [r.id for r in store.list(status="contacted")] == [4, 2]
-    assert {r.status for r in store.list(status="contacted")} == {"contacted"}
-    assert [r.id for r in store.list(limit=2)] == [4, 3]
-    assert [r.id for r in store.list(limit=2, offset=2)] == [2, 1]
-    assert [r.id for r in store.list(limit=10, offset=4)] == [5]
-    assert store.list(offset=5) == []
-    assert store.list(limit=0) == []
+    assert [r.id for r in store.newest_first()] == [4, 3, 2, 1, 5]
+    assert [r.id for r in store.newest_first(status="new")] == [3, 1, 5]
+    assert [r.id for r in store.newest_first(status="contacted")] == [4, 2]
+    assert {r.status for r in store.newest_first(status="contacted")} == {"contacted"}
+    assert [r.id for r in store.newest_first(limit=2)] == [4, 3]
+    assert [r.id for r in store.newest_first(limit=2, offset=2)] == [2, 1]
+    assert [r.id for r in store.newest_first(limit=10, offset=4)] == [5]
+    assert store.newest_first(offset=5) == []
+    assert store.newest_first(limit=0) == []
     assert (store.count(), store.count("new"), store.count("contacted")) == (5, 3, 2)
-    assert store.list()[0].created_at == NOW + timedelta(minutes=30)
+    assert store.newest_first()[0].created_at == NOW + timedelta(minutes=30)
     store.close()
 
 
@@ -295,7 +295,7 @@ def test_get_of_an_unknown_id_is_none(store):
 
 
 def test_an_empty_store_lists_nothing(store):
-    assert store.list() == []
+    assert store.newest_first() == []
     assert store.count() == 0
 
 
@@ -307,9 +307,9 @@ def test_an_unknown_status_is_a_programming_error(store, call):
 
 def test_negative_limit_or_offset_is_a_programming_error(store):
     with pytest.raises(ValueError, match="negative"):
-        store.list(limit=-1)
+        store.newest_first(limit=-1)
     with pytest.raises(ValueError, match="negative"):
-        store.list(offset=-1)
+        store.newest_first(offset=-1)
 
 
 # -- what may be saved -----------------------------------------------------------------------------
@@ -825,7 +825,7 @@ def test_a_database_from_a_newer_version_is_left_untouched(data_dir):
         )
         assert store._conn is None
     with pytest.raises(SaveError, match="newer version"):
-        store.list()
+        store.newest_first()
     assert sorted(p.name for p in data_dir.iterdir()) == ["requests.db"]
     assert db.read_bytes() == before
     assert plain_query(db, "PRAGMA user_version") == [(4,)]

@@ -88,7 +88,7 @@ def plain_query(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tupl
 
 
 def statuses(store: RequestStore) -> dict[int, tuple[str, datetime | None]]:
-    return {r.id: (r.status, r.contacted_at) for r in store.list(limit=1000)}
+    return {r.id: (r.status, r.contacted_at) for r in store.newest_first(limit=1000)}
 
 
 # -- migration ----------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ def test_a_version_1_database_is_migrated_keeping_its_rows(data_dir, clock):
     assert plain_query(db, "PRAGMA user_version") == [(1,)]
 
     store = RequestStore(data_dir, clock=clock)
-    got = sorted(store.list(), key=lambda r: r.id)
+    got = sorted(store.newest_first(), key=lambda r: r.id)
     store.close()
 
     assert SCHEMA_VERSION == 3
@@ -178,10 +178,10 @@ def test_the_database_refuses_unknown_audit_events_and_long_details(store):
 def test_list_and_count_since(store, clock):
     ids = fill(store, clock, 5)  # START, +10, +20, +30, +40 minutes
     since = START + timedelta(minutes=20)
-    assert [r.id for r in store.list(since=since)] == [ids[4], ids[3], ids[2]]
+    assert [r.id for r in store.newest_first(since=since)] == [ids[4], ids[3], ids[2]]
     assert store.count(since=since) == 3
     store.mark([ids[3]], "contacted")
-    assert [r.id for r in store.list(status="new", since=since)] == [ids[4], ids[2]]
+    assert [r.id for r in store.newest_first(status="new", since=since)] == [ids[4], ids[2]]
     assert store.count(status="contacted", since=since) == 1
     # An aware time in another zone means the same instant.
     eastern = since.astimezone(ZoneInfo("America/New_York"))
@@ -312,7 +312,7 @@ def test_delete_and_unknown_ids(store, clock):
         store.delete([ids[0], 42])
     assert store.count() == 3
     assert store.delete([ids[0], ids[2]]) == 2
-    assert [r.id for r in store.list()] == [ids[1]]
+    assert [r.id for r in store.newest_first()] == [ids[1]]
     assert store.delete([]) == 0
     with pytest.raises(UnknownRequest):
         store.delete([ids[0]])
@@ -359,13 +359,13 @@ def test_purge_deletes_only_contacted_older_than_the_days(store, clock):
 
     assert store.purge_contacted(30) == 0
     assert store.purge_contacted(10) == 1
-    assert sorted(r.id for r in store.list()) == ids[1:]
+    assert sorted(r.id for r in store.newest_first()) == ids[1:]
     assert store.purge_contacted(6.5) == 0
     assert store.purge_contacted(5.9) == 1
     assert store.purge_contacted(0) == 0
     clock.advance(days=10_000)
     assert store.purge_contacted(0) == 0  # new ones never, however old
-    assert sorted(r.id for r in store.list()) == ids[2:]
+    assert sorted(r.id for r in store.newest_first()) == ids[2:]
 
 
 def test_purge_boundary_is_strictly_older(store, clock):
@@ -404,7 +404,7 @@ def test_retention_deletes_contacted_older_than_n_days_and_audits(store, clock):
     clock.advance(days=46)  # ids[1]: 91 days ago; ids[2]: 46 days ago
 
     assert store.apply_retention(90) == 1
-    assert sorted(r.id for r in store.list()) == [ids[0], ids[2]]
+    assert sorted(r.id for r in store.newest_first()) == [ids[0], ids[2]]
     (entry,) = store.audit_log()
     assert (entry.event, entry.actor, entry.count) == ("retention", "kiosk", 1)
     assert entry.at == clock.now
@@ -413,7 +413,7 @@ def test_retention_deletes_contacted_older_than_n_days_and_audits(store, clock):
     assert len(store.audit_log()) == 1
     clock.advance(days=45)
     assert store.apply_retention(90) == 1
-    assert [r.id for r in store.list()] == [ids[0]]
+    assert [r.id for r in store.newest_first()] == [ids[0]]
     assert [e.count for e in store.audit_log()] == [1, 1]
 
 

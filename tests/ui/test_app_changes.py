@@ -57,7 +57,7 @@ def test_new_content_shows_at_the_next_page_and_a_form_in_progress_keeps_its_own
     kiosk.on_content_changed(newer)
     assert kiosk.form is form, "the visitor's form was interrupted"
     qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
-    [saved] = store.list()
+    [saved] = store.newest_first()
     assert saved.content_version == shipped_content.content_version
 
     timers.named("thanks").fire()

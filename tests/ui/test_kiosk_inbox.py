@@ -59,7 +59,7 @@ def test_visitors_get_their_thanks_while_the_server_is_away_and_all_arrive_once(
     status_timer = timers.named("inbox-status")  # before forms come and go with their timers
     visitor_sends(qtbot, kiosk, "Zoë Example")
     qtbot.waitUntil(lambda: names_in_inbox(inbox_db) == ["Zoë Example"], timeout=10_000)
-    stored = kiosk.store.list()
+    stored = kiosk.store.newest_first()
     assert [r.answers for r in stored] == [{}]  # erased here once stored centrally
 
     inbox_db.server.stop()
@@ -70,7 +70,7 @@ def test_visitors_get_their_thanks_while_the_server_is_away_and_all_arrive_once(
     status_timer.fire()
     notice = kiosk.staff.notice.text()
     assert notice.startswith("Front-desk inbox: the inbox (service 'kiosk') cannot be reached")
-    assert [r.answers.get("name") for r in kiosk.store.list()] == [
+    assert [r.answers.get("name") for r in kiosk.store.newest_first()] == [
         "Ana Example",
         "Sam Example",
         None,
