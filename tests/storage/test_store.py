@@ -299,7 +299,7 @@ def test_an_empty_store_lists_nothing(store):
     assert store.count() == 0
 
 
-@pytest.mark.parametrize("call", ["list", "count"])
+@pytest.mark.parametrize("call", ["newest_first", "count"])
 def test_an_unknown_status_is_a_programming_error(store, call):
     with pytest.raises(ValueError, match="status"):
         getattr(store, call)("done")
