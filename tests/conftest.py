@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +15,9 @@ import pytest
 
 from kiosk.core.content import Content, load_content
 from kiosk.paths import bundled_content
-from tests.helpers.fakes import FakeClock, FakeTimers
+
+if TYPE_CHECKING:
+    from tests.helpers.fakes import FakeClock, FakeTimers
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -35,13 +38,21 @@ def make_content(shipped_content: Content) -> Callable[..., Content]:
     return make
 
 
+# Qt's fakes load only for the tests that use them: tests/core and tests/storage run without
+# PySide6 (tests/without_qt.py proves it in CI).
+
+
 @pytest.fixture
 def timers() -> FakeTimers:
+    from tests.helpers.fakes import FakeTimers
+
     return FakeTimers()
 
 
 @pytest.fixture
 def clock() -> FakeClock:
+    from tests.helpers.fakes import FakeClock
+
     return FakeClock()
 
 
