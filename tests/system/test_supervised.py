@@ -7,8 +7,7 @@
     WatchdogSec and RestartSec.
 
 Each runs against ``tests/system/tiny_app.py`` (wired like the kiosk) and against the real
-kiosk (``python -m kiosk`` offscreen with a temporary data folder), once kiosk/app.py sends
-READY=1 and WATCHDOG=1 (until then those cases are skipped).
+kiosk (``python -m kiosk`` offscreen with a temporary data folder).
 """
 
 from __future__ import annotations
@@ -36,24 +35,14 @@ TEST_ABORT_S = 5.0
 LIMIT_S = 10.0
 
 
-def _kiosk_is_wired() -> bool:
-    sources = (REPO / "kiosk" / "app.py").read_text() + (REPO / "kiosk" / "cli.py").read_text()
-    return "SystemdNotifier" in sources and "WatchdogPinger" in sources
-
-
 def _command(target: str, tmp_path: Path, *extra: str) -> list[str]:
     if target == "tiny":
         return [sys.executable, str(TINY_APP), *extra]
     return [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "data")]
 
 
-NOT_WIRED = "kiosk/app.py does not send READY=1/WATCHDOG=1 yet (kiosk.system not wired)"
-
-
 @pytest.fixture(params=["tiny", "kiosk"])
 def target(request: pytest.FixtureRequest) -> str:
-    if request.param == "kiosk" and not _kiosk_is_wired():
-        pytest.skip(NOT_WIRED)
     return str(request.param)
 
 
@@ -172,14 +161,7 @@ def test_a_slot_that_never_returns_stops_the_pings(tmp_path, environment, output
     assert TEST_WATCHDOG_S - 0.1 <= timeout.at - last_ping <= TEST_WATCHDOG_S + 1.0
 
 
-@pytest.fixture
-def wired_kiosk() -> None:
-    if not _kiosk_is_wired():
-        pytest.skip(NOT_WIRED)
-
-
 @pytest.mark.slow
-@pytest.mark.usefixtures("wired_kiosk")
 def test_sigterm_stops_the_kiosk_cleanly(tmp_path, environment, output):
     settings = UnitSettings.from_unit(UNIT)
     with _run(_command("kiosk", tmp_path), settings, environment, output) as supervisor:
@@ -193,7 +175,6 @@ def test_sigterm_stops_the_kiosk_cleanly(tmp_path, environment, output):
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("wired_kiosk")
 def test_a_second_kiosk_on_the_same_data_folder_is_refused(tmp_path, environment, output):
     settings = UnitSettings.from_unit(UNIT)
     with _run(_command("kiosk", tmp_path), settings, environment, output) as supervisor:
