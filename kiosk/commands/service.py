@@ -38,7 +38,7 @@ _EXIT_OK, _EXIT_PROBLEM = 0, 1
 _DESKTOP_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 
 
-class _InstallError(Exception):
+class InstallError(Exception):
     """Stops the command: ``str(error)`` is the one line to print."""
 
 
@@ -83,7 +83,7 @@ def kiosk_command(exec_path: Path | None) -> list[str]:
     if exec_path is not None:
         path = Path(exec_path).expanduser().absolute()
         if not _is_executable_file(path):
-            raise _InstallError(f"--exec {exec_path}: not an executable file")
+            raise InstallError(f"--exec {exec_path}: not an executable file")
         return [str(path)]
     argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
     if argv0 is not None and argv0.suffix != ".py" and _is_executable_file(argv0):
@@ -102,7 +102,7 @@ def kiosk_arguments(args: argparse.Namespace) -> list[str]:
     if content is not None:
         path = Path(content).expanduser().absolute()
         if not path.is_file():
-            raise _InstallError(f"--content {content}: no such file")
+            raise InstallError(f"--content {content}: no such file")
         extra += ["--content", str(path)]
     data_dir = getattr(args, "data_dir", None)
     if data_dir is not None:
@@ -113,7 +113,7 @@ def kiosk_arguments(args: argparse.Namespace) -> list[str]:
 def _check_printable(words: Sequence[str]) -> None:
     for word in words:
         if any(ord(c) < 0x20 or ord(c) == 0x7F for c in word):
-            raise _InstallError(f"cannot write a path with control characters: {word!r}")
+            raise InstallError(f"cannot write a path with control characters: {word!r}")
 
 
 def systemd_quote(word: str) -> str:
@@ -143,40 +143,43 @@ def _replace_line(text: str, key: str, value: str, source: str) -> str:
     lines = text.splitlines(keepends=True)
     hits = [i for i, line in enumerate(lines) if line.startswith(f"{key}=")]
     if len(hits) != 1:
-        raise _InstallError(f"the bundled {source} has no single {key}= line")
+        raise InstallError(f"the bundled {source} has no single {key}= line")
     lines[hits[0]] = f"{key}={value}\n"
     return "".join(lines)
 
 
-def _template(name: str) -> str:
+def template(name: str) -> str:
     path = resource("deploy", name)
     try:
         return path.read_text(encoding="utf-8")
     except OSError as error:
-        raise _InstallError(f"cannot read the bundled {path}: {error.strerror}") from None
+        raise InstallError(f"cannot read the bundled {path}: {error.strerror}") from None
 
 
 @dataclass(frozen=True)
-class _Planned:
+class Planned:
+    """A file an install command writes: where, what, and its mode."""
+
     path: Path
     text: str
+    mode: int = 0o644
 
 
-def planned_files(config_home: Path, command: list[str]) -> list[_Planned]:
+def planned_files(config_home: Path, command: list[str]) -> list[Planned]:
     """The files to write and their contents, for a kiosk started by ``command``."""
     _check_printable(command)
     unit = _replace_line(
-        _template(UNIT_NAME), "ExecStart", " ".join(systemd_quote(w) for w in command), UNIT_NAME
+        template(UNIT_NAME), "ExecStart", " ".join(systemd_quote(w) for w in command), UNIT_NAME
     )
     desktop = _replace_line(
-        _template(DESKTOP_NAME), "Exec", " ".join(desktop_quote(w) for w in command), DESKTOP_NAME
+        template(DESKTOP_NAME), "Exec", " ".join(desktop_quote(w) for w in command), DESKTOP_NAME
     )
     units = config_home / "systemd" / "user"
     return [
-        _Planned(units / UNIT_NAME, unit),
-        _Planned(units / RECOVER_SERVICE, _template(RECOVER_SERVICE)),
-        _Planned(units / RECOVER_TIMER, _template(RECOVER_TIMER)),
-        _Planned(config_home / "autostart" / DESKTOP_NAME, desktop),
+        Planned(units / UNIT_NAME, unit),
+        Planned(units / RECOVER_SERVICE, template(RECOVER_SERVICE)),
+        Planned(units / RECOVER_TIMER, template(RECOVER_TIMER)),
+        Planned(config_home / "autostart" / DESKTOP_NAME, desktop),
     ]
 
 
@@ -186,12 +189,32 @@ def _existing(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as error:
-        raise _InstallError(f"cannot read {path}: {error}") from None
+        raise InstallError(f"cannot read {path}: {error}") from None
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, text.encode("utf-8"), 0o644)
+def write_planned(planned: list[Planned], force: bool, permission_hint: str = "") -> list[Path]:
+    """Write the planned files whose contents differ, each atomically with its mode; the paths
+    written. Without ``force`` an existing file with other contents stops it before anything is
+    written; a failure says what was already written (``permission_hint`` follows a refusal)."""
+    changed = [p for p in planned if _existing(p.path) != p.text]
+    clashes = [str(p.path) for p in changed if p.path.exists()]
+    if clashes and not force:
+        one = len(clashes) == 1
+        raise InstallError(
+            f"{', '.join(clashes)} already exist{'s' if one else ''} with other contents; "
+            f"nothing was written (run again with --force to replace {'it' if one else 'them'})"
+        )
+    written: list[Path] = []
+    for item in changed:
+        try:
+            item.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(item.path, item.text.encode("utf-8"), item.mode)
+        except OSError as error:
+            done = f" (already written: {', '.join(map(str, written))})" if written else ""
+            hint = permission_hint if isinstance(error, PermissionError) else ""
+            raise InstallError(f"cannot write {item.path}: {error.strerror}{hint}{done}") from None
+        written.append(item.path)
+    return written
 
 
 def _home_relative(path: Path) -> str:
@@ -226,26 +249,11 @@ _ENVIRONMENT_OPTIONS = {
 
 def run(args: argparse.Namespace) -> int:
     """Write the unit files and the autostart entry; 0 when done, 1 if not."""
-    written: list[Path] = []
     try:
         command = kiosk_command(args.exec_path) + kiosk_arguments(args)
         planned = planned_files(config_home(), command)
-        changed = [p for p in planned if _existing(p.path) != p.text]
-        clashes = [str(p.path) for p in changed if p.path.exists()]
-        if clashes and not args.force:
-            one = len(clashes) == 1
-            raise _InstallError(
-                f"{', '.join(clashes)} already exist{'s' if one else ''} with other contents; "
-                f"nothing was written (run again with --force to replace {'it' if one else 'them'})"
-            )
-        for item in changed:
-            try:
-                _write_atomically(item.path, item.text)
-            except OSError as error:
-                done = f" (already written: {', '.join(map(str, written))})" if written else ""
-                raise _InstallError(f"cannot write {item.path}: {error.strerror}{done}") from None
-            written.append(item.path)
-    except _InstallError as error:
+        written = write_planned(planned, args.force)
+    except InstallError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return _EXIT_PROBLEM
 

@@ -22,12 +22,17 @@ import re
 import shlex
 import shutil
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.commands.service import _InstallError, desktop_quote, kiosk_arguments, kiosk_command
-from kiosk.core.files import write_atomically
-from kiosk.paths import resource
+from kiosk.commands.service import (
+    InstallError,
+    Planned,
+    desktop_quote,
+    kiosk_arguments,
+    kiosk_command,
+    template,
+    write_planned,
+)
 
 PROG = "kiosk install-session"
 SESSION_NAME = "clinic-kiosk"
@@ -81,74 +86,44 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(handler=run)
 
 
-@dataclass(frozen=True)
-class _Planned:
-    path: Path
-    text: str
-    mode: int
-
-
-def _template(name: str) -> str:
-    path = resource("deploy", name)
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise _InstallError(f"cannot read the bundled {path}: {error.strerror}") from None
-
-
 def _replace_first(text: str, prefix: str, line: str, source: str) -> str:
     lines = text.splitlines(keepends=True)
     hits = [i for i, old in enumerate(lines) if old.startswith(prefix)]
     if len(hits) != 1:
-        raise _InstallError(f"the bundled {source} has no single {prefix.strip()} line")
+        raise InstallError(f"the bundled {source} has no single {prefix.strip()} line")
     lines[hits[0]] = line + "\n"
     return "".join(lines)
 
 
-def planned_files(root: Path, command: list[str]) -> list[_Planned]:
+def planned_files(root: Path, command: list[str]) -> list[Planned]:
     """The files to write under ``root`` and their contents, to run ``command``."""
     for word in command:
         if any(ord(c) < 0x20 or ord(c) == 0x7F for c in word):
-            raise _InstallError(f"cannot write a path with control characters: {word!r}")
+            raise InstallError(f"cannot write a path with control characters: {word!r}")
     script_path = "/" + str(SCRIPT)
     script = _replace_first(
-        _template("clinic-kiosk-session"), "set -- ", f"set -- {shlex.join(command)}", "script"
+        template("clinic-kiosk-session"), "set -- ", f"set -- {shlex.join(command)}", "script"
     )
-    desktop = _template("clinic-kiosk-xsession.desktop")
+    desktop = template("clinic-kiosk-xsession.desktop")
     for key in ("Exec", "TryExec"):
         desktop = _replace_first(
             desktop, f"{key}=", f"{key}={desktop_quote(script_path)}", "session entry"
         )
     return [
-        _Planned(root / SCRIPT, script, 0o755),
-        _Planned(root / XSESSION, desktop, 0o644),
-        _Planned(root / TARGET, _template("clinic-kiosk-session.target"), 0o644),
+        Planned(root / SCRIPT, script, 0o755),
+        Planned(root / XSESSION, desktop, 0o644),
+        Planned(root / TARGET, template("clinic-kiosk-session.target"), 0o644),
     ]
-
-
-def _existing(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as error:
-        raise _InstallError(f"cannot read {path}: {error}") from None
-
-
-def _write(item: _Planned) -> None:
-    """Write atomically, durably, with the item's mode (never through a half-written file)."""
-    item.path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(item.path, item.text.encode("utf-8"), item.mode)
 
 
 def _user(args: argparse.Namespace) -> str:
     given = args.user is not None
     name = args.user if given else (os.environ.get("SUDO_USER") or getpass.getuser())
     if not _USER.fullmatch(name):
-        raise _InstallError(f"--user {name!r}: not a user name")
+        raise InstallError(f"--user {name!r}: not a user name")
     if name == "root":
         how = "" if given else " (run it with sudo from that user's account, or give --user NAME)"
-        raise _InstallError(
+        raise InstallError(
             f"the kiosk session is for an ordinary user who logs in automatically, not root{how}"
         )
     return str(name)
@@ -185,32 +160,13 @@ def _instructions(user: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Write the session's files; 0 when done, 1 if not."""
     root = Path(args.destdir).absolute() if args.destdir is not None else Path("/")
-    written: list[Path] = []
     try:
         user = _user(args)
         command = kiosk_command(args.exec_path) + kiosk_arguments(args)
         planned = planned_files(root, command)
-        changed = [p for p in planned if _existing(p.path) != p.text]
-        clashes = [str(p.path) for p in changed if p.path.exists()]
-        if clashes and not args.force:
-            one = len(clashes) == 1
-            raise _InstallError(
-                f"{', '.join(clashes)} already exist{'s' if one else ''} with other contents; "
-                f"nothing was written (run again with --force to replace {'it' if one else 'them'})"
-            )
-        for item in changed:
-            try:
-                _write(item)
-            except OSError as error:
-                done = f" (already written: {', '.join(map(str, written))})" if written else ""
-                hint = ""
-                if isinstance(error, PermissionError) and args.destdir is None:
-                    hint = '; run it as root: sudo "$(command -v kiosk)" install-session'
-                raise _InstallError(
-                    f"cannot write {item.path}: {error.strerror}{hint}{done}"
-                ) from None
-            written.append(item.path)
-    except _InstallError as error:
+        hint = '; run it as root: sudo "$(command -v kiosk)" install-session'
+        written = write_planned(planned, args.force, hint if args.destdir is None else "")
+    except InstallError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return _EXIT_PROBLEM
 
