@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content, ContentError, load_content
+from kiosk.core.i18n import load_localized, localize
 from kiosk.paths import bundled_content
 
 if TYPE_CHECKING:
@@ -171,7 +172,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 def _load(path: Path) -> Content | None:
     try:
-        return load_content(path)
+        return load_localized(path)
     except ContentError as error:
         print(f"{path}: the content file has problems:", file=sys.stderr)
         for problem in error.problems:
@@ -191,7 +192,7 @@ def _has_display() -> bool:
 def _cmd_check(args: argparse.Namespace) -> int:
     path = _content_path(args)
     try:
-        content = load_content(path)
+        content, language_warnings = localize(load_content(path))
     except ContentError as error:
         for problem in error.problems:
             print(problem)
@@ -214,7 +215,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     print(f"OK: {sections} sections, {pages} pages at {width}x{height}")
     for report in reports:
         print(f"  {report.summary()}")
-    for warning in warnings:
+    for translation in content.translations:
+        # Each language laid out too: a translation may need more pages, or other fonts.
+        lines = SourceLines(Path(translation.language.source))
+        shown = lay_out(translation, lines)[1]
+        warnings.extend(w for w in shown if ": clinic.name: " not in w)  # said once above
+    names = ", ".join(f"{t.language.name} ({t.language.code})" for t in content.translations)
+    if names:
+        print(f"  languages: {content.language.name} ({content.language.code}), {names}")
+    for warning in [*language_warnings, *warnings]:
         print(f"warning: {warning}")
     return EXIT_OK
 
