@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content
-from kiosk.core.form import Answer
+from kiosk.core.form import Answer, thanks_title
 from kiosk.storage.store import RequestStore, SaveError
 from kiosk.system import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS, EXIT_STAFF_EXIT
 from kiosk.system.errors import install_exception_hook
@@ -597,9 +597,12 @@ def screen_keeper_for(app: QApplication) -> ScreenKeeper:
     return ScreenKeeper(ways)
 
 
-def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> list[Path]:
+def render_screenshots(
+    content: Content, folder: Path, sizes: list[QSize], language: str | None = None
+) -> list[Path]:
     """Save every slide page (``slide-WxH-NN.png``) and every other screen (``form-WxH.png``,
-    ``thanks-WxH.png``...) at every size as PNG files in ``folder``.
+    ``thanks-WxH.png``...) at every size as PNG files in ``folder``; the visitor screens in
+    ``language`` (a code; the clinic's own by default), as after a tap on its button.
 
     The form, thank-you, PIN pad, staff and sleep screens are shown with obviously made-up
     data from a throw-away data folder. Returns the paths written.
@@ -615,8 +618,12 @@ def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> li
             raise OSError(f"could not write {path}")
         written.append(path)
 
+    shown = next((t for t in content.translations if t.language.code == language), content)
+    direction = QApplication.layoutDirection()
+    if shown.language.right_to_left:
+        QApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
     for size in sizes:
-        screen = SlideshowScreen(content)
+        screen = SlideshowScreen(shown)
         screen.setStyleSheet(stylesheet(content, size))
         screen.resize(size)
         for index in range(len(screen.pages)):
@@ -624,13 +631,18 @@ def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> li
             save(screen, f"slide-WxH-{index + 1:02d}.png", size)
         del screen
         with tempfile.TemporaryDirectory() as scratch:
-            _render_other_screens(content, Path(scratch), size, save)
+            _render_other_screens(content, Path(scratch), size, save, language)
+    QApplication.setLayoutDirection(direction)
     app.processEvents()
     return written
 
 
 def _render_other_screens(
-    content: Content, data: Path, size: QSize, save: Callable[[QWidget, str, QSize], None]
+    content: Content,
+    data: Path,
+    size: QSize,
+    save: Callable[[QWidget, str, QSize], None],
+    language: str | None = None,
 ) -> None:
     """The screens after the slideshow, filled with made-up data, for ``render_screenshots``."""
     from kiosk.core.pin import PinVault
@@ -657,6 +669,8 @@ def _render_other_screens(
     window.resize(size)
     window.setStyleSheet(stylesheet(content, size))
     window.show()
+    if language is not None:
+        kiosk.set_language(language)
     kiosk.open_form()
     form = kiosk.form
     assert form is not None
@@ -671,9 +685,10 @@ def _render_other_screens(
     QApplication.processEvents()
     form.overlay.setGeometry(form.rect())
     save(window, "form-still-there-WxH.png", size)
-    kiosk.thanks.show_thanks("Thank you, Zoë.")
+    kiosk.thanks.show_thanks(thanks_title(kiosk.content_in(kiosk.language).form, {"name": "Zoë"}))
     window.show_screen(kiosk.thanks)
     save(window, "thanks-WxH.png", size)
+    kiosk.set_language(content.language.code)  # the staff screens are in the clinic's
     window.show_screen(kiosk.pin_pad)
     save(window, "pin-pad-WxH.png", size)
     window.show_screen(kiosk.staff)

@@ -133,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     shots.add_argument("folder", type=Path, metavar="DIR", help="where to write the PNG files")
     shots.add_argument(
+        "--language",
+        metavar="CODE",
+        help="show the visitor screens in this language, as after a tap on its button "
+        "(a code from languages: in content.yaml, like es); default: the clinic's",
+    )
+    shots.add_argument(
         "--size",
         dest="sizes",
         action="append",
@@ -238,8 +244,16 @@ def _cmd_screenshots(args: argparse.Namespace) -> int:
     from kiosk.app import render_screenshots
 
     sizes = [QSize(w, h) for w, h in (args.sizes or [CHECK_SIZE])]
+    codes = [content.language.code, *(t.language.code for t in content.translations)]
+    if args.language is not None and args.language not in codes:
+        print(
+            f"kiosk screenshots: no language {args.language!r} in the content file "
+            f"(it has {', '.join(codes)})",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
-        written = render_screenshots(content, args.folder, sizes)
+        written = render_screenshots(content, args.folder, sizes, args.language)
     except OSError as error:
         print(f"kiosk screenshots: {error}", file=sys.stderr)
         return EXIT_PROBLEM

@@ -17,7 +17,7 @@ from typing import Literal
 
 import phonenumbers
 
-from kiosk.core.words import ENGLISH, N_, Words
+from kiosk.core.words import ENGLISH, N_, RIGHT_TO_LEFT_CODES, Words
 
 FieldType = Literal["text", "phone", "email", "choice", "multiline", "consent"]
 FIELD_TYPES: tuple[FieldType, ...] = ("text", "phone", "email", "choice", "multiline", "consent")
@@ -115,7 +115,7 @@ reserved for fiction in North America); other regions use the phone library's ex
 def phone_message(region: str, words: Words = ENGLISH) -> str:
     """What a visitor is told when a phone number does not check out, with an example number
     written the way people in ``region`` write it, in the language of ``words``."""
-    return words.tr(_BAD_PHONE, example=_example(region))
+    return words.tr(_BAD_PHONE, example=_isolated(_example(region), words))
 
 
 # --------------------------------------------------------------------------------------------
@@ -189,7 +189,9 @@ def validate(spec: FormSpec, answers: Mapping[str, Answer], words: Words = ENGLI
             raise TypeError(f"the answer for {form_field.key!r} must be text")
         value, error = _check_text(spec, form_field, answer or "")
         if error:
-            errors[form_field.key] = words.tr(error, example=_example(spec.phone_region))
+            errors[form_field.key] = words.tr(
+                error, example=_isolated(_example(spec.phone_region), words)
+            )
         else:
             values[form_field.key] = value
     for rule in spec.rules:
@@ -202,6 +204,14 @@ def validate(spec: FormSpec, answers: Mapping[str, Answer], words: Words = ENGLI
     order = {form_field.key: index for index, form_field in enumerate(spec.fields)}
     errors = dict(sorted(errors.items(), key=lambda item: order.get(item[0], len(order))))
     return Validation(values=values, errors=errors)
+
+
+def _isolated(text: str, words: Words) -> str:
+    """``text`` kept left to right inside a right-to-left language's sentence (a left-to-right
+    isolate: "202-555-0100" would otherwise read "0100-555-202" in an Arabic sentence)."""
+    if words.code.split("_")[0] in RIGHT_TO_LEFT_CODES:
+        return f"\u2066{text}\u2069"
+    return text
 
 
 def _example(region: str) -> str:

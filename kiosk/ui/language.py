@@ -43,7 +43,7 @@ class LanguageBar(QWidget):
             button.setCheckable(True)
             button.setAccessibleName(name)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             button.clicked.connect(self._on_button_clicked)
             layout.addWidget(button)
             self.buttons[code] = button
@@ -58,7 +58,9 @@ class LanguageBar(QWidget):
         """Type and padding for ``body_px``; at ``rect`` when given (a painted header)."""
         font_px, pad, spacing = language_metrics(body_px)
         self._layout.setSpacing(spacing)
+        height = rect.height() if rect is not None and not rect.isEmpty() else round(font_px * 2)
         for button in self.buttons.values():
+            button.setFixedHeight(height)
             button.setStyleSheet(f"font-size: {font_px}px; padding: 0px {pad}px; min-height: 0px;")
             button.setFixedWidth(language_button_width(button.text(), body_px))
         if rect is not None and not rect.isEmpty():

@@ -380,6 +380,9 @@ class RequestFormScreen(QWidget):
 
         header = QFrame(self)
         header.setObjectName("form-header")
+        # Not mirrored in Arabic or Hebrew: the language buttons stay at the right end, where
+        # they are on every screen (kiosk/ui/language.py), with Cancel beside them.
+        header.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         header_layout = QHBoxLayout(header)
         self._header_layout = header_layout
         title = _label(spec.title, "form-title", header)
