@@ -12,7 +12,12 @@ Item {
     // US English until a visitor picks another language (the globe key offers the others).
     property string keyboardLocale: "en_US"
     onKeyboardLocaleChanged: VirtualKeyboardSettings.locale = keyboardLocale
-    Component.onCompleted: VirtualKeyboardSettings.locale = keyboardLocale
+    Component.onCompleted: {
+        VirtualKeyboardSettings.locale = keyboardLocale
+        // Pinyin turns letters into Chinese characters only through the list of candidates
+        // above the keys: keep that list there (other layouts leave it empty).
+        VirtualKeyboardSettings.wordCandidateList.alwaysVisible = true
+    }
 
     InputPanel {
         id: panel
