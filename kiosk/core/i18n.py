@@ -192,7 +192,7 @@ def _translate(
     warnings: list[tuple[str, int, str]] = []
     meta: dict[str, tuple[Any, int]] = {}
 
-    for path, key_line, node in _walk(root, "", containers, keys):
+    for path, key_line, node in _walk(root, "", containers, keys, lines):
         lines[path] = key_line
         if path in META_KEYS:
             meta[path] = (_meta_value(ctx, path, node), key_line)
@@ -240,17 +240,18 @@ def _translate(
 
 
 def _walk(
-    node: Node, path: str, containers: set[str], keys: dict[str, _Slot]
+    node: Node, path: str, containers: set[str], keys: dict[str, _Slot], lines: dict[str, int]
 ) -> Iterator[tuple[str, int, Node]]:
     """(path, line, value node) of every key under ``node`` that is a text, a meta key or not
-    known; descends into the mappings and lists content.yaml has."""
+    known; descends into the mappings and lists content.yaml has (noting their ``lines``)."""
     if isinstance(node, MappingNode):
         for key_node, value in node.value:
             name = str(key_node.value) if isinstance(key_node, ScalarNode) else "?"
             child = f"{path}.{name}" if path else name
             line = key_node.start_mark.line + 1
             if child in containers and child not in keys:
-                yield from _walk(value, child, containers, keys)
+                lines[child] = line
+                yield from _walk(value, child, containers, keys, lines)
                 if not isinstance(value, (MappingNode, SequenceNode)):
                     yield child, line, value  # reported as extra: a text where keys belong
             else:
@@ -259,7 +260,8 @@ def _walk(
         for index, item in enumerate(node.value):
             child = f"{path}[{index}]"
             if child in containers:
-                yield from _walk(item, child, containers, keys)
+                lines[child] = item.start_mark.line + 1
+                yield from _walk(item, child, containers, keys, lines)
             else:
                 yield child, item.start_mark.line + 1, item
 
