@@ -62,6 +62,7 @@ bench: setup
 	$(BIN)/python benchmarks/form.py
 	$(BIN)/python benchmarks/staff.py
 	$(BIN)/python benchmarks/inbox.py
+	$(BIN)/python benchmarks/language.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache shots $(CATALOGUES)
