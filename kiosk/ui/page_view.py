@@ -514,26 +514,32 @@ class PageLayout:
         top = rect.top() + self.gap * 0.3
         gap = max(4.0, self.body_px * 0.3)
         width = (rect.width() - gap * (sections - 1)) / max(sections, 1)
+        # Read from the right in Arabic and Hebrew: the bars fill from the right too.
+        rtl = self.content.language.right_to_left
         if sections > 1 and width < self.body_px * 0.6:
             # Too many sections for bars: one bar, filled as far as this page.
             done = page.section_index + (page.index_in_section + 1) / page.count_in_section
-            self._paint_bar(painter, QRectF(rect.left(), top, rect.width(), bar_h), done / sections)
+            whole = QRectF(rect.left(), top, rect.width(), bar_h)
+            self._paint_bar(painter, whole, done / sections, rtl)
         elif sections > 1:
             for index in range(sections):
-                bar = QRectF(rect.left() + index * (width + gap), top, width, bar_h)
+                place = sections - 1 - index if rtl else index
+                bar = QRectF(rect.left() + place * (width + gap), top, width, bar_h)
                 if index < page.section_index:
                     fill = 1.0
                 elif index == page.section_index:
                     fill = (page.index_in_section + 1) / page.count_in_section
                 else:
                     fill = 0.0
-                self._paint_bar(painter, bar, fill)
+                self._paint_bar(painter, bar, fill, rtl)
         painter.setPen(accent)
         painter.setFont(self.progress_font)
         label = QRectF(rect.left(), top + bar_h, rect.width(), rect.bottom() - top - bar_h)
         painter.drawText(label, CENTRED | Qt.AlignmentFlag.AlignVCenter, self.progress_text(page))
 
-    def _paint_bar(self, painter: QPainter, bar: QRectF, fill: float) -> None:
+    def _paint_bar(
+        self, painter: QPainter, bar: QRectF, fill: float, from_right: bool = False
+    ) -> None:
         accent = self.colors["accent"]
         radius = bar.height() / 2
         painter.setPen(QPen(accent, max(1.5, bar.height() * 0.18)))
@@ -543,8 +549,6 @@ class PageLayout:
         if fill > 0:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(accent)
-            painter.drawRoundedRect(
-                QRectF(bar.left(), bar.top(), bar.width() * min(fill, 1.0), bar.height()),
-                radius,
-                radius,
-            )
+            filled = bar.width() * min(fill, 1.0)
+            left = bar.right() - filled if from_right else bar.left()
+            painter.drawRoundedRect(QRectF(left, bar.top(), filled, bar.height()), radius, radius)
