@@ -18,6 +18,7 @@ from pathlib import Path
 os.environ["QT_QPA_PLATFORM"] = "xcb"
 
 from PySide6.QtCore import QSize
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from kiosk.app import Kiosk, application
@@ -77,6 +78,9 @@ def main() -> int:
     letters = sorted(keys(kiosk.keyboard.rootObject()))
     tap_keys(kiosk, NAMES[code])
     if code == "zh":
+        if prefix:  # the row of candidates slides in: let it arrive before it is shot
+            QTest.qWait(800)
+            shot(kiosk, f"{prefix}-candidates.png")
         tap_keys(kiosk, " ")  # Pinyin: the space key takes the first candidate (a character)
     if prefix:
         shot(kiosk, f"{prefix}-keyboard.png")
