@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -383,7 +384,7 @@ class RequestFormScreen(QWidget):
         # Not mirrored in Arabic or Hebrew: the language buttons stay at the right end, where
         # they are on every screen (kiosk/ui/language.py), with Cancel beside them.
         header.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        header_layout = QHBoxLayout(header)
+        header_layout = QGridLayout(header)
         self._header_layout = header_layout
         title = _label(spec.title, "form-title", header)
         self._title = title
@@ -391,12 +392,14 @@ class RequestFormScreen(QWidget):
         self.cancel_button.setObjectName("cancel")
         self.cancel_button.setAccessibleName(spec.cancel_label)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
-        header_layout.addWidget(title, 1)
-        header_layout.addWidget(self.cancel_button)
+        header_layout.addWidget(title, 0, 0)
+        header_layout.setColumnStretch(0, 1)
+        header_layout.addWidget(self.cancel_button, 0, 1)
         # The language buttons at the right end of the header, as on every visitor screen.
         self.language_bar = LanguageBar(languages, words.code, header)
         self.language_bar.language_chosen.connect(self.language_chosen)
-        header_layout.addWidget(self.language_bar)
+        self._bar_row = -1
+        self._place_language_bar(wide=True)
 
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setObjectName("form-scroll")
@@ -619,6 +622,11 @@ class RequestFormScreen(QWidget):
         self._fields_layout.setSpacing(round(unit * 0.8))
         band = max(unit // 3, EDGE_PX // 2)
         self._header_layout.setContentsMargins(edge, band, edge, band)
+        self._header_layout.setSpacing(band)
+        # On a screen turned to portrait the buttons get a row of their own under the title,
+        # which would otherwise be squeezed into a narrow column.
+        window = self.window().size()
+        self._place_language_bar(wide=window.width() >= window.height())
         self.language_bar.fit(unit)
         self._actions_layout.setContentsMargins(side, unit // 2, side, edge)
         self._actions_layout.setSpacing(unit // 2)
@@ -627,6 +635,18 @@ class RequestFormScreen(QWidget):
         if layout is not None:  # the new margins count now, not at the next event loop
             layout.invalidate()
             layout.activate()
+
+    def _place_language_bar(self, wide: bool) -> None:
+        row = 0 if wide else 1
+        if row == self._bar_row:
+            return
+        self._bar_row = row
+        self._header_layout.removeWidget(self.language_bar)
+        if wide:
+            self._header_layout.addWidget(self.language_bar, 0, 2)
+        else:
+            right = Qt.AlignmentFlag.AlignRight
+            self._header_layout.addWidget(self.language_bar, 1, 0, 1, 2, right)
 
     def _stop_timers(self) -> None:
         self._idle.stop()
