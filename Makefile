@@ -8,8 +8,13 @@ STAMP := $(VENV)/.installed
 # real one (marked `xvfb`) can start the kiosk there.
 XVFB := xvfb-run -a -s "-screen 0 1920x1080x24"
 PY_DIRS := kiosk tests $(wildcard benchmarks)
+# The program's own words per language (gettext): each .po is compiled to a .mo by the set-up.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard kiosk/locale/*/LC_MESSAGES/kiosk.po))
+# How the code marks a message: N_("...") where it is defined, words.tr("...") and
+# words.tr_plural("...", "...", n) where it is shown.
+BABEL_KEYWORDS := --no-default-keywords -k N_ -k tr -k tr_plural:1,2
 
-.PHONY: run test lint format setup system-packages screenshots bench clean
+.PHONY: run test lint format setup system-packages screenshots bench clean messages
 
 run: setup
 	$(BIN)/kiosk $(ARGS)
@@ -26,7 +31,7 @@ format: setup
 	$(BIN)/ruff check --fix $(PY_DIRS)
 	$(BIN)/ruff format $(PY_DIRS)
 
-setup: system-packages $(STAMP)
+setup: system-packages $(STAMP) $(CATALOGUES)
 
 system-packages:
 	@bash .ci/system-packages
@@ -37,6 +42,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+kiosk/locale/%/LC_MESSAGES/kiosk.mo: kiosk/locale/%/LC_MESSAGES/kiosk.po $(STAMP)
+	$(BIN)/pybabel compile --domain kiosk --input-file $< --output-file $@
+
+# After adding or changing a message in the code: collect them all into kiosk/locale/kiosk.pot
+# and bring every language's .po up to date (then translate what is new; make test says what).
+messages: $(STAMP)
+	$(BIN)/pybabel extract $(BABEL_KEYWORDS) --no-location --sort-output --no-wrap \
+		--output-file kiosk/locale/kiosk.pot kiosk
+	$(BIN)/pybabel update --domain kiosk --input-file kiosk/locale/kiosk.pot \
+		--output-dir kiosk/locale --no-fuzzy-matching --ignore-obsolete --no-wrap
+
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/kiosk screenshots shots --size 1024x600 --size 1920x1080 --size 1080x1920
 
@@ -46,6 +62,7 @@ bench: setup
 	$(BIN)/python benchmarks/form.py
 	$(BIN)/python benchmarks/staff.py
 	$(BIN)/python benchmarks/inbox.py
+	$(BIN)/python benchmarks/language.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache shots
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache shots $(CATALOGUES)

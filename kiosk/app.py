@@ -11,13 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSize, QTimer
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtDBus import QDBusConnection
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content
-from kiosk.core.form import load_checkers
+from kiosk.core.form import Answer, load_checkers, thanks_title
 from kiosk.places import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS, EXIT_STAFF_EXIT
 from kiosk.storage.store import RequestStore, SaveError
 from kiosk.system.errors import install_exception_hook
@@ -101,6 +101,9 @@ class Kiosk(QObject):
         self.form: RequestFormScreen | None = None
         self._checkers_loaded = False
         self._style_size = QSize()
+        # The visitor's language: the clinic's (content.yaml's) until someone taps another.
+        self.language = content.language.code
+        self._last_page = 0
 
         self.window = KioskWindow(content.clinic.name)
         self.slideshow = SlideshowScreen(content, timer_factory, clock)
@@ -126,7 +129,10 @@ class Kiosk(QObject):
         self.slideshow.first_page_shown.connect(self._on_first_page_shown)
         self.slideshow.request_info_requested.connect(self.open_form)
         self.slideshow.staff_requested.connect(self._on_staff_requested)
+        self.slideshow.language_chosen.connect(self.set_language)
+        self.slideshow.page_changed.connect(self._on_page_changed)
         self.thanks.finished.connect(self._show_slideshow)
+        self.thanks.language_chosen.connect(self.set_language)
         self.hours.sleep.connect(self._on_sleep)
         self.hours.wake.connect(self._on_wake)
         self.sleep_screen.woken.connect(self.hours.touched)
@@ -147,22 +153,96 @@ class Kiosk(QObject):
 
     # -- visitors --------------------------------------------------------------------------
 
+    # -- the visitor's language ------------------------------------------------------------
+
+    def content_in(self, code: str, content: Content | None = None) -> Content:
+        """The content (``self.content`` unless given) in language ``code``; the default
+        language's where it has no such language."""
+        base = self.content if content is None else content
+        return next((t for t in base.translations if t.language.code == code), base)
+
+    def set_language(self, code: str) -> None:
+        """Show everything in language ``code`` at once: the article (laid out again, from its
+        first page), notices, the form (labels, choices, messages; answers stay), the
+        thank-you screen, the keyboard's layout, and the screens' direction."""
+        content = self.content_in(code)
+        code = content.language.code
+        if code == self.language:
+            return
+        log.info("visitor language: %s", code)
+        self.language = code
+        self._apply_direction(content)
+        self._last_page = 0
+        self.slideshow.show_language(content)
+        self.thanks.replace_content(content)
+        if self.form is not None:  # in the content the form was opened with
+            form_content = self.content_in(code, self.form.base_content)
+            self.form.retranslate(form_content.form, form_content.notices, form_content.words)
+        if self.keyboard is not None:
+            self.keyboard.set_locale(content.language.keyboard)
+
+    def _apply_direction(self, content: Content) -> None:
+        rtl = content.language.right_to_left
+        direction = Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+        if QApplication.layoutDirection() != direction:
+            QApplication.setLayoutDirection(direction)
+
+    def _on_page_changed(self, index: int) -> None:
+        """Back in the clinic's language once the article has come round to its start: the
+        visitor who chose another language has read it all, or gone."""
+        last = len(self.slideshow.pages) - 1
+        if index == 0 and self._last_page == last > 0 and self.language != self._default:
+            self.set_language(self._default)
+        self._last_page = index
+
+    @property
+    def _default(self) -> str:
+        return self.content.language.code
+
+    def _save_answers(self, values: dict[str, Answer], base: Content, code: str) -> int:
+        """Save a request with the language the visitor used (``code``); a picked choice is
+        saved as ``base``'s (the default language's) words for it, so staff read the same words
+        whatever the visitor's language, matched by its place in the list."""
+        content = self.content_in(code, base)
+        default_fields = {f.key: f for f in base.form.fields}
+        saved: dict[str, Answer] = dict(values)
+        for form_field in content.form.fields:
+            answer = values.get(form_field.key)
+            original = default_fields.get(form_field.key)
+            if (
+                isinstance(answer, str)
+                and answer in form_field.choices
+                and original is not None
+                and len(original.choices) == len(form_field.choices)
+            ):
+                saved[form_field.key] = original.choices[form_field.choices.index(answer)]
+        return self.store.save(
+            saved, content.content_version, self.kiosk_id, language=content.language.code
+        )
+
+    # -- visitors --------------------------------------------------------------------------
+
     def open_form(self) -> None:
-        """Show a new, empty request form."""
+        """Show a new, empty request form (in the visitor's language)."""
         if self.form is not None:
             self._discard_form()
-        content = self.content  # this visitor's form keeps it, even if the file changes
+        base = self.content  # this visitor's form keeps it, even if the file changes
+        content = self.content_in(self.language, base)
         from kiosk.ui.request_form import RequestFormScreen
 
         form = RequestFormScreen(
             content.form,
             content.notices,
             content.timing,
-            lambda values: self.store.save(values, content.content_version, self.kiosk_id),
+            lambda values: self._save_answers(values, base, form.language),
             self._timers,
+            words=content.words,
+            languages=content.language_names,
         )
+        form.base_content = base
         form.request_saved.connect(self._on_request_saved)
         form.closed.connect(self._on_form_closed)
+        form.language_chosen.connect(self.set_language)
         self.form = form
         self.window.add_screen(form)
         self.window.show_screen(form)
@@ -188,11 +268,13 @@ class Kiosk(QObject):
     def _show_slideshow(self) -> None:
         self.window.show_screen(self.slideshow)
         self._discard_form()
+        self.set_language(self._default)  # the visitor has gone: the clinic's language again
 
     def _on_sleep(self) -> None:
         log.info("outside opening hours: sleeping")
         self.window.show_screen(self.sleep_screen)
         self._discard_form()
+        self.set_language(self._default)
         if self.screen_keeper is not None:
             self.screen_keeper.asleep(self._closed_display)
 
@@ -214,8 +296,11 @@ class Kiosk(QObject):
         log.info("content.yaml changed: now showing content %s", content.content_version)
         self.content = content
         self._content_problems = []
-        self.slideshow.replace_content(content)
-        self.thanks.replace_content(content)
+        if self.content_in(self.language) is content:
+            self.language = content.language.code  # that language is gone from the file
+            self._apply_direction(content)
+        self.slideshow.replace_content(self.content_in(self.language))
+        self.thanks.replace_content(self.content_in(self.language))
         self.sleep_screen.replace_content(content)
         self.hours.replace_hours(content.opening_hours)
         if self.screen_keeper is not None and self.hours.asleep:
@@ -422,6 +507,7 @@ class Kiosk(QObject):
         from kiosk.ui.keyboard import KeyboardPanel
 
         self.keyboard = KeyboardPanel(self.window)
+        self.keyboard.set_locale(self.content_in(self.language).language.keyboard)
         self.window.dock_keyboard(self.keyboard)
         self.keyboard.fit_to(self.window.size())
         log.info("on-screen keyboard %s", "ready" if self.keyboard.loaded else "NOT available")
@@ -531,9 +617,12 @@ def screen_keeper_for(app: QApplication) -> ScreenKeeper:
     return ScreenKeeper(ways)
 
 
-def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> list[Path]:
+def render_screenshots(
+    content: Content, folder: Path, sizes: list[QSize], language: str | None = None
+) -> list[Path]:
     """Save every slide page (``slide-WxH-NN.png``) and every other screen (``form-WxH.png``,
-    ``thanks-WxH.png``...) at every size as PNG files in ``folder``.
+    ``thanks-WxH.png``...) at every size as PNG files in ``folder``; the visitor screens in
+    ``language`` (a code; the clinic's own by default), as after a tap on its button.
 
     The form, thank-you, PIN pad, staff and sleep screens are shown with obviously made-up
     data from a throw-away data folder. Returns the paths written.
@@ -549,8 +638,12 @@ def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> li
             raise OSError(f"could not write {path}")
         written.append(path)
 
+    shown = next((t for t in content.translations if t.language.code == language), content)
+    direction = QApplication.layoutDirection()
+    if shown.language.right_to_left:
+        QApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
     for size in sizes:
-        screen = SlideshowScreen(content)
+        screen = SlideshowScreen(shown)
         screen.setStyleSheet(stylesheet(content, size))
         screen.resize(size)
         for index in range(len(screen.pages)):
@@ -558,13 +651,18 @@ def render_screenshots(content: Content, folder: Path, sizes: list[QSize]) -> li
             save(screen, f"slide-WxH-{index + 1:02d}.png", size)
         del screen
         with tempfile.TemporaryDirectory() as scratch:
-            _render_other_screens(content, Path(scratch), size, save)
+            _render_other_screens(content, Path(scratch), size, save, language)
+    QApplication.setLayoutDirection(direction)
     app.processEvents()
     return written
 
 
 def _render_other_screens(
-    content: Content, data: Path, size: QSize, save: Callable[[QWidget, str, QSize], None]
+    content: Content,
+    data: Path,
+    size: QSize,
+    save: Callable[[QWidget, str, QSize], None],
+    language: str | None = None,
 ) -> None:
     """The screens after the slideshow, filled with made-up data, for ``render_screenshots``."""
     from kiosk.core.pin import PinVault
@@ -591,6 +689,8 @@ def _render_other_screens(
     window.resize(size)
     window.setStyleSheet(stylesheet(content, size))
     window.show()
+    if language is not None:
+        kiosk.set_language(language)
     kiosk.open_form()
     form = kiosk.form
     assert form is not None
@@ -605,9 +705,10 @@ def _render_other_screens(
     QApplication.processEvents()
     form.overlay.setGeometry(form.rect())
     save(window, "form-still-there-WxH.png", size)
-    kiosk.thanks.show_thanks("Thank you, Zoë.")
+    kiosk.thanks.show_thanks(thanks_title(kiosk.content_in(kiosk.language).form, {"name": "Zoë"}))
     window.show_screen(kiosk.thanks)
     save(window, "thanks-WxH.png", size)
+    kiosk.set_language(content.language.code)  # the staff screens are in the clinic's
     window.show_screen(kiosk.pin_pad)
     save(window, "pin-pad-WxH.png", size)
     window.show_screen(kiosk.staff)

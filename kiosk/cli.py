@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content, ContentError, load_content
+from kiosk.core.i18n import load_localized, localize
 from kiosk.places import (
     EXIT_OK,
     EXIT_PROBLEM,
@@ -116,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     shots.add_argument("folder", type=Path, metavar="DIR", help="where to write the PNG files")
     shots.add_argument(
+        "--language",
+        metavar="CODE",
+        help="show the visitor screens in this language, as after a tap on its button "
+        "(a code from languages: in content.yaml, like es); default: the clinic's",
+    )
+    shots.add_argument(
         "--size",
         dest="sizes",
         action="append",
@@ -139,7 +146,7 @@ def _command_modules() -> list[CommandModule]:
 
 def _load(path: Path) -> Content | None:
     try:
-        return load_content(path)
+        return load_localized(path)
     except ContentError as error:
         print(f"{path}: the content file has problems:", file=sys.stderr)
         for problem in error.problems:
@@ -159,7 +166,7 @@ def _has_display() -> bool:
 def _cmd_check(args: argparse.Namespace) -> int:
     path = _content_path(args)
     try:
-        content = load_content(path)
+        content, language_warnings = localize(load_content(path))
     except ContentError as error:
         for problem in error.problems:
             print(problem)
@@ -182,7 +189,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     print(f"OK: {sections} sections, {pages} pages at {width}x{height}")
     for report in reports:
         print(f"  {report.summary()}")
-    for warning in warnings:
+    for translation in content.translations:
+        # Each language laid out too: a translation may need more pages, or other fonts.
+        lines = SourceLines(Path(translation.language.source))
+        shown = lay_out(translation, lines)[1]
+        warnings.extend(w for w in shown if ": clinic.name: " not in w)  # said once above
+    names = ", ".join(f"{t.language.name} ({t.language.code})" for t in content.translations)
+    if names:
+        print(f"  languages: {content.language.name} ({content.language.code}), {names}")
+    for warning in [*language_warnings, *warnings]:
         print(f"warning: {warning}")
     return EXIT_OK
 
@@ -197,8 +212,16 @@ def _cmd_screenshots(args: argparse.Namespace) -> int:
     from kiosk.app import render_screenshots
 
     sizes = [QSize(w, h) for w, h in (args.sizes or [CHECK_SIZE])]
+    codes = [content.language.code, *(t.language.code for t in content.translations)]
+    if args.language is not None and args.language not in codes:
+        print(
+            f"kiosk screenshots: no language {args.language!r} in the content file "
+            f"(it has {', '.join(codes)})",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
-        written = render_screenshots(content, args.folder, sizes)
+        written = render_screenshots(content, args.folder, sizes, args.language)
     except OSError as error:
         print(f"kiosk screenshots: {error}", file=sys.stderr)
         return EXIT_PROBLEM

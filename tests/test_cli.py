@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,10 +33,18 @@ def test_check_the_shipped_content():
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("OK: 4 sections, ")
     assert lines[0].endswith(" pages at 1920x1080")
-    # Pages and line lengths at every shape of screen; nothing to warn about.
-    shapes = ["1024x600", "1280x800", "1920x1080", "3840x2160", "1080x1920"]
-    assert [line.split(":")[0].strip() for line in lines[1:]] == shapes
-    assert not [line for line in lines if line.startswith("warning:")]
+    # Pages and line lengths at every shape of screen, the languages; nothing to warn about
+    # but the sample translations, which no clinician has reviewed yet.
+    shapes = ["1024x600", "1280x800", "1920x1080", "3840x2160", "1080x1920", "languages"]
+    assert [line.split(":")[0].strip() for line in lines[1:7]] == shapes
+    assert lines[6] == "  languages: English (en), Español (es), 中文 (zh), العربية (ar)"
+    warnings = [line for line in lines if line.startswith("warning:")]
+    assert warnings == [
+        f"warning: {REPO / 'resources' / 'languages' / f'{code}.yaml'}:8: reviewed: this {name} "
+        "translation has not been reviewed by a clinician yet; have one check it, then set "
+        "reviewed: true"
+        for code, name in (("es", "Español"), ("zh", "中文"), ("ar", "العربية"))
+    ]
 
 
 def test_check_a_broken_copy_lists_file_line_and_key(tmp_path):
@@ -46,6 +55,7 @@ def test_check_a_broken_copy_lists_file_line_and_key(tmp_path):
     broken.write_text(text, encoding="utf-8")
     (tmp_path / "resources").mkdir()
     (tmp_path / "resources" / "logo.svg").write_bytes((REPO / "resources/logo.svg").read_bytes())
+    shutil.copytree(REPO / "resources" / "languages", tmp_path / "resources" / "languages")
 
     result = kiosk("check", str(broken))
     assert result.returncode == 1

@@ -55,7 +55,7 @@ def test_init_as_the_owner_makes_roles_and_says_what_it_did(inbox_db, capsys):
     )
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == "inbox schema: already at version 1"  # the fixture made it
+    assert lines[0] == "inbox schema: already at version 2"  # the fixture made it
     assert "kiosk_two is a member of clinic_kiosk" in lines
     assert "desk_two is a member of clinic_staff" in lines
     assert lines[-1] == "The inbox of service admin is ready."
@@ -69,7 +69,7 @@ def test_init_on_a_new_database_creates_the_schema(inbox_db, capsys):
         f.write(f"dbname={inbox_db.dbname}_new\nuser=admin\n")
     code, out, _ = run(capsys, "inbox", "init", "--service", "fresh")
     assert code == 0
-    assert "inbox schema: version 0 -> 1" in out.splitlines()
+    assert "inbox schema: version 0 -> 2" in out.splitlines()
 
 
 def test_init_by_a_role_that_may_not_says_so(inbox_db, capsys):

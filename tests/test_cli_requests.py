@@ -106,9 +106,9 @@ def filled(data_dir: Path) -> Path:
     3 a canary (later on the 27th)."""
     clock = Clock(LATE_26TH)
     store = RequestStore(data_dir, clock=clock)
-    store.save(ZOE, "2026-11-27", "kiosk-lobby")
+    store.save(ZOE, "2026-11-27", "kiosk-lobby", language="en")
     clock.now = EARLY_27TH
-    store.save(SARA, "2026-11-27", "kiosk-lobby")
+    store.save(SARA, "2026-11-27", "kiosk-lobby", language="es")
     clock.now = LATER
     store.save(SECRET, "2026-11-27", "kiosk-lobby")
     store.close()
@@ -132,18 +132,19 @@ def test_list_shows_a_table_in_the_clinic_time_zone(filled):
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["ID", "Received", "Status", "Name", "Phone", "Email"]
+    assert lines[0].split() == ["ID", "Received", "Status", "Language", "Name", "Phone", "Email"]
     assert lines[1].split() == [
         "1",
         "2026-11-26",
         "23:00",
         "new",
+        "en",
         "Zoë",
         "Example",
         "+12025550100",
         "zoe@example.com",
     ]
-    assert lines[2].split()[:4] == ["2", "2026-11-27", "01:00", "new"]
+    assert lines[2].split()[:5] == ["2", "2026-11-27", "01:00", "new", "es"]
     assert SARA["name"] in lines[2]
     assert lines[3].split()[:4] == ["3", "2026-11-27", "09:15", "new"]
     assert lines[-1] == "3 requests; times in America/New_York."
@@ -184,8 +185,10 @@ def test_list_json_has_every_answer(filled):
         "answers": ZOE,
         "content_version": "2026-11-27",
         "kiosk": "kiosk-lobby",
+        "language": "en",
     }
     assert records[1]["answers"] == SARA
+    assert records[1]["language"] == "es"
 
 
 def test_list_filters_by_status_and_since(filled):
@@ -228,7 +231,7 @@ def test_export_then_read_back(filled, tmp_path):
         "Phone number",
         "Email address",
     ]
-    assert rows[0][-2:] == ["Content version", "Kiosk"]
+    assert rows[0][-3:] == ["Content version", "Kiosk", "Language"]
     header = rows[0]
     zoe = dict(zip(header, rows[1], strict=True))
     assert zoe["ID"] == "1"
@@ -682,6 +685,7 @@ def test_a_broken_content_file_lists_its_problems(filled, tmp_path):
     broken.write_text(text, encoding="utf-8")
     (tmp_path / "resources").mkdir()
     shutil.copy(REPO / "resources" / "logo.svg", tmp_path / "resources" / "logo.svg")
+    shutil.copytree(REPO / "resources" / "languages", tmp_path / "resources" / "languages")
     fade_line = next(i for i, line in enumerate(text.splitlines(), 1) if "fade_ms: fast" in line)
 
     for args in (("list",), ("export", str(tmp_path / "out.csv")), ("stats",)):

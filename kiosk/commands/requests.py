@@ -622,6 +622,7 @@ def _print_json(requests: Iterable[StoredRequest], zone: ZoneInfo) -> int:
             "answers": request.answers,
             "content_version": request.content_version,
             "kiosk": request.kiosk_id,
+            "language": request.language,
         }
         print(json.dumps(record, ensure_ascii=False))
         written += 1
@@ -654,6 +655,7 @@ def _columns(fields: Sequence[FormField], zone: ZoneInfo) -> list[_Column]:
         _Column("ID", 6, lambda r: str(r.id), right=True),
         _Column("Received", 16, lambda r: r.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")),
         _Column("Status", 9, lambda r: r.status),
+        _Column("Language", 8, lambda r: r.language or "-"),
     ]
     contact = [
         (title, key) for title, key in _contact_fields(fields) if key is not None

@@ -49,6 +49,7 @@ from kiosk.core.hours import (
     parse_day,
 )
 from kiosk.core.regions import PHONE_REGIONS
+from kiosk.core.words import ENGLISH, KNOWN_LANGUAGES, RIGHT_TO_LEFT_CODES, Language, Words
 
 __all__ = [
     "Article",
@@ -158,6 +159,24 @@ class Staff:
 
 
 @dataclass(frozen=True)
+class TranslationFile:
+    """A file with the clinic's text in another language (``languages.translations``)."""
+
+    code: str
+    path: Path
+    line: int
+    """The line of content.yaml that names it."""
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    """``languages:``: the language content.yaml is written in, and the other languages' files."""
+
+    default: str = "en"
+    translations: tuple[TranslationFile, ...] = ()
+
+
+@dataclass(frozen=True)
 class Content:
     source: str
     content_version: str
@@ -169,6 +188,17 @@ class Content:
     staff: Staff = Staff()
     opening_hours: OpeningHours | None = None
     """When the kiosk is awake; None (no ``opening_hours:`` in the file) is always."""
+    languages: LanguageSettings = LanguageSettings()
+    language: Language = field(default_factory=Language)
+    """The language this content is in (content.yaml's own: ``languages.default``)."""
+    words: Words = ENGLISH
+    """The program's own words in :attr:`language` (set by :mod:`kiosk.core.i18n`)."""
+    language_names: tuple[tuple[str, str], ...] = ()
+    """Every language a visitor can choose, as (code, name in its own script), the default
+    first (set by :mod:`kiosk.core.i18n`; empty: no language buttons)."""
+    translations: tuple[Content, ...] = ()
+    """The same content in each other language, filled in by
+    :func:`kiosk.core.i18n.load_localized` (the default's text where a translation lacks it)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,7 +284,18 @@ def parse_content(text: str, source: str = "content.yaml", base_dir: Path | None
     if ctx.problems or values is _INVALID:
         raise ContentError(sorted(ctx.problems, key=lambda p: p.line))
     assert root is not None
-    return Content(source=source, **_with_hours_zone(root, values))
+    values = _with_hours_zone(root, values)
+    return Content(source=source, language=language_named(values["languages"].default), **values)
+
+
+def language_named(code: str) -> Language:
+    """The kiosk's knowledge of language ``code`` (its name in its own script, direction and
+    keyboard), or a plain entry named by its code."""
+    known = KNOWN_LANGUAGES.get(code)
+    if known is not None:
+        return known
+    base = code.split("_")[0]
+    return Language(code, code, base in RIGHT_TO_LEFT_CODES, code if "_" in code else "en_US")
 
 
 def _with_hours_zone(root: Node, values: dict[str, Any]) -> dict[str, Any]:
@@ -1671,6 +1712,93 @@ _OPENING_HOURS = _Hours(
     )
 )
 
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(_[A-Z]{2}|_[A-Z][a-z]{3})?")
+LANGUAGE_CODE_EXAMPLE = 'a language code like "en", "es", "zh" or "pt_BR"'
+
+
+@dataclass(frozen=True)
+class _LanguageCode:
+    """A language code: two or three lower-case letters, optionally _ and a region or script."""
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        value = _text_value(ctx, node, path, LANGUAGE_CODE_EXAMPLE)
+        if value is _INVALID:
+            return _INVALID
+        code = value.strip()
+        if not _LANGUAGE_CODE.fullmatch(code):
+            ctx.report(_line(node), path, f"must be {LANGUAGE_CODE_EXAMPLE}, got {_quote(code)}")
+            return _INVALID
+        return code
+
+
+@dataclass(frozen=True)
+class _TranslationFiles:
+    """``code: path`` lines: each language's file, which must be there; gives a tuple of
+    :class:`TranslationFile`."""
+
+    def __call__(self, ctx: _Context, node: Node, path: str, line: int) -> Any:
+        if not isinstance(node, MappingNode):
+            ctx.report(
+                _line(node),
+                path,
+                "must be a mapping of 'code: file' lines, like es: resources/languages/es.yaml, "
+                f"got {_describe(ctx, node)}",
+            )
+            return _INVALID
+        files: list[TranslationFile] = []
+        seen: set[str] = set()
+        ok = True
+        for key_node, value_node in node.value:
+            if isinstance(key_node, _Refused) or isinstance(value_node, _Refused):
+                ok = False
+                continue
+            code = _LanguageCode()(ctx, key_node, path, _line(key_node))
+            key_path = _join(path, str(getattr(key_node, "value", "")))
+            raw = _text_value(ctx, value_node, key_path, "the path of a language file")
+            if code is _INVALID or raw is _INVALID:
+                ok = False
+                continue
+            if code in seen:
+                ctx.report(_line(key_node), key_path, "appears more than once; keep only one")
+                ok = False
+                continue
+            seen.add(code)
+            full = ctx.base_dir / os.path.expanduser(raw.strip())
+            if not full.is_file():
+                ctx.report(
+                    _line(value_node),
+                    key_path,
+                    f"the file {_quote(raw.strip())} is not there (looked for {full}); "
+                    "check the path (relative to this file's folder)",
+                )
+                ok = False
+                continue
+            files.append(TranslationFile(code, full, _line(key_node)))
+        return tuple(files) if ok else _INVALID
+
+
+def _check_default_not_translated(ctx: _Context, path: str, got: Mapping[str, _Got]) -> None:
+    if not _valid(got, "default", "translations"):
+        return
+    default = got["default"].value
+    for file in got["translations"].value:
+        if file.code == default:
+            ctx.report(
+                file.line,
+                f"{path}.translations.{file.code}",
+                f"is the default language ({default}), which is this file's own text; remove it",
+            )
+
+
+_LANGUAGES = _MappingOf(
+    fields={
+        "default": _Field(_LanguageCode(), required=False),
+        "translations": _Field(_TranslationFiles(), required=False),
+    },
+    build=lambda values: LanguageSettings(**values),
+    cross_checks=(_check_default_not_translated,),
+)
+
 _CONTENT = _MappingOf(
     fields={
         "content_version": _Field(_Text()),
@@ -1681,6 +1809,7 @@ _CONTENT = _MappingOf(
         "staff": _Field(_STAFF, required=False, default=lambda: _build_staff({})),
         "article": _Field(_ARTICLE),
         "opening_hours": _Field(_OPENING_HOURS, required=False),
+        "languages": _Field(_LANGUAGES, required=False, default=LanguageSettings),
     },
     build=dict,
 )

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kiosk.core.words import ENGLISH, N_, RIGHT_TO_LEFT_CODES, Words
+
 FieldType = Literal["text", "phone", "email", "choice", "multiline", "consent"]
 FIELD_TYPES: tuple[FieldType, ...] = ("text", "phone", "email", "choice", "multiline", "consent")
 
@@ -95,11 +97,11 @@ class Validation:
 # --------------------------------------------------------------------------------------------
 # What a visitor is told (short and kind: shown in large type beside the field)
 
-FILL_IN = "Please fill this in."
-CHOOSE_ONE = "Please choose one."
-TICK_CONSENT = "Please tick this box so the clinic may contact you."
-BAD_EMAIL = "This doesn't look like an email address. It should look like name@example.com."
-_BAD_PHONE = (
+FILL_IN = N_("Please fill this in.")
+CHOOSE_ONE = N_("Please choose one.")
+TICK_CONSENT = N_("Please tick this box so the clinic may contact you.")
+BAD_EMAIL = N_("This doesn't look like an email address. It should look like name@example.com.")
+_BAD_PHONE = N_(
     "This doesn't look like a phone number. Please include the area code, for example {example}."
 )
 _EXAMPLE_PHONE = {"US": "202-555-0100"}
@@ -115,19 +117,10 @@ def load_checkers() -> None:
 
 
 @functools.lru_cache(maxsize=8)
-def phone_message(region: str) -> str:
+def phone_message(region: str, words: Words = ENGLISH) -> str:
     """What a visitor is told when a phone number does not check out, with an example number
-    written the way people in ``region`` write it."""
-    example = _EXAMPLE_PHONE.get(region)
-    if example is None:
-        import phonenumbers  # loaded with the first visitor's number, not at start-up
-
-        number = phonenumbers.example_number(region)
-        if number is None:
-            example = _EXAMPLE_PHONE["US"]
-        else:
-            example = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return _BAD_PHONE.format(example=example)
+    written the way people in ``region`` write it, in the language of ``words``."""
+    return words.tr(_BAD_PHONE, example=_isolated(_example(region), words))
 
 
 # --------------------------------------------------------------------------------------------
@@ -176,13 +169,14 @@ def normalise_text(text: str, max_length: int, multiline: bool = False) -> str:
 # Checking a visitor's answers
 
 
-def validate(spec: FormSpec, answers: Mapping[str, Answer]) -> Validation:
+def validate(spec: FormSpec, answers: Mapping[str, Answer], words: Words = ENGLISH) -> Validation:
     """Check and normalise ``answers`` (by field key) against ``spec``.
 
     Every field of ``spec`` without a problem gets a value (an empty string, or False for a
     consent box, when it was not answered); every field with one gets a message instead.
     Answers for keys that are not fields are ignored. A text answer for a consent box, or a
-    yes/no answer for any other field, is a programming error (TypeError).
+    yes/no answer for any other field, is a programming error (TypeError). The program's own
+    messages are in the language of ``words`` (the rules' messages come from ``spec``).
     """
     values: dict[str, Answer] = {}
     errors: dict[str, str] = {}
@@ -192,7 +186,7 @@ def validate(spec: FormSpec, answers: Mapping[str, Answer]) -> Validation:
             if answer is not None and not isinstance(answer, bool):
                 raise TypeError(f"the answer for {form_field.key!r} must be True or False")
             if form_field.required and answer is not True:
-                errors[form_field.key] = TICK_CONSENT
+                errors[form_field.key] = words.tr(TICK_CONSENT)
             else:
                 values[form_field.key] = answer is True
             continue
@@ -200,7 +194,9 @@ def validate(spec: FormSpec, answers: Mapping[str, Answer]) -> Validation:
             raise TypeError(f"the answer for {form_field.key!r} must be text")
         value, error = _check_text(spec, form_field, answer or "")
         if error:
-            errors[form_field.key] = error
+            errors[form_field.key] = words.tr(
+                error, example=_isolated(_example(spec.phone_region), words)
+            )
         else:
             values[form_field.key] = value
     for rule in spec.rules:
@@ -213,6 +209,27 @@ def validate(spec: FormSpec, answers: Mapping[str, Answer]) -> Validation:
     order = {form_field.key: index for index, form_field in enumerate(spec.fields)}
     errors = dict(sorted(errors.items(), key=lambda item: order.get(item[0], len(order))))
     return Validation(values=values, errors=errors)
+
+
+def _isolated(text: str, words: Words) -> str:
+    """``text`` kept left to right inside a right-to-left language's sentence (a left-to-right
+    isolate: "202-555-0100" would otherwise read "0100-555-202" in an Arabic sentence)."""
+    if words.code.split("_")[0] in RIGHT_TO_LEFT_CODES:
+        return f"\u2066{text}\u2069"
+    return text
+
+
+def _example(region: str) -> str:
+    """The example number in the phone message for ``region``."""
+    example = _EXAMPLE_PHONE.get(region)
+    if example is None:
+        import phonenumbers  # loaded with the first visitor's number, not at start-up
+
+        number = phonenumbers.example_number(region)
+        if number is None:
+            return _EXAMPLE_PHONE["US"]
+        example = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return example
 
 
 def _check_text(spec: FormSpec, form_field: FormField, answer: str) -> tuple[str, str | None]:
@@ -230,7 +247,7 @@ def _check_text(spec: FormSpec, form_field: FormField, answer: str) -> tuple[str
         return "", CHOOSE_ONE if form_field.type == "choice" else FILL_IN
     if form_field.type == "phone":
         if len(text) > form_field.max_length:
-            return "", phone_message(spec.phone_region)
+            return "", _BAD_PHONE
         return _check_phone(text, spec.phone_region)
     if form_field.type == "email":
         if len(text) > form_field.max_length:
@@ -259,9 +276,9 @@ def _check_phone(text: str, region: str) -> tuple[str, str | None]:
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        return "", phone_message(region)
+        return "", _BAD_PHONE
     if not phonenumbers.is_valid_number(number):
-        return "", phone_message(region)
+        return "", _BAD_PHONE
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return (f"{e164};ext={number.extension}" if number.extension else e164), None
 

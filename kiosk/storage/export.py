@@ -51,7 +51,7 @@ __all__ = [
 
 FIXED_HEADER = ("ID", "Received", "Status", "Contacted")
 """The first columns; then one per form field (its label), then :data:`TRAILING_HEADER`."""
-TRAILING_HEADER = ("Content version", "Kiosk")
+TRAILING_HEADER = ("Content version", "Kiosk", "Language")
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 """A cell starting with one of these is read as a formula by Excel, LibreOffice Calc or Google
@@ -243,6 +243,7 @@ def _cells(request: StoredRequest, keys: Sequence[str], zone: ZoneInfo) -> list[
         *(_answer(request.answers.get(key)) for key in keys),
         request.content_version,
         request.kiosk_id,
+        request.language,
     ]
 
 
@@ -407,7 +408,7 @@ class _FastBatches:
 
     def to_csv(self, columns: Sequence[Sequence[Any]]) -> bytes:
         """The CSV rows of a batch given as its columns (in :data:`RawRequest` order)."""
-        ids, created, status, answers, versions, kiosks, contacted = columns
+        ids, created, status, answers, versions, kiosks, contacted, languages = columns
         if min(ids) < 0:
             raise _NeedsReferenceError("a negative id")  # "-1" would need defusing
         cells = [
@@ -418,6 +419,7 @@ class _FastBatches:
             *self._answer_columns(answers),
             _csv_column_of_few(versions),
             _csv_column_of_few(kiosks),
+            _csv_column_of_few(languages),
         ]
         rows = map(str.encode, map('","'.join, zip(*cells, strict=True)))
         return b'"' + b'"\r\n"'.join(rows) + b'"\r\n'

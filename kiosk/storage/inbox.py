@@ -236,7 +236,13 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 $$;
 """
 
-MIGRATIONS: tuple[str, ...] = (_STEP_1,)
+_STEP_2 = """
+ALTER TABLE inbox.requests ADD COLUMN language text NOT NULL DEFAULT ''
+    CHECK (length(language) <= 35);
+"""
+"""The language the visitor used (a code like "es"): staff know how to call back."""
+
+MIGRATIONS: tuple[str, ...] = (_STEP_1, _STEP_2)
 """``MIGRATIONS[n]`` takes the inbox schema from version ``n`` to ``n + 1``. Only append."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -246,7 +252,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA inbox FROM PUBLIC;
 REVOKE ALL ON FUNCTION inbox.heartbeat(text, text, integer, text) FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA inbox FROM clinic_kiosk, clinic_staff;
 GRANT USAGE ON SCHEMA inbox TO clinic_kiosk, clinic_staff;
-GRANT INSERT (uuid, created_at, answers, content_version, kiosk_id)
+GRANT INSERT (uuid, created_at, answers, content_version, kiosk_id, language)
     ON inbox.requests TO clinic_kiosk;
 GRANT EXECUTE ON FUNCTION inbox.heartbeat(text, text, integer, text) TO clinic_kiosk;
 GRANT SELECT, DELETE ON inbox.requests TO clinic_staff;
@@ -351,15 +357,17 @@ def send_requests(conn: psycopg.Connection[Any], batch: Sequence[OutgoingRequest
         raise ValueError(f"at most {MAX_BATCH} requests at a time")
     with conn.transaction():
         conn.execute(
-            "INSERT INTO inbox.requests (uuid, created_at, answers, content_version, kiosk_id)"
+            "INSERT INTO inbox.requests"
+            " (uuid, created_at, answers, content_version, kiosk_id, language)"
             " SELECT * FROM unnest(%s::uuid[], %s::timestamptz[], %s::jsonb[], %s::text[],"
-            " %s::text[]) ON CONFLICT DO NOTHING",
+            " %s::text[], %s::text[]) ON CONFLICT DO NOTHING",
             (
                 [r.uuid for r in batch],
                 [r.created_at for r in batch],
                 [r.answers for r in batch],
                 [r.content_version for r in batch],
                 [r.kiosk_id for r in batch],
+                [r.language for r in batch],
             ),
         )
 
@@ -400,11 +408,13 @@ class KioskStatus:
         return self.backlog > self.previous_backlog
 
 
-_COLUMNS = "id, created_at, status, answers, content_version, kiosk_id, contacted_at"
+_COLUMNS = "id, created_at, status, answers, content_version, kiosk_id, contacted_at, language"
 
 
 def _to_request(row: Sequence[Any]) -> StoredRequest:
-    request_id, created_at, status, answers, content_version, kiosk_id, contacted_at = row
+    (request_id, created_at, status, answers, content_version, kiosk_id, contacted_at, language) = (
+        row
+    )
     if isinstance(answers, str):  # pragma: no cover - psycopg loads jsonb already
         answers = json.loads(answers)
     return StoredRequest(
@@ -415,6 +425,7 @@ def _to_request(row: Sequence[Any]) -> StoredRequest:
         content_version=str(content_version),
         kiosk_id=str(kiosk_id),
         contacted_at=None if contacted_at is None else contacted_at.astimezone(UTC),
+        language=str(language),
     )
 
 

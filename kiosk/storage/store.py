@@ -68,6 +68,8 @@ MAX_ANSWERS_CHARS = 20_000
 """The most characters the answers may take once encoded as JSON (also a CHECK in the table)."""
 MAX_LABEL_CHARS = 200
 """The most characters of ``content_version`` and of ``kiosk_id`` (also CHECKs in the table)."""
+MAX_LANGUAGE_CHARS = 35
+"""The most characters of a request's language code (also a CHECK in the table)."""
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 """An answer's key: a form field key (letters, digits and _, at most 64 characters)."""
@@ -174,6 +176,9 @@ class StoredRequest:
     kiosk_id: str
     contacted_at: datetime | None = None
     """When it was marked contacted (timezone-aware UTC), None while it is new."""
+    language: str = ""
+    """The language the visitor used ("en", "es"...); "" for requests saved before the kiosk
+    recorded it."""
     damaged: bool = False
     """The row cannot be read (its answers or times are not what was saved): only ``id`` is
     real; :meth:`RequestStore.newest_first` gives such a stand-in so staff see it is there."""
@@ -191,11 +196,12 @@ class OutgoingRequest:
     """The answers' JSON, as stored."""
     content_version: str
     kiosk_id: str
+    language: str = ""
 
 
-RawRequest = tuple[int, str, str, str, str, str, str | None]
+RawRequest = tuple[int, str, str, str, str, str, str | None, str]
 """A request as its row holds it: ``id, created_at, status, answers, content_version, kiosk_id,
-contacted_at``, the times and the answers' JSON still text. (A damaged file can hold other
+contacted_at, language``, the times and the answers' JSON still text. (A damaged file can hold other
 types; :meth:`RequestStream.decode` refuses such a row.)"""
 
 
@@ -334,10 +340,20 @@ def _add_uuid_and_forwarded_at(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX requests_unsent ON requests (id) WHERE forwarded_at IS NULL")
 
 
+def _add_language(conn: sqlite3.Connection) -> None:
+    """Version 4: the language the visitor used (a code like "es"), so staff know how to call
+    back. Requests saved before this version have "" (not recorded)."""
+    conn.execute(
+        "ALTER TABLE requests ADD COLUMN language TEXT NOT NULL DEFAULT ''"
+        " CHECK (length(language) <= 35)"
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_requests_table,
     _add_contacted_at_and_audit,
     _add_uuid_and_forwarded_at,
+    _add_language,
 )
 """``MIGRATIONS[n]`` takes the schema from version ``n`` to ``n + 1``. Only ever append."""
 
@@ -555,8 +571,15 @@ class RequestStore:
 
     # -- the public operations -----------------------------------------------------------------
 
-    def save(self, answers: Mapping[str, str | bool], content_version: str, kiosk_id: str) -> int:
+    def save(
+        self,
+        answers: Mapping[str, str | bool],
+        content_version: str,
+        kiosk_id: str,
+        language: str = "",
+    ) -> int:
         """Insert one request with status ``"new"`` in its own transaction; its id after COMMIT.
+        ``language`` is the code of the language the visitor used.
 
         Raises :class:`SaveError` if it could not be saved (nothing of it is then stored, and
         earlier requests are left as they were), and ``ValueError`` for answers that are not a
@@ -565,6 +588,9 @@ class RequestStore:
         encoded = _encode_answers(answers)
         version = _check_label("content_version", content_version)
         kiosk = _check_label("kiosk_id", kiosk_id)
+        if not isinstance(language, str) or len(language) > MAX_LANGUAGE_CHARS:
+            raise ValueError(f"language must be a code of at most {MAX_LANGUAGE_CHARS} characters")
+        _check_unicode(language, "language")
         created_at = _format_time(self._clock())
 
         def insert(conn: sqlite3.Connection) -> int:
@@ -572,9 +598,9 @@ class RequestStore:
             try:
                 cursor = conn.execute(
                     "INSERT INTO requests"
-                    " (created_at, status, answers, content_version, kiosk_id, uuid)"
-                    " VALUES (?, 'new', ?, ?, ?, ?)",
-                    (created_at, encoded, version, kiosk, str(uuid.uuid4())),
+                    " (created_at, status, answers, content_version, kiosk_id, uuid, language)"
+                    " VALUES (?, 'new', ?, ?, ?, ?, ?)",
+                    (created_at, encoded, version, kiosk, str(uuid.uuid4()), language),
                 )
                 conn.execute("COMMIT")
             except BaseException:
@@ -965,8 +991,8 @@ class RequestStore:
 
         def select(conn: sqlite3.Connection) -> list[OutgoingRequest]:
             rows = conn.execute(
-                "SELECT id, uuid, created_at, answers, content_version, kiosk_id FROM requests"
-                " WHERE forwarded_at IS NULL ORDER BY id LIMIT ?",
+                "SELECT id, uuid, created_at, answers, content_version, kiosk_id, language"
+                " FROM requests WHERE forwarded_at IS NULL ORDER BY id LIMIT ?",
                 (int(limit),),
             ).fetchall()
             return [OutgoingRequest(*row) for row in rows]
@@ -1389,7 +1415,16 @@ class RequestStore:
             return _stand_in(request_id, row[1])
 
     def _to_request(self, row: tuple[object, ...]) -> StoredRequest:
-        request_id, created_at, status, answers, content_version, kiosk_id, contacted_at = row
+        (
+            request_id,
+            created_at,
+            status,
+            answers,
+            content_version,
+            kiosk_id,
+            contacted_at,
+            language,
+        ) = row
         try:
             if not (
                 isinstance(request_id, int)
@@ -1399,9 +1434,10 @@ class RequestStore:
                 and isinstance(content_version, str)
                 and isinstance(kiosk_id, str)
                 and (contacted_at is None or isinstance(contacted_at, str))
+                and isinstance(language, str)
             ):
                 raise ValueError("a column holds a value of the wrong type")
-            for text in (status, answers, content_version, kiosk_id):
+            for text in (status, answers, content_version, kiosk_id, language):
                 _check_unicode(text, "a column")  # read leniently from bytes that were not UTF-8
             return StoredRequest(
                 id=request_id,
@@ -1411,6 +1447,7 @@ class RequestStore:
                 content_version=content_version,
                 kiosk_id=kiosk_id,
                 contacted_at=None if contacted_at is None else _parse_time(contacted_at),
+                language=language,
             )
         except ValueError:
             raise _StoreError(
@@ -1456,7 +1493,9 @@ def _classify_os_error(exc: OSError) -> SaveErrorKind:
     return "other"
 
 
-_REQUEST_COLUMNS = "id, created_at, status, answers, content_version, kiosk_id, contacted_at"
+_REQUEST_COLUMNS = (
+    "id, created_at, status, answers, content_version, kiosk_id, contacted_at, language"
+)
 """The columns :meth:`RequestStore._to_request` reads, in its order."""
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 
-from kiosk.core.content import Content, ContentError, load_content
+from kiosk.core.content import Content, ContentError
+from kiosk.core.i18n import load_localized
 from kiosk.timers import TimerFactory, qt_timer
 
 __all__ = ["DEBOUNCE_MS", "ContentWatcher"]
@@ -49,7 +50,7 @@ class ContentWatcher(QObject):
         path: Path,
         content: Content,
         timer_factory: TimerFactory = qt_timer,
-        loader: Callable[[Path], Content] = load_content,
+        loader: Callable[[Path], Content] = load_localized,
         debounce_ms: int = DEBOUNCE_MS,
         parent: QObject | None = None,
     ) -> None:

@@ -60,6 +60,7 @@ from PySide6.QtWidgets import (
 from kiosk.core.content import Content
 from kiosk.core.form import FormField
 from kiosk.core.pin import PinCheck, PinFileError, PinVault
+from kiosk.core.words import staff_language_label
 from kiosk.storage.export import export_csv
 from kiosk.storage.inbox import InboxError, InboxListener, InboxStore, KioskStatus
 from kiosk.storage.store import SaveError, Status, StoredRequest, UnknownRequest
@@ -120,7 +121,7 @@ class InboxRequestsModel(QAbstractTableModel):
         self._zone = zone
         shown = [f for f in fields if f.type in CONTACT_TYPES][:3]
         self._keys = [f.key for f in shown]
-        self._headers = ["Received", "Kiosk", "Status", *(f.label for f in shown)]
+        self._headers = ["Received", "Kiosk", "Status", *(f.label for f in shown), "Language"]
         self._rows: list[StoredRequest] = []
         self._sort_keys: list[tuple[float, int]] = []  # ascending: the negated time and id
         self._by_id: dict[int, StoredRequest] = {}
@@ -221,6 +222,8 @@ class InboxRequestsModel(QAbstractTableModel):
             return request.kiosk_id
         if column == 2:
             return "New" if request.status == "new" else "Contacted"
+        if column == 3 + len(self._keys):
+            return staff_language_label(request.language)
         value = request.answers.get(self._keys[column - 3], "")
         return ("Yes" if value else "No") if isinstance(value, bool) else value
 
@@ -766,7 +769,8 @@ class InboxWindow(QMainWindow):
     def _show_detail(self, request: StoredRequest) -> None:
         self._clear_detail(
             f"Request {request.id} from {request.kiosk_id}, "
-            f"{local_time(request.created_at, self._zone)}"
+            + (f"in {staff_language_label(request.language)}, " if request.language else "")
+            + f"{local_time(request.created_at, self._zone)}"
             + (
                 f" (contacted {local_time(request.contacted_at, self._zone)})"
                 if request.contacted_at

@@ -68,6 +68,19 @@ class KeyboardPanel(QQuickWidget):
             app.focusChanged.connect(self._on_focus_changed)
         QGuiApplication.inputMethod().visibleChanged.connect(self._on_input_method_visible)
 
+    def set_locale(self, locale: str) -> None:
+        """Show the keys of ``locale`` (a Qt Virtual Keyboard locale: "es_ES", "ar_AR",
+        "zh_CN" for Pinyin...): the visitor's language."""
+        root = self.rootObject()
+        if root is not None:
+            root.setProperty("keyboardLocale", locale)
+
+    @property
+    def keyboard_locale(self) -> str:
+        root = self.rootObject()
+        value = root.property("keyboardLocale") if root is not None else None
+        return value if isinstance(value, str) else ""
+
     @property
     def loaded(self) -> bool:
         return self._panel is not None

@@ -30,13 +30,14 @@ from PySide6.QtSvg import QSvgRenderer
 from kiosk.core.bidi import paragraph_direction
 from kiosk.core.content import Content, Section
 from kiosk.core.pagination import Fits, Page
+from kiosk.core.words import N_
 
 FONT_FAMILY = "DejaVu Sans"
 """The kiosk's font. Characters it lacks (Chinese, Japanese, Korean, emoji...) are drawn
 from the Noto fonts by fontconfig's fallback; ``kiosk check`` names any that no font has."""
 LEFT_MIDDLE = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 CENTRED = Qt.AlignmentFlag.AlignHCenter
-PAUSED = "Paused"
+PAUSED = N_("Paused")
 LINE_SPACING = 1.35
 """Body line height as a multiple of the font's own line height: easier to read at a distance."""
 MEASURE = 64
@@ -61,6 +62,30 @@ def body_pixel_size(size: QSize) -> int:
 def form_pixel_size(size: QSize) -> int:
     """Text size on the form, thank-you and staff screens: the slides' body size."""
     return max(body_pixel_size(size), 16)
+
+
+LANGUAGE_SCALE = 0.7
+"""The language buttons' type, as a share of the body text size."""
+
+
+def language_metrics(body_px: int) -> tuple[int, int, int]:
+    """The language buttons' (font pixels, padding each side, spacing between them)."""
+    font_px = max(12, round(body_px * LANGUAGE_SCALE))
+    return font_px, max(8, round(font_px * 0.45)), max(4, round(font_px * 0.25))
+
+
+def language_button_width(name: str, body_px: int) -> int:
+    """The width of the language button named ``name`` (in its own script)."""
+    font_px, pad, _spacing = language_metrics(body_px)
+    return math.ceil(QFontMetricsF(make_font(font_px)).horizontalAdvance(name)) + 2 * pad + 2
+
+
+def language_bar_width(names: Sequence[str], body_px: int) -> int:
+    """The room the language buttons take (none for a single language: no buttons then)."""
+    if len(names) < 2:
+        return 0
+    spacing = language_metrics(body_px)[2]
+    return sum(language_button_width(n, body_px) for n in names) + spacing * (len(names) - 1)
 
 
 def make_font(pixels: int, bold: bool = False) -> QFont:
@@ -222,9 +247,20 @@ class PageLayout:
         # third line rather than be cut).
         logo_side = round(body_px * 2.4 * 0.74)
         name_left = self.margin + logo_side + self.gap
-        self.name_block, self.name_px = self._name_block(body_px, w - self.margin - name_left)
+        # The language buttons at the right end of the header (kiosk/ui/language.py).
+        names = [name for _code, name in content.language_names]
+        bar_w = language_bar_width(names, body_px)
+        name_room = w - self.margin - name_left - (bar_w + self.gap if bar_w else 0)
+        self.name_block, self.name_px = self._name_block(body_px, name_room)
         header_h = max(round(body_px * 2.4), self.name_block.height + 2 * (self.gap // 2))
         self.header_rect = QRect(0, 0, w, header_h)
+        bar_h = min(header_h - self.gap, round(body_px * 1.8))
+        self.language_rect = (
+            QRect(w - self.margin - bar_w, (header_h - bar_h) // 2, bar_w, bar_h)
+            if bar_w
+            else QRect()
+        )
+        """Where the language buttons go (empty with one language)."""
         self._logo_rect = QRect(self.margin, (header_h - logo_side) // 2, logo_side, logo_side)
         self._name_left = name_left
 
@@ -289,7 +325,10 @@ class PageLayout:
         """The section's heading, or on a page that continues it, the small mark saying so."""
         if continued:
             return TextBlock(
-                f"{heading} (continued)", self.continued_font, self.content_rect.width(), 1.05
+                self.content.words.tr("{heading} (continued)", heading=heading),
+                self.continued_font,
+                self.content_rect.width(),
+                1.05,
             )
         return TextBlock(heading, self.heading_font, self.content_rect.width(), 1.1)
 
@@ -394,7 +433,7 @@ class PageLayout:
         it while it is not shown: the progress is centred, the pill sits beside it)."""
         band = self.dots_rect
         height = round(self.pause_font.pixelSize() * 1.8)
-        text = QFontMetricsF(self.pause_font).horizontalAdvance(PAUSED)
+        text = QFontMetricsF(self.pause_font).horizontalAdvance(self.content.words.tr(PAUSED))
         width = round(height * 0.4 + height * 0.36 + height * 0.3 + text + height * 0.45)
         return QRect(
             band.right() + 1 - width,
@@ -420,7 +459,7 @@ class PageLayout:
         painter.setPen(ink)
         painter.setFont(self.pause_font)
         text_rect = rect.adjusted(height * (0.4 + 0.36 + 0.3), 0, 0, 0)
-        painter.drawText(text_rect, LEFT_MIDDLE, PAUSED)
+        painter.drawText(text_rect, LEFT_MIDDLE, self.content.words.tr(PAUSED))
 
     def _paint_body(self, painter: QPainter, page: Page) -> None:
         section = self.content.article.sections[page.section_index]
@@ -454,9 +493,15 @@ class PageLayout:
     def progress_text(self, page: Page) -> str:
         """Where the reader is, in words: "Part 2 of 4", and "page 2 of 3" within it."""
         sections = len(self.content.article.sections)
-        text = f"Part {page.section_index + 1} of {sections}"
+        words = self.content.words
+        text = words.tr("Part {number} of {count}", number=page.section_index + 1, count=sections)
         if page.count_in_section > 1:
-            text += f"  ·  page {page.index_in_section + 1} of {page.count_in_section}"
+            within = words.tr(
+                "page {number} of {count}",
+                number=page.index_in_section + 1,
+                count=page.count_in_section,
+            )
+            text += f"  ·  {within}"
         return text
 
     def _paint_progress(self, painter: QPainter, page: Page) -> None:
@@ -469,26 +514,32 @@ class PageLayout:
         top = rect.top() + self.gap * 0.3
         gap = max(4.0, self.body_px * 0.3)
         width = (rect.width() - gap * (sections - 1)) / max(sections, 1)
+        # Read from the right in Arabic and Hebrew: the bars fill from the right too.
+        rtl = self.content.language.right_to_left
         if sections > 1 and width < self.body_px * 0.6:
             # Too many sections for bars: one bar, filled as far as this page.
             done = page.section_index + (page.index_in_section + 1) / page.count_in_section
-            self._paint_bar(painter, QRectF(rect.left(), top, rect.width(), bar_h), done / sections)
+            whole = QRectF(rect.left(), top, rect.width(), bar_h)
+            self._paint_bar(painter, whole, done / sections, rtl)
         elif sections > 1:
             for index in range(sections):
-                bar = QRectF(rect.left() + index * (width + gap), top, width, bar_h)
+                place = sections - 1 - index if rtl else index
+                bar = QRectF(rect.left() + place * (width + gap), top, width, bar_h)
                 if index < page.section_index:
                     fill = 1.0
                 elif index == page.section_index:
                     fill = (page.index_in_section + 1) / page.count_in_section
                 else:
                     fill = 0.0
-                self._paint_bar(painter, bar, fill)
+                self._paint_bar(painter, bar, fill, rtl)
         painter.setPen(accent)
         painter.setFont(self.progress_font)
         label = QRectF(rect.left(), top + bar_h, rect.width(), rect.bottom() - top - bar_h)
         painter.drawText(label, CENTRED | Qt.AlignmentFlag.AlignVCenter, self.progress_text(page))
 
-    def _paint_bar(self, painter: QPainter, bar: QRectF, fill: float) -> None:
+    def _paint_bar(
+        self, painter: QPainter, bar: QRectF, fill: float, from_right: bool = False
+    ) -> None:
         accent = self.colors["accent"]
         radius = bar.height() / 2
         painter.setPen(QPen(accent, max(1.5, bar.height() * 0.18)))
@@ -498,8 +549,6 @@ class PageLayout:
         if fill > 0:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(accent)
-            painter.drawRoundedRect(
-                QRectF(bar.left(), bar.top(), bar.width() * min(fill, 1.0), bar.height()),
-                radius,
-                radius,
-            )
+            filled = bar.width() * min(fill, 1.0)
+            left = bar.right() - filled if from_right else bar.left()
+            painter.drawRoundedRect(QRectF(left, bar.top(), filled, bar.height()), radius, radius)

@@ -7,7 +7,7 @@ there), so nothing typed by one visitor can reach the next: no text, no undo his
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QHideEvent, QMouseEvent, QResizeEvent, QShowEvent
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,16 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.content import Notices, Timing
+from kiosk.core.content import Content, Notices, Timing
 from kiosk.core.form import Answer, FormField, FormSpec, thanks_title, validate
+from kiosk.core.words import ENGLISH, N_, Words
 from kiosk.storage.store import SaveError
 from kiosk.timers import TimerFactory, qt_timer
 from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.language import LanguageBar
 from kiosk.ui.page_view import form_pixel_size
 
 log = logging.getLogger(__name__)
 
-SAVE_FAILED = "We couldn't save your request. Please let the front desk know."
+SAVE_FAILED = N_("We couldn't save your request. Please let the front desk know.")
 EDGE_PX = 24
 """The least room between a button and the edge of the screen (or of the keyboard)."""
 COLUMN_EMS = 36
@@ -72,10 +75,12 @@ def _label(text: str, name: str, parent: QWidget | None = None) -> QLabel:
     return label
 
 
-def _error_summary(count: int) -> str:
-    if count == 1:
-        return "Please check the answer marked in red above."
-    return f"Please check the {count} answers marked in red above."
+def _error_summary(count: int, words: Words = ENGLISH) -> str:
+    return words.tr_plural(
+        "Please check the answer marked in red above.",
+        "Please check the {count} answers marked in red above.",
+        count,
+    )
 
 
 class _ClickableLabel(QLabel):
@@ -122,6 +127,10 @@ class FieldView(QWidget):
             self.line.setInputMethodHints(PRIVATE_HINTS | _TYPE_HINTS[spec.type])
             self.line.setAccessibleName(spec.label)
             self.line.setDragEnabled(False)
+            if spec.type in ("phone", "email"):
+                # Numbers and addresses read left to right in every language.
+                self.line.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+                self.line.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             _private(self.line)
             layout.addWidget(self.line)
             self.label.setBuddy(self.line)
@@ -161,10 +170,28 @@ class FieldView(QWidget):
             self.box.setAccessibleName(spec.label)
             words = _ClickableLabel(spec.label, self.box)
             words.setObjectName("field-label")
+            self.consent_words = words
             line.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
             line.addWidget(words, 1)
             layout.addWidget(row)
         layout.addWidget(self.error)
+
+    def retranslate(self, spec: FormField) -> None:
+        """Show the question in another language (the same field); answers stay."""
+        self.spec = spec
+        self.label.setText(spec.label)
+        self.hint.setText(spec.hint or "")
+        self.hint.setVisible(bool(spec.hint))
+        if self.line is not None:
+            self.line.setAccessibleName(spec.label)
+        if self.text is not None:
+            self.text.setAccessibleName(spec.label)
+        if self.box is not None:
+            self.box.setAccessibleName(spec.label)
+            self.consent_words.setText(spec.label)
+        for chip, choice in zip(self.chips, spec.choices, strict=True):
+            chip.setText(choice)
+            chip.setAccessibleName(f"{spec.label}: {choice}")
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -249,8 +276,9 @@ class StillThereOverlay(QWidget):
 
     continued = Signal()
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, words: Words = ENGLISH) -> None:
         super().__init__(parent)
+        self._words = words
         self.setObjectName("still-there")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         outer = QVBoxLayout(self)
@@ -261,13 +289,13 @@ class StillThereOverlay(QWidget):
         outer.addStretch(1)
         layout = QVBoxLayout(self.card)
         self._card_layout = layout
-        self.title = _label("Are you still there?", "still-there-title", self.card)
+        self.title = _label(words.tr("Are you still there?"), "still-there-title", self.card)
         self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.countdown = _label("", "still-there-countdown", self.card)
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.button = QPushButton("Yes, continue", self.card)
+        self.button = QPushButton(words.tr("Yes, continue"), self.card)
         self.button.setObjectName("still-there-continue")
-        self.button.setAccessibleName("Yes, continue")
+        self.button.setAccessibleName(self.button.text())
         self.button.clicked.connect(self.continued)
         layout.addWidget(self.title)
         layout.addWidget(self.countdown)
@@ -275,11 +303,23 @@ class StillThereOverlay(QWidget):
         self.hide()
 
     def set_seconds_left(self, seconds: int) -> None:
-        unit = "second" if seconds == 1 else "seconds"
+        self._seconds = seconds
         self.countdown.setText(
-            f"To keep your answers private, this form will be cleared in {seconds} {unit}."
+            self._words.tr_plural(
+                "To keep your answers private, this form will be cleared in {count} second.",
+                "To keep your answers private, this form will be cleared in {count} seconds.",
+                seconds,
+            )
         )
         self._fit_text()
+
+    def set_words(self, words: Words) -> None:
+        self._words = words
+        self.title.setText(words.tr("Are you still there?"))
+        self.button.setText(words.tr("Yes, continue"))
+        self.button.setAccessibleName(self.button.text())
+        if getattr(self, "_seconds", None) is not None:
+            self.set_seconds_left(self._seconds)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -314,6 +354,7 @@ class RequestFormScreen(QWidget):
 
     request_saved = Signal(int, str)
     closed = Signal(str)
+    language_chosen = Signal(str)
 
     def __init__(
         self,
@@ -323,9 +364,15 @@ class RequestFormScreen(QWidget):
         save: SaveRequest,
         timer_factory: TimerFactory = qt_timer,
         parent: QWidget | None = None,
+        *,
+        words: Words = ENGLISH,
+        languages: Sequence[tuple[str, str]] = (),
     ) -> None:
         super().__init__(parent)
         self.setObjectName("request-form")
+        self._words = words
+        self.base_content: Content | None = None
+        """The content this visitor's form was opened with (set by the kiosk)."""
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self._spec = spec
         self._save = save
@@ -334,15 +381,25 @@ class RequestFormScreen(QWidget):
 
         header = QFrame(self)
         header.setObjectName("form-header")
-        header_layout = QHBoxLayout(header)
+        # Not mirrored in Arabic or Hebrew: the language buttons stay at the right end, where
+        # they are on every screen (kiosk/ui/language.py), with Cancel beside them.
+        header.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        header_layout = QGridLayout(header)
         self._header_layout = header_layout
         title = _label(spec.title, "form-title", header)
+        self._title = title
         self.cancel_button = QPushButton(spec.cancel_label, header)
         self.cancel_button.setObjectName("cancel")
         self.cancel_button.setAccessibleName(spec.cancel_label)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
-        header_layout.addWidget(title, 1)
-        header_layout.addWidget(self.cancel_button)
+        header_layout.addWidget(title, 0, 0)
+        header_layout.setColumnStretch(0, 1)
+        header_layout.addWidget(self.cancel_button, 0, 1)
+        # The language buttons at the right end of the header, as on every visitor screen.
+        self.language_bar = LanguageBar(languages, words.code, header)
+        self.language_bar.language_chosen.connect(self.language_chosen)
+        self._bar_row = -1
+        self._place_language_bar(wide=True)
 
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setObjectName("form-scroll")
@@ -363,7 +420,9 @@ class RequestFormScreen(QWidget):
         notice_layout.addWidget(emergency)
         notice_layout.addWidget(crisis)
         fields.addWidget(notice)
-        fields.addWidget(_label(spec.intro, "form-intro", body))
+        intro = _label(spec.intro, "form-intro", body)
+        fields.addWidget(intro)
+        self._emergency, self._crisis, self._intro = emergency, crisis, intro
 
         self.fields: dict[str, FieldView] = {}
         for field_spec in spec.fields:
@@ -384,7 +443,7 @@ class RequestFormScreen(QWidget):
         actions.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         actions_layout = QVBoxLayout(actions)
         self._actions_layout = actions_layout
-        self.save_error = _label(SAVE_FAILED, "save-error", actions)
+        self.save_error = _label(words.tr(SAVE_FAILED), "save-error", actions)
         self.save_error.hide()
         actions_layout.addWidget(self.save_error)
         # Beside Send, where the visitor's eyes are when it did not go: how many to fix.
@@ -404,7 +463,7 @@ class RequestFormScreen(QWidget):
         layout.addWidget(self.scroll_area, 1)
         layout.addWidget(actions)
 
-        self.overlay = StillThereOverlay(self)
+        self.overlay = StillThereOverlay(self, words)
         self.overlay.continued.connect(self._on_still_there_continued)
         self._idle = IdleWatcher(timing.form_idle_seconds, timer_factory, self)
         self._idle.idle.connect(self._on_idle)
@@ -425,13 +484,42 @@ class RequestFormScreen(QWidget):
     def answers(self) -> dict[str, Answer]:
         return {key: view.answer() for key, view in self.fields.items()}
 
+    @property
+    def language(self) -> str:
+        return self._words.code
+
+    def retranslate(self, spec: FormSpec, notices: Notices, words: Words) -> None:
+        """Show the form in another language (the same questions): every label, choice and
+        message; what the visitor typed or picked stays, and so do the marks of what to fix."""
+        self._spec = spec
+        self._words = words
+        self._title.setText(spec.title)
+        self.cancel_button.setText(spec.cancel_label)
+        self.cancel_button.setAccessibleName(spec.cancel_label)
+        self._emergency.setText(spec.emergency_notice)
+        self._crisis.setText(notices.crisis_line)
+        self._intro.setText(spec.intro)
+        for field_spec in spec.fields:
+            self.fields[field_spec.key].retranslate(field_spec)
+        self.submit_button.setText(spec.submit_label)
+        self.submit_button.setAccessibleName(spec.submit_label)
+        self.save_error.setText(words.tr(SAVE_FAILED))
+        self.overlay.set_words(words)
+        self.language_bar.set_current(words.code)
+        if self.error_summary.isVisible():
+            self._show_errors(validate(spec, self.answers(), words).errors)
+        self._apply_spacing()
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for key, view in self.fields.items():
+            view.set_error(errors.get(key))
+        self.error_summary.setText(_error_summary(len(errors), self._words))
+        self.error_summary.setVisible(bool(errors))
+
     def submit(self) -> None:
         """Check the answers; save them if they are fine, else say what to fix."""
-        result = validate(self._spec, self.answers())
-        for key, view in self.fields.items():
-            view.set_error(result.errors.get(key))
-        self.error_summary.setText(_error_summary(len(result.errors)))
-        self.error_summary.setVisible(not result.ok)
+        result = validate(self._spec, self.answers(), self._words)
+        self._show_errors(result.errors)
         if not result.ok:
             first = self.fields[next(iter(result.errors))]
             self._focus_field(first)
@@ -534,6 +622,12 @@ class RequestFormScreen(QWidget):
         self._fields_layout.setSpacing(round(unit * 0.8))
         band = max(unit // 3, EDGE_PX // 2)
         self._header_layout.setContentsMargins(edge, band, edge, band)
+        self._header_layout.setSpacing(band)
+        # On a screen turned to portrait the buttons get a row of their own under the title,
+        # which would otherwise be squeezed into a narrow column.
+        window = self.window().size()
+        self._place_language_bar(wide=window.width() >= window.height())
+        self.language_bar.fit(unit)
         self._actions_layout.setContentsMargins(side, unit // 2, side, edge)
         self._actions_layout.setSpacing(unit // 2)
         self._actions_layout.activate()
@@ -541,6 +635,18 @@ class RequestFormScreen(QWidget):
         if layout is not None:  # the new margins count now, not at the next event loop
             layout.invalidate()
             layout.activate()
+
+    def _place_language_bar(self, wide: bool) -> None:
+        row = 0 if wide else 1
+        if row == self._bar_row:
+            return
+        self._bar_row = row
+        self._header_layout.removeWidget(self.language_bar)
+        if wide:
+            self._header_layout.addWidget(self.language_bar, 0, 2)
+        else:
+            right = Qt.AlignmentFlag.AlignRight
+            self._header_layout.addWidget(self.language_bar, 1, 0, 1, 2, right)
 
     def _stop_timers(self) -> None:
         self._idle.stop()

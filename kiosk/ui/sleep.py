@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.core.content import Content
 from kiosk.core.hours import OpeningHours, is_open, next_change, zone_of
+from kiosk.core.words import N_
 from kiosk.timers import TimerFactory, qt_timer
 from kiosk.ui.page_view import NAME_SCALE, body_pixel_size
 
@@ -50,7 +51,7 @@ SLEEP_BACKGROUND = "#000000"
 SLEEP_TEXT = "#8A8A8A"
 """The sleep screen's colours, as in resources/style.qss: dim, yet 6.08:1 (WCAG AA asks 4.5)."""
 
-WAKE_HINT = "Touch the screen to wake it"
+WAKE_HINT = N_("Touch the screen to wake it")
 
 MAX_WAIT_MS = 15 * 60 * 1000
 """The controller looks at the clock at least this often, even when the next change is hours
@@ -103,7 +104,7 @@ class SleepScreen(QWidget):
         self._name = self._label("sleep-name", content.clinic.name)
         self._name.setWordWrap(True)
         self._time = self._label("sleep-clock", "")
-        self._hint = self._label("sleep-hint", WAKE_HINT)
+        self._hint = self._label("sleep-hint", content.words.tr(WAKE_HINT))
         # The crisis line matters most when the clinic is closed.
         self._crisis = self._label("sleep-crisis", content.notices.crisis_line)
         self._crisis.setWordWrap(True)
@@ -138,6 +139,7 @@ class SleepScreen(QWidget):
         self._clinic = content.clinic.name
         self._name.setText(content.clinic.name)
         self._crisis.setText(content.notices.crisis_line)
+        self._hint.setText(content.words.tr(WAKE_HINT))
         self._zone = zone_of(content.opening_hours)
         self._update_time()
         self._describe()
@@ -156,7 +158,7 @@ class SleepScreen(QWidget):
         text = self._time.text()
         self._time.setAccessibleName(f"The time is {text}")
         self.setAccessibleName(f"{self._clinic}: closed now")
-        self.setAccessibleDescription(f"The time is {text}. {WAKE_HINT}.")
+        self.setAccessibleDescription(f"The time is {text}. {self._hint.text()}.")
 
     def _on_tick_timeout(self) -> None:
         self._drift = (self._drift + 1) % len(_DRIFT)

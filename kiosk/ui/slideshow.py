@@ -27,6 +27,7 @@ from kiosk.core.content import Content
 from kiosk.core.pacing import word_count
 from kiosk.core.pagination import Page, paginate
 from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
+from kiosk.ui.language import LanguageBar
 from kiosk.ui.page_view import PageLayout
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class SlideshowScreen(QWidget):
     first_page_shown = Signal()
     request_info_requested = Signal()
     staff_requested = Signal()
+    language_chosen = Signal(str)
 
     def __init__(
         self,
@@ -84,6 +86,7 @@ class SlideshowScreen(QWidget):
         self._request_button.setAccessibleName(content.form.button_label)
         self._request_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._request_button.clicked.connect(self.request_info_requested)
+        self._make_language_bar(content)
 
         self._advance = timer_factory(self)
         self._advance.setObjectName("advance")
@@ -151,6 +154,35 @@ class SlideshowScreen(QWidget):
         """
         self._pending = None if content == self._content else content
 
+    def show_language(self, content: Content) -> None:
+        """Show ``content`` (the article in another language) at once, from its first page,
+        laid out again for this screen: a visitor tapped a language button."""
+        self._pending = content
+        self._previous = None
+        self._frame.stop()
+        self._swap_in_pending()
+        if self._pages:
+            self._current = self._render(self._index)
+            self._update_accessible_text()
+        self.update()
+        if not self._paused:
+            self._start_advance()
+        self.page_changed.emit(self._index)
+
+    def _make_language_bar(self, content: Content) -> None:
+        bar = getattr(self, "language_bar", None)
+        names = [name for _code, name in content.language_names]
+        if bar is not None and [b.text() for b in bar.buttons.values()] == names:
+            bar.set_current(content.language.code)
+            return
+        if bar is not None:
+            bar.deleteLater()
+        self.language_bar = LanguageBar(content.language_names, content.language.code, self)
+        self.language_bar.language_chosen.connect(self._on_language_chosen)
+
+    def _on_language_chosen(self, code: str) -> None:
+        self.language_chosen.emit(code)
+
     def set_paused(self, paused: bool) -> None:
         """Hold the current page (showing a pause mark) or carry on advancing."""
         if paused:
@@ -204,6 +236,7 @@ class SlideshowScreen(QWidget):
         label = content.form.button_label
         self._request_button.setText(label)
         self._request_button.setAccessibleName(label)
+        self._make_language_bar(content)
         self._index = 0
         size = self.size()
         if size.isEmpty():
@@ -368,6 +401,7 @@ class SlideshowScreen(QWidget):
             f"font-size: {self._layout.button_font.pixelSize()}px;"
             f" padding: 0px {self._layout.button_padding}px;"
         )
+        self.language_bar.fit(self._layout.body_px, self._layout.language_rect)
         self._pages = paginate(self._content, self._layout.fits_for)
         log.debug("paginated %d pages at %dx%d", len(self._pages), size.width(), size.height())
 

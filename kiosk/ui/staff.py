@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.content import Content
 from kiosk.core.form import FormField
+from kiosk.core.words import staff_language_label
 from kiosk.storage.store import (
     RequestStore,
     SaveError,
@@ -115,9 +116,16 @@ class RequestsModel(QAbstractTableModel):
 
     HEADERS = ("ID", "Received", "Name", "Contact", "Status")
 
-    def __init__(self, store: RequestStore, fields: Sequence[FormField], zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        store: RequestStore,
+        fields: Sequence[FormField],
+        zone: ZoneInfo,
+        default_language: str = "en",
+    ) -> None:
         super().__init__()
         self._store = store
+        self._default_language = default_language
         self._zone = zone
         self._name_key = next((f.key for f in fields if f.type == "text"), None)
         self._contact_keys = [f.key for f in fields if f.type in ("phone", "email")]
@@ -190,10 +198,14 @@ class RequestsModel(QAbstractTableModel):
         if column == 2:
             return str(request.answers.get(self._name_key, "")) if self._name_key else ""
         if column == 3:
-            return next(
+            contact = next(
                 (str(request.answers[k]) for k in self._contact_keys if request.answers.get(k)),
                 "",
             )
+            # Call back in the visitor's language: said where it is not the clinic's own.
+            if request.language and request.language != self._default_language:
+                return f"{contact} · {staff_language_label(request.language)}"
+            return contact
         return request.status.capitalize()
 
 
@@ -243,7 +255,7 @@ class StaffScreen(QWidget):
         self._zone = ZoneInfo(content.staff.time_zone)
         self._export_places = export_places
         self._data_dir = store.path.parent
-        self.model = RequestsModel(store, self._fields, self._zone)
+        self.model = RequestsModel(store, self._fields, self._zone, content.language.code)
 
         # Top bar: filter, export, lock, exit.
         bar = QFrame(self)
@@ -736,6 +748,8 @@ class StaffScreen(QWidget):
         ]
         if request.contacted_at is not None:
             lines.append(f"Contacted: {local_time(request.contacted_at, self._zone)}")
+        if request.language:
+            lines.append(f"Language: {staff_language_label(request.language)}")
         self.answers.setText("\n".join(lines))
         rows = []
         for form_field in self._fields:

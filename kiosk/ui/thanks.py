@@ -9,7 +9,9 @@ from PySide6.QtGui import QHideEvent, QMouseEvent, QPainter, QPaintEvent, QResiz
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.core.content import Content
+from kiosk.core.words import N_
 from kiosk.timers import TimerFactory, qt_timer
+from kiosk.ui.language import LanguageBar
 from kiosk.ui.page_view import (
     DISCLAIMER_SCALE,
     PageLayout,
@@ -17,7 +19,7 @@ from kiosk.ui.page_view import (
     make_font,
 )
 
-HINT = "Touch the screen to return to the start."
+HINT = N_("Touch the screen to return to the start.")
 
 
 class ThanksScreen(QWidget):
@@ -31,6 +33,7 @@ class ThanksScreen(QWidget):
     """
 
     finished = Signal()
+    language_chosen = Signal(str)
 
     def __init__(
         self,
@@ -50,7 +53,7 @@ class ThanksScreen(QWidget):
         self.title.setObjectName("thanks-title")
         self.body = QLabel(content.form.thanks.body, self)
         self.body.setObjectName("thanks-body")
-        self.hint = QLabel(HINT, self)
+        self.hint = QLabel(content.words.tr(HINT), self)
         self.hint.setObjectName("thanks-hint")
         for label in (self.title, self.body, self.hint):
             label.setWordWrap(True)
@@ -62,11 +65,22 @@ class ThanksScreen(QWidget):
         self._timer.setObjectName("thanks")
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timeout)
+        self.language_bar = LanguageBar(content.language_names, content.language.code, self)
+        self.language_bar.language_chosen.connect(self._on_language_chosen)
 
     def replace_content(self, content: Content) -> None:
         """Use new content's wording, branding and timing from the next thank-you on."""
         self._content = content
         self.body.setText(content.form.thanks.body)
+        self.hint.setText(content.words.tr(HINT))
+        self.setAccessibleDescription(f"{self.title.text()} {self.body.text()}".strip())
+        if [b.text() for b in self.language_bar.buttons.values()] != [
+            name for _code, name in content.language_names
+        ]:
+            self.language_bar.deleteLater()
+            self.language_bar = LanguageBar(content.language_names, content.language.code, self)
+            self.language_bar.language_chosen.connect(self._on_language_chosen)
+        self.language_bar.set_current(content.language.code)
         self._page = None
         self._fit()
         self.update()
@@ -142,6 +156,7 @@ class ThanksScreen(QWidget):
             width = min(column, math.ceil(block.natural_width()) + pixels)
             label.setFixedWidth(width)
             label.setMinimumHeight(max(0, label.heightForWidth(width)))
+        self.language_bar.fit(page.body_px, page.language_rect)
         self._layout.setSpacing(page.gap * 2)
         self._layout.setContentsMargins(
             page.margin,
@@ -149,6 +164,11 @@ class ThanksScreen(QWidget):
             page.margin,
             page.footer_rect.height() + page.gap,
         )
+
+    def _on_language_chosen(self, code: str) -> None:
+        if self._timer.isActive():  # the visitor is still here: give them the time again
+            self._timer.start(round(self._content.timing.thanks_seconds * 1000))
+        self.language_chosen.emit(code)
 
     def _on_timeout(self) -> None:
         self._timer.stop()

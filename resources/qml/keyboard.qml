@@ -8,9 +8,16 @@ Item {
     // Set from Python: the tallest the keyboard may be on this screen. The widget hosting
     // this takes the panel's height, so the panel hangs from the top.
     property real maxKeyboardHeight: 300
-    // The layout a visitor sees first: US English, like the clinic's text (the globe key
-    // offers the other installed languages).
-    Component.onCompleted: VirtualKeyboardSettings.locale = "en_US"
+    // The visitor's language's layout, set from Python (kiosk/ui/keyboard.py set_locale):
+    // US English until a visitor picks another language (the globe key offers the others).
+    property string keyboardLocale: "en_US"
+    onKeyboardLocaleChanged: VirtualKeyboardSettings.locale = keyboardLocale
+    Component.onCompleted: {
+        VirtualKeyboardSettings.locale = keyboardLocale
+        // Pinyin turns letters into Chinese characters only through the list of candidates
+        // above the keys: keep that list there (other layouts leave it empty).
+        VirtualKeyboardSettings.wordCandidateList.alwaysVisible = true
+    }
 
     InputPanel {
         id: panel

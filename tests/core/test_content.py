@@ -11,6 +11,7 @@ import difflib
 import os
 import random
 import re
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,9 @@ AFTER = MINIMAL.count("\n") + 1
 """The line number of the first line added to the end of MINIMAL."""
 
 COLORS_EXPECTED = 'a colour written as "#RRGGBB" or "#RGB" in quotes, like "#1B1B1B"'
-TOP_KEYS = "content_version, clinic, notices, timing, form, staff, article, opening_hours"
+TOP_KEYS = (
+    "content_version, clinic, notices, timing, form, staff, article, opening_hours, languages"
+)
 SECTION_KEYS = "heading, body, image, image_description, seconds"
 
 
@@ -88,6 +91,7 @@ def site(tmp_path: Path) -> Path:
     """A folder holding resources/logo.svg, used as base_dir; independent of the real logo."""
     (tmp_path / "resources").mkdir()
     (tmp_path / "resources" / "logo.svg").write_text(TINY_SVG, encoding="utf-8")
+    shutil.copytree(REPO / "resources" / "languages", tmp_path / "resources" / "languages")
     return tmp_path
 
 

@@ -41,6 +41,7 @@ HEADER = [
     "I agree",
     "Content version",
     "Kiosk",
+    "Language",
 ]
 
 
@@ -53,6 +54,7 @@ def request(
     contacted_at: datetime | None = None,
     content_version: str = "2026-11-27",
     kiosk_id: str = "lobby",
+    language: str = "",
 ) -> StoredRequest:
     return StoredRequest(
         id=request_id,
@@ -62,6 +64,7 @@ def request(
         content_version=content_version,
         kiosk_id=kiosk_id,
         contacted_at=contacted_at,
+        language=language,
     )
 
 
@@ -98,6 +101,7 @@ def test_header_values_times_and_booleans(tmp_path):
             status="contacted",
             contacted_at=RECEIVED,
             kiosk_id="kiosk-2",
+            language="es",
         ),
     ]
     assert export_csv(rows, FIELDS, out, NY) == 2
@@ -115,6 +119,7 @@ def test_header_values_times_and_booleans(tmp_path):
             "Yes",
             "2026-11-27",
             "lobby",
+            "",
         ],
         [
             "2",
@@ -128,6 +133,7 @@ def test_header_values_times_and_booleans(tmp_path):
             "No",
             "2026-11-27",
             "kiosk-2",
+            "es",
         ],
     ]
 
@@ -138,8 +144,8 @@ def test_the_bytes_bom_crlf_and_every_cell_quoted(tmp_path):
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig") == (
-        '"ID","Received","Status","Contacted","Your name","Content version","Kiosk"\r\n'
-        '"7","2026-11-27T14:15:02+00:00","new","","Zoë","2026-11-27","lobby"\r\n'
+        '"ID","Received","Status","Contacted","Your name","Content version","Kiosk","Language"\r\n'
+        '"7","2026-11-27T14:15:02+00:00","new","","Zoë","2026-11-27","lobby",""\r\n'
     )
 
 
@@ -199,7 +205,7 @@ def test_the_header_and_every_other_column_are_defused_too(tmp_path):
     )
     header, row = read_back(out)
     assert header[4:6] == ["'=cmd|' /C calc'!A0", "'-minus"]
-    assert row[4:] == ["'@x", "ok", "'+v", "'=k"]
+    assert row[4:] == ["'@x", "ok", "'+v", "'=k", ""]
 
 
 def test_answers_not_in_the_form_are_left_out(tmp_path):
@@ -213,6 +219,7 @@ def test_answers_not_in_the_form_are_left_out(tmp_path):
         "Zoë",
         "2026-11-27",
         "lobby",
+        "",
     ]
 
 

@@ -85,9 +85,9 @@ def raw_bytes(data_dir: Path) -> bytes:
 def test_init_makes_the_schema_once_and_says_what_it_did(inbox_db):
     with psycopg.connect(inbox_db.server.conninfo(inbox_db.dbname)) as conn:
         again = init_inbox(conn, kiosks=[KIOSK_ROLE])
-    assert again[0] == "inbox schema: already at version 1"
+    assert again[0] == "inbox schema: already at version 2"
     assert f"{KIOSK_ROLE} is a member of clinic_kiosk" in again
-    assert inbox_db.sql("SELECT version FROM inbox.schema_version") == [(1,)]
+    assert inbox_db.sql("SELECT version FROM inbox.schema_version") == [(2,)]
 
 
 def test_init_refuses_a_role_name_it_would_have_to_quote(inbox_db):
@@ -146,7 +146,8 @@ def test_the_staff_role_cannot_rewrite_the_audit(inbox_db):
 def test_requests_are_forwarded_in_order_and_erased_here(inbox_db, tmp_path):
     data = tmp_path / "data"
     store = RequestStore(data)
-    ids = [store.save(answers(n), "v1", "waiting-room-1") for n in range(5)]
+    languages = ["en", "es", "zh", "ar", ""]
+    ids = [store.save(answers(n), "v1", "waiting-room-1", languages[n]) for n in range(5)]
     saved = local_uuids(data)
     forwarder = make_forwarder(data)
 
@@ -155,6 +156,10 @@ def test_requests_are_forwarded_in_order_and_erased_here(inbox_db, tmp_path):
     assert stored_uuids(inbox_db) == saved  # in the order saved, each once
     rows = inbox_db.sql("SELECT answers, kiosk_id, content_version FROM inbox.requests")
     assert rows[0] == (answers(0), "waiting-room-1", "v1")
+    # The language the visitor used goes to the front desk too.
+    assert inbox_db.sql("SELECT language FROM inbox.requests ORDER BY id") == [
+        (language,) for language in languages
+    ]
     for request_id in ids:
         kept = store.get(request_id)
         assert kept is not None

@@ -190,8 +190,8 @@ def test_pragmas_on_the_store_connection(data_dir):
     assert conn.isolation_level is None
     assert not conn.in_transaction
     store.close()
-    assert SCHEMA_VERSION == 3
-    assert plain_query(store.path, "PRAGMA user_version") == [(3,)]
+    assert SCHEMA_VERSION == 4
+    assert plain_query(store.path, "PRAGMA user_version") == [(4,)]
     assert plain_query(store.path, "PRAGMA journal_mode") == [("wal",)]  # kept in the file
 
 
@@ -208,6 +208,7 @@ def test_the_schema_has_the_table_and_index(store):
         ("contacted_at", "TEXT", 0),
         ("uuid", "TEXT", 0),
         ("forwarded_at", "TEXT", 0),
+        ("language", "TEXT", 1),
     ]
     indexes = plain_query(
         store.path,
@@ -810,7 +811,7 @@ def test_a_database_from_a_newer_version_is_left_untouched(data_dir):
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("CREATE TABLE requests (id INTEGER PRIMARY KEY, anything TEXT)")
     conn.execute("INSERT INTO requests (anything) VALUES ('from the future')")
-    conn.execute("PRAGMA user_version = 4")
+    conn.execute("PRAGMA user_version = 5")
     conn.close()
     before = db.read_bytes()
 
@@ -820,15 +821,15 @@ def test_a_database_from_a_newer_version_is_left_untouched(data_dir):
             store.save({"name": CANARY}, "v1", "k")
         assert caught.value.kind == "other"
         assert str(caught.value) == (
-            f"the database {db} was made by a newer version of the kiosk (schema version 4; "
-            "this version knows up to 3); it has been left untouched"
+            f"the database {db} was made by a newer version of the kiosk (schema version 5; "
+            "this version knows up to 4); it has been left untouched"
         )
         assert store._conn is None
     with pytest.raises(SaveError, match="newer version"):
         store.newest_first()
     assert sorted(p.name for p in data_dir.iterdir()) == ["requests.db"]
     assert db.read_bytes() == before
-    assert plain_query(db, "PRAGMA user_version") == [(4,)]
+    assert plain_query(db, "PRAGMA user_version") == [(5,)]
     assert plain_count(db) == 1
 
 

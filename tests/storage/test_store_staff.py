@@ -124,11 +124,11 @@ def test_a_version_1_database_is_migrated_keeping_its_rows(data_dir, clock):
     got = sorted(store.newest_first(), key=lambda r: r.id)
     store.close()
 
-    assert SCHEMA_VERSION == 3
-    assert plain_query(db, "PRAGMA user_version") == [(3,)]
-    assert [(r.id, r.status, r.answers) for r in got] == [
-        (1, "new", {"name": "Zoë Example", "consent": True}),
-        (2, "contacted", {"name": "Ana Example"}),
+    assert SCHEMA_VERSION == 4
+    assert plain_query(db, "PRAGMA user_version") == [(4,)]
+    assert [(r.id, r.status, r.answers, r.language) for r in got] == [
+        (1, "new", {"name": "Zoë Example", "consent": True}, ""),
+        (2, "contacted", {"name": "Ana Example"}, ""),
     ]
     assert got[0].contacted_at is None
     # Contacted before version 2 knew when: counted from when it came, so retention applies.

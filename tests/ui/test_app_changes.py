@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,6 +112,7 @@ def test_the_running_kiosk_reloads_content_yaml_when_it_changes(tmp_path):
     text = (REPO / "content.yaml").read_text(encoding="utf-8")
     (tmp_path / "resources").mkdir()
     (tmp_path / "resources" / "logo.svg").write_bytes((REPO / "resources/logo.svg").read_bytes())
+    shutil.copytree(REPO / "resources" / "languages", tmp_path / "resources" / "languages")
     content.write_text(text, encoding="utf-8")
     process = start_kiosk(
         "--content",

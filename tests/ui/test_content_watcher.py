@@ -30,6 +30,7 @@ def site(tmp_path: Path) -> Path:
     """A folder with a copy of the shipped content.yaml and its logo; gives the file's path."""
     (tmp_path / "resources").mkdir()
     shutil.copy(REPO / "resources" / "logo.svg", tmp_path / "resources" / "logo.svg")
+    shutil.copytree(REPO / "resources" / "languages", tmp_path / "resources" / "languages")
     path = tmp_path / "content.yaml"
     shutil.copy(REPO / "content.yaml", path)
     return path
