@@ -139,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="WxH",
         help="a screen size to render (repeatable; default 1920x1080)",
     )
+    shots.add_argument(
+        "--access",
+        choices=("large", "extra_large", "high_contrast"),
+        help="as a visitor sees them after choosing this in the accessibility panel",
+    )
     for module in _command_modules():
         module.register(commands)
     return parser
@@ -230,7 +235,7 @@ def _cmd_screenshots(args: argparse.Namespace) -> int:
 
     sizes = [QSize(w, h) for w, h in (args.sizes or [CHECK_SIZE])]
     try:
-        written = render_screenshots(content, args.folder, sizes)
+        written = render_screenshots(content, args.folder, sizes, args.access)
     except OSError as error:
         print(f"kiosk screenshots: {error}", file=sys.stderr)
         return EXIT_PROBLEM

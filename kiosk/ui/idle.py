@@ -45,6 +45,12 @@ class IdleWatcher(QObject):
         self._timer.timeout.connect(self.idle)
         self._watching = False
 
+    def set_seconds(self, seconds: float) -> None:
+        """Wait ``seconds`` from the next input (or :meth:`start`) on."""
+        self._msec = round(seconds * 1000)
+        if self._timer.isActive():
+            self._timer.start(self._msec)
+
     @property
     def watching(self) -> bool:
         return self._watching
