@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
+    QResizeEvent,
 )
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
@@ -152,6 +153,7 @@ class AccessPanel(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setAccessibleName(words.PANEL_TITLE)
         self._settings = DEFAULT
+        self._unit = 16
         outer = QVBoxLayout(self)
         self.card = QFrame(self)
         self.card.setObjectName("access-card")
@@ -251,10 +253,19 @@ class AccessPanel(QWidget):
 
     def fit(self, unit: int) -> None:
         """Room around everything for a text size of ``unit`` pixels."""
-        width = self.width()
-        self.card.setMaximumWidth(max(320, width - 2 * max(12, unit // 2)))
+        self._unit = unit
         self._grid.setContentsMargins(unit, unit, unit, unit)
         self._grid.setSpacing(max(8, unit // 2))
+        self._fit_card()
+
+    def _fit_card(self) -> None:
+        width = self.width()
+        room = width - 2 * max(12, self._unit // 2)
+        self.card.setFixedWidth(max(min(room, max(round(width * 0.6), self._unit * 24)), 200))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_card()
 
     def _on_read_aloud_clicked(self) -> None:
         self._set(read_aloud=not self._settings.read_aloud)
@@ -336,7 +347,7 @@ class AccessController(QObject):
         self.ring = FocusRing(window)
         self.describers: list[Describer] = []
         self._opener: QWidget | None = None
-        self._idle = IdleWatcher(SLIDESHOW_RESET_SECONDS, timer_factory, self)
+        self._idle = IdleWatcher(SLIDESHOW_RESET_SECONDS, timer_factory, self, "access-reset")
         self._idle.idle.connect(self._on_idle)
         app = QApplication.instance()
         if isinstance(app, QApplication):

@@ -75,11 +75,11 @@ def form_pixel_size(size: QSize, scale: float = 1.0) -> int:
 
 def chrome_scale(size: QSize, scale: float) -> float:
     """How much the bands around the article (header, footer, button) grow when the visitor
-    asks for larger text: half as much as the text, and not at all on a small screen, where
-    the article needs every line it can get."""
-    if min(size.width(), size.height()) < 1000:
+    asks for larger text: a quarter as much as the text, and only on a screen at least 1400
+    pixels high (elsewhere the article needs every line it can get)."""
+    if size.height() < 1400:
         return 1.0
-    return 1.0 + (scale - 1.0) / 2
+    return 1.0 + (scale - 1.0) / 4
 
 
 def make_font(pixels: int, bold: bool = False) -> QFont:
@@ -242,7 +242,9 @@ class PageLayout:
         self.body_px = body_px
         self.article_px = round(body_pixel_size(size) * scale)
         self.body_font = make_font(self.article_px)
-        self.heading_font = make_font(round(self.article_px * HEADING_SCALE), bold=True)
+        # Headings keep their size over the body text, but not in proportion at 1.5x and 2x.
+        heading_px = max(round(self.article_px * 1.1), round(body_px * HEADING_SCALE))
+        self.heading_font = make_font(heading_px, bold=True)
         self.continued_font = make_font(round(body_px * CONTINUED_SCALE), bold=True)
         self.crisis_font = make_font(body_px, bold=True)
         self.disclaimer_font = make_font(round(body_px * DISCLAIMER_SCALE))

@@ -486,6 +486,8 @@ class RequestFormScreen(QWidget):
         """Put the accessibility button at the left end of the bottom band."""
         self.access_button = button
         button.setParent(self)
+        # As high as Send beside it.
+        button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self._bottom_row.insertWidget(0, button)
         button.show()
 

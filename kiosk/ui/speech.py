@@ -132,17 +132,18 @@ class Speaker(QObject):
     # -- slots -----------------------------------------------------------------------------
 
     def _on_about_to_synthesize(self, part_id: int) -> None:
-        if not self._active:
+        # Parts are counted rather than looked up by id: the engines number them differently
+        # (the mock engine repeats an id once the queue moves on), but each says every part.
+        if not self._active or self._part + 1 >= max(len(self._ids), self._enqueuing + 1):
             return
+        self._part += 1
+        utterance, part = self._utterance, self._part
         if self._enqueuing >= 0:
-            # Some engines start the first part inside enqueue(), before its id is known:
-            # say so once speak() has returned the utterance's number.
-            self._part = self._enqueuing
-            utterance, part = self._utterance, self._part
+            # Some engines start the first part inside enqueue(): say so once speak() has
+            # returned the utterance's number.
             QTimer.singleShot(0, self, lambda: self._announce(utterance, part))
-        elif part_id in self._ids:
-            self._part = self._ids.index(part_id)
-            self.part_started.emit(self._utterance, self._part)
+        else:
+            self.part_started.emit(utterance, part)
 
     def _announce(self, utterance: int, part: int) -> None:
         if self._active and utterance == self._utterance:

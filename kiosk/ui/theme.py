@@ -52,6 +52,7 @@ def tokens(content: Content, size: QSize, scale: float = 1.0) -> dict[str, str]:
         "small_px": max(math.ceil(min(size.width(), size.height()) / 34), round(body * 0.85)),
         "staff_px": max(16, round(body * 0.75)),
         "chrome_px": chrome,
+        "chrome_field_h": round(chrome * 1.6),
         "big_px": round(chrome * 1.2),
         "huge_px": round(chrome * 1.6),
         "pad": max(4, round(body * 0.35)),
