@@ -84,6 +84,10 @@ class Speaker(QObject):
     def set_volume(self, volume: float) -> None:
         self._tts.setVolume(min(max(volume, 0.0), 1.0))
 
+    def set_rate(self, rate: float) -> None:
+        """Speaking rate from -1.0 (slowest) through 0.0 (the voice's own) to 1.0 (fastest)."""
+        self._tts.setRate(min(max(rate, -1.0), 1.0))
+
     def volume(self) -> float:
         return float(self._tts.volume())
 
