@@ -28,6 +28,7 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QBoxLayout,
     QCheckBox,
     QFrame,
     QGridLayout,
@@ -174,12 +175,16 @@ class AccessPanel(QWidget):
         size_label.setObjectName("access-label")
         grid.addWidget(size_label, 2, 0, 1, 3)
         self.sizes: dict[str, QPushButton] = {}
-        for column, key in enumerate(TEXT_SIZES):
+        row = QWidget(self.card)
+        self._size_row = QBoxLayout(QBoxLayout.Direction.LeftToRight, row)
+        self._size_row.setContentsMargins(0, 0, 0, 0)
+        for key in TEXT_SIZES:
             button = self._toggle(words.TEXT_SIZE_NAMES[key], f"access-size-{key}")
             button.setAccessibleName(f"{words.TEXT_SIZE}: {words.TEXT_SIZE_NAMES[key]}")
             button.clicked.connect(lambda _=False, k=key: self._set(text_size=k))
             self.sizes[key] = button
-            grid.addWidget(button, 3, column)
+            self._size_row.addWidget(button, 1)
+        grid.addWidget(row, 3, 0, 1, 3)
 
         self.contrast = self._toggle(words.HIGH_CONTRAST, "access-contrast")
         self.contrast.clicked.connect(
@@ -261,7 +266,17 @@ class AccessPanel(QWidget):
     def _fit_card(self) -> None:
         width = self.width()
         room = width - 2 * max(12, self._unit // 2)
-        self.card.setFixedWidth(max(min(room, max(round(width * 0.6), self._unit * 24)), 200))
+        card = max(min(room, max(round(width * 0.6), self._unit * 24)), 200)
+        self.card.setFixedWidth(card)
+        # The three sizes side by side when they fit, else one above the other.
+        inner = card - 2 * self._unit
+        needed = sum(b.sizeHint().width() for b in self.sizes.values()) + 2 * self._unit
+        self._size_row.setSpacing(max(8, self._unit // 2))
+        self._size_row.setDirection(
+            QBoxLayout.Direction.LeftToRight
+            if needed <= inner
+            else QBoxLayout.Direction.TopToBottom
+        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -282,6 +282,11 @@ class PageLayout:
         )
         notice_left = self.margin + access_w + self.gap
         notice_w = w - self.margin - notice_left
+        # Beside the notices, unless that leaves them too narrow a column (a narrow portrait
+        # screen, large text): then on a row of its own at the top of the band.
+        self.access_stacked = notice_w < 0.7 * inner_w
+        if self.access_stacked:
+            notice_left, notice_w = self.margin, inner_w
         self._notice_left = notice_left
         self._crisis = TextBlock(
             content.notices.crisis_line, self.crisis_font, notice_w, 1.1, CENTRED, balanced=True
@@ -289,14 +294,17 @@ class PageLayout:
         self._disclaimer = TextBlock(
             content.notices.disclaimer, self.disclaimer_font, notice_w, 1.1, CENTRED, balanced=True
         )
-        footer_h = max(
-            self._crisis.height + self._disclaimer.height + 2 * self.gap + self.gap // 2,
-            access_h + 2 * self.gap,
-        )
+        notices_h = self._crisis.height + self._disclaimer.height + 2 * self.gap + self.gap // 2
+        if self.access_stacked:
+            footer_h = notices_h + access_h + self.gap
+            self._notices_top = access_h + self.gap
+            access_top = h - footer_h + self.gap
+        else:
+            footer_h = max(notices_h, access_h + 2 * self.gap)
+            self._notices_top = 0
+            access_top = h - footer_h + (footer_h - access_h) // 2
         self.footer_rect = QRect(0, h - footer_h, w, footer_h)
-        self.access_rect = QRect(
-            self.margin, h - footer_h + (footer_h - access_h) // 2, access_w, access_h
-        )
+        self.access_rect = QRect(self.margin, access_top, access_w, access_h)
         """The accessibility button, at the left end of the footer band."""
         # The "Request more information" button: always in the same place, above the footer.
         button_h = max(round(body_px * 2.2), math.ceil(min(w, h) / 10), 44)
@@ -533,7 +541,8 @@ class PageLayout:
         painter.fillRect(rect, self.colors["footer_background"])
         painter.setPen(self.colors["footer_text"])
         text_h = self._crisis.height + self.gap // 2 + self._disclaimer.height
-        y = rect.top() + (rect.height() - text_h) / 2
+        room = rect.height() - self._notices_top
+        y = rect.top() + self._notices_top + (room - text_h) / 2
         self._crisis.draw(painter, self._notice_left, y)
         self._disclaimer.draw(painter, self._notice_left, y + self._crisis.height + self.gap // 2)
 

@@ -447,7 +447,7 @@ class RequestFormScreen(QWidget):
         self.submit_button.setAccessibleName(spec.submit_label)
         self.submit_button.clicked.connect(self._on_submit_clicked)
         # The accessibility button at the left end of the bottom band, Send beside it.
-        self._bottom_row = QHBoxLayout()
+        self._bottom_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._bottom_row.addWidget(self.submit_button, 1)
         actions_layout.addLayout(self._bottom_row)
 
@@ -653,6 +653,26 @@ class RequestFormScreen(QWidget):
         self._actions_layout.setContentsMargins(side, unit // 2, side, edge)
         self._actions_layout.setSpacing(unit // 2)
         self._bottom_row.setSpacing(unit)
+        if self.access_button is not None:
+            # Side by side when both fit the column, else Send above and the button under it.
+            room = self.window().width() - 2 * side
+            needed = (
+                self.access_button.sizeHint().width() + unit + self.submit_button.sizeHint().width()
+            )
+            side_by_side = needed <= room
+            self._bottom_row.setDirection(
+                QBoxLayout.Direction.LeftToRight
+                if side_by_side
+                else QBoxLayout.Direction.BottomToTop
+            )
+            self._bottom_row.setAlignment(
+                self.access_button,
+                Qt.AlignmentFlag(0) if side_by_side else Qt.AlignmentFlag.AlignLeft,
+            )
+            self.access_button.setSizePolicy(
+                QSizePolicy.Policy.Preferred,
+                QSizePolicy.Policy.Expanding if side_by_side else QSizePolicy.Policy.Preferred,
+            )
         self._actions_layout.activate()
         layout = self.layout()
         if layout is not None:  # the new margins count now, not at the next event loop

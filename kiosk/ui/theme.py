@@ -53,6 +53,8 @@ def tokens(content: Content, size: QSize, scale: float = 1.0) -> dict[str, str]:
         "staff_px": max(16, round(body * 0.75)),
         "chrome_px": chrome,
         "chrome_field_h": round(chrome * 1.6),
+        "chrome_pad": max(4, round(chrome * 0.35)),
+        "chrome_radius": max(6, round(chrome * 0.5)),
         "big_px": round(chrome * 1.2),
         "huge_px": round(chrome * 1.6),
         "pad": max(4, round(body * 0.35)),
@@ -70,6 +72,10 @@ def tokens(content: Content, size: QSize, scale: float = 1.0) -> dict[str, str]:
         "check_icon": resource("check.svg").as_posix(),
         "access_px": max(round(chrome * 0.8), 14),
         "access_h": max(44, round(chrome * 1.6), math.ceil(min(size.width(), size.height()) / 14)),
+        "access_min_h": max(
+            44, round(chrome * 1.6), math.ceil(min(size.width(), size.height()) / 14)
+        )
+        - 2 * max(2, round(body / 14)),
         "target_px": max(44, round(min(size.width(), size.height()) / 1080 * 44)),
     }
     return {k: str(v) for k, v in values.items()}
