@@ -102,6 +102,7 @@ class Kiosk(QObject):
         self.keyboard: KeyboardPanel | None = None  # loaded with the first visitor's form
         self.form: RequestFormScreen | None = None
         self._style_size = QSize()
+        self._look: tuple[object, ...] = ()  # what the style sheet and layouts were made for
 
         self.window = KioskWindow(content.clinic.name)
         self.slideshow = SlideshowScreen(content, timer_factory, clock)
@@ -180,7 +181,7 @@ class Kiosk(QObject):
         form.set_read_aloud(self.access.settings.read_aloud)
         self.form = form
         self.window.add_screen(form)
-        self._restyle()  # the new button's symbol
+        self._restyle()  # the new button's symbol (the rest only if the look changed)
         self.access.watch_idle(False)
         self.slideshow.set_speaker(None)
         self.window.show_screen(form)
@@ -416,8 +417,12 @@ class Kiosk(QObject):
         settings = self.access.settings
         shown = shown_content(self.content, settings)
         scale = settings.text_scale
-        self.window.setStyleSheet(stylesheet(shown, size, scale))
         values = tokens(shown, size, scale)
+        look = (QSize(size), scale, shown.clinic.colors, self.content)
+        changed = look != self._look
+        self._look = look
+        if changed:
+            self.window.setStyleSheet(stylesheet(shown, size, scale))
         colors = shown.clinic.colors
         self.access.set_look(
             colors.text,
@@ -431,6 +436,8 @@ class Kiosk(QObject):
         def recolor(content: Content) -> Content:
             return shown_content(content, settings)
 
+        if not changed:
+            return
         self.slideshow.set_look(scale, recolor)
         self.thanks.set_look(scale, recolor)
         if self.form is not None:

@@ -209,6 +209,13 @@ class SlideshowScreen(QWidget):
         """Lay the article out again at ``scale`` times the body size, in ``recolor``'s colours,
         keeping the reading position."""
         self._scale, self._recolor = scale, recolor
+        layout = self._layout
+        if (
+            layout is not None
+            and layout.scale == scale
+            and layout.content == recolor(self._content)
+        ):
+            return  # laid out like this already (a resize has just done it)
         self._layout = None
         self._ensure_layout()
         self.update()

@@ -154,6 +154,10 @@ class Speaker(QObject):
             self.part_started.emit(utterance, part)
 
     def _on_state_changed(self, state: QTextToSpeech.State) -> None:
+        if state == QTextToSpeech.State.Paused and self._active and not self._paused:
+            # A pause takes effect at the next word; resumed before that, it must not stick.
+            self._tts.resume()
+            return
         if state == QTextToSpeech.State.Error:
             log.warning("speech engine error: %s", self._tts.errorString())
         if (

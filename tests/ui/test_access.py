@@ -501,3 +501,44 @@ def test_every_control_on_every_screen_has_a_name_and_role(
     kiosk.window.show_screen(kiosk.staff)
     counted["staff"] = check("staff", kiosk.staff)
     assert all(counted.values()), counted
+
+
+def dark_pixels(widget: QWidget) -> int:
+    image = widget.grab().toImage()
+    step = 4
+    return sum(
+        1
+        for y in range(0, image.height(), step)
+        for x in range(0, image.width(), step)
+        if image.pixelColor(x, y).lightness() < 60
+    )
+
+
+def test_the_sentence_being_read_is_highlighted_and_pause_holds_the_speech(
+    qtbot, short_content, store, timers
+):
+    kiosk = build(qtbot, short_content, store, timers)
+    slideshow = kiosk.slideshow
+    plain = dark_pixels(slideshow)
+    kiosk.access.apply(AccessSettings(read_aloud=True))
+    speaker = kiosk.access.speaker
+    with qtbot.waitSignal(
+        speaker.part_started, check_params_cb=lambda utterance, part: part == 2, timeout=10000
+    ):
+        pass  # "Sleep helps." begins: drawn in the background colour on the text colour
+    assert dark_pixels(slideshow) > plain + 50
+    slideshow.controls["pause"].click()
+    assert speaker.paused
+    assert slideshow.controls["pause"].text() == words.RESUME
+    slideshow.controls["pause"].click()
+    assert not speaker.paused
+    qtbot.waitUntil(lambda: not slideshow.reading, timeout=10000)
+    assert dark_pixels(slideshow) < plain + 50  # read: the highlight is gone
+
+
+def test_speech_follows_a_language_code(qtbot):
+    from kiosk.ui.speech import Speaker
+
+    speaker = Speaker("mock")
+    assert speaker.set_language("en")
+    assert not speaker.set_language("xx")  # no voice for it: the kiosk says so, keeps speaking
