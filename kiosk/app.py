@@ -194,7 +194,7 @@ class Kiosk(QObject):
         log.info("request %d saved", request_id)
         if self._forwarder is not None:
             self._forwarder.nudge()  # saved locally first; now off to the front desk
-        self.thanks.show_thanks(title)
+        self.thanks.show_thanks(title, longer=self.access.settings.read_aloud)
         self.window.show_screen(self.thanks)
         self._discard_form()
         self.access.say(self.thanks.spoken())

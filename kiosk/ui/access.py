@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -52,6 +53,9 @@ READ_ALOUD_KEYS = frozenset({Qt.Key.Key_F1, Qt.Key.Key_Help})
 _NEXT_KEYS = frozenset({Qt.Key.Key_Down, Qt.Key.Key_Right})
 _PREVIOUS_KEYS = frozenset({Qt.Key.Key_Up, Qt.Key.Key_Left})
 _ENTER_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter})
+_TOUCH_EVENTS = frozenset(
+    {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.TabletPress}
+)
 SLIDESHOW_RESET_SECONDS = 180
 """Choices made on the slideshow are forgotten after this long without a touch or a key."""
 
@@ -360,6 +364,7 @@ class AccessController(QObject):
         self.panel.changed.connect(self._on_panel_changed)
         self.panel.closed.connect(self.close_panel)
         self.ring = FocusRing(window)
+        self._keypad_in_use = False
         self.describers: list[Describer] = []
         self._opener: QWidget | None = None
         self._idle = IdleWatcher(SLIDESHOW_RESET_SECONDS, timer_factory, self, "access-reset")
@@ -451,11 +456,18 @@ class AccessController(QObject):
     # -- events ----------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _TOUCH_EVENTS and self._keypad_in_use:
+            self._keypad_in_use = False  # touch again: no ring (it is for finding by keys)
+            self.ring.follow(None)
+            return False
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         if not isinstance(watched, QWidget) or watched.window() is not self.window:
             return False
         key = event.key()
+        if not self._keypad_in_use:
+            self._keypad_in_use = True
+            self._show_ring(QApplication.focusWidget())
         if key in READ_ALOUD_KEYS:
             if not self.settings.read_aloud:
                 self.apply(self.settings.with_(read_aloud=True))
@@ -500,7 +512,7 @@ class AccessController(QObject):
         if new is None or new.window() is not self.window or new is self.window:
             self.ring.follow(None)
             return
-        self.ring.follow(new)
+        self._show_ring(new)
         if self.settings.read_aloud:
             for describer in self.describers:
                 parts = describer(new)
@@ -510,6 +522,12 @@ class AccessController(QObject):
             parts = describe(new)
             if parts:
                 self.speaker.speak(parts)
+
+    def _show_ring(self, widget: QWidget | None) -> None:
+        """The ring shows where the keys are, once someone uses them; never around a whole
+        screen."""
+        whole_screen = widget is not None and isinstance(widget.parentWidget(), QStackedWidget)
+        self.ring.follow(widget if self._keypad_in_use and not whole_screen else None)
 
     def _on_panel_changed(self, settings: object) -> None:
         assert isinstance(settings, AccessSettings)

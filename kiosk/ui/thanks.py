@@ -95,11 +95,13 @@ class ThanksScreen(QWidget):
         """What read aloud says for this screen."""
         return [self.title.text(), self.body.text(), HINT]
 
-    def show_thanks(self, title: str) -> None:
+    def show_thanks(self, title: str, longer: bool = False) -> None:
+        """Thank the visitor; ``longer`` (read aloud on) stays twice as long."""
         self.title.setText(title)
         self.setAccessibleDescription(f"{title} {self.body.text()}")
         self._fit()
-        self._timer.start(round(self._content.timing.thanks_seconds * 1000))
+        seconds = self._content.timing.thanks_seconds * (2 if longer else 1)
+        self._timer.start(round(seconds * 1000))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._on_timeout()

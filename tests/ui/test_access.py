@@ -196,7 +196,9 @@ def test_a_whole_request_with_the_keypad_only_and_read_aloud_on(
     ]
     [saved] = store.list()
     assert saved.answers["phone"] == "+12025550100"
-    timers.named("thanks").fire()
+    thanks = timers.named("thanks")
+    assert thanks.interval == 2 * 12_000  # read aloud on: time to hear it
+    thanks.fire()
     assert kiosk.access.settings == AccessSettings()
     assert not kiosk.access.speaker.speaking
 
