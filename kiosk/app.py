@@ -163,26 +163,27 @@ class Kiosk(QObject):
         """Show a new, empty request form."""
         if self.form is not None:
             self._discard_form()
+        self.access.watch_idle(False)
         content = self.content  # this visitor's form keeps it, even if the file changes
         from kiosk.ui.request_form import RequestFormScreen
 
-        form = RequestFormScreen(
-            content.form,
-            content.notices,
-            content.timing,
-            lambda values: self.store.save(values, content.content_version, self.kiosk_id),
-            self._timers,
-        )
-        form.request_saved.connect(self._on_request_saved)
-        form.closed.connect(self._on_form_closed)
-        form.announced.connect(self.access.say)
-        form.set_access_button(self.access.button(form))
-        form.set_text_scale(self.access.settings.text_scale)
-        form.set_read_aloud(self.access.settings.read_aloud)
-        self.form = form
-        self.window.add_screen(form)
-        self._restyle()  # the new button's symbol (the rest only if the look changed)
-        self.access.watch_idle(False)
+        with self.access.building():
+            form = RequestFormScreen(
+                content.form,
+                content.notices,
+                content.timing,
+                lambda values: self.store.save(values, content.content_version, self.kiosk_id),
+                self._timers,
+            )
+            form.request_saved.connect(self._on_request_saved)
+            form.closed.connect(self._on_form_closed)
+            form.announced.connect(self.access.say)
+            form.set_access_button(self.access.button(form))
+            form.set_text_scale(self.access.settings.text_scale)
+            form.set_read_aloud(self.access.settings.read_aloud)
+            self.form = form
+            self.window.add_screen(form)
+            self._restyle()  # the new button's symbol (the rest only if the look changed)
         self.slideshow.set_speaker(None)
         self.window.show_screen(form)
         self._speak_form_start(form)

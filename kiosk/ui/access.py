@@ -9,7 +9,8 @@ visitor (:meth:`AccessController.reset`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt, Signal
@@ -452,6 +453,20 @@ class AccessController(QObject):
             self._idle.start()
         else:
             self._idle.stop()
+
+    @contextmanager
+    def building(self) -> Iterator[None]:
+        """While a screen is being built: no input can arrive, so the application-wide key
+        watch is set aside (every event of the building would pass through it: a third of
+        the time it takes to open the form)."""
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        try:
+            yield
+        finally:
+            if app is not None:
+                app.installEventFilter(self)
 
     # -- events ----------------------------------------------------------------------------
 

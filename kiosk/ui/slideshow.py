@@ -224,6 +224,8 @@ class SlideshowScreen(QWidget):
 
     def set_speaker(self, speaker: Speaker | None) -> None:
         """Read every page aloud with ``speaker`` (None: stop reading)."""
+        if speaker is self._speaker:
+            return
         if self._speaker is not None:
             self._speaker.part_started.disconnect(self._on_part_started)
             self._speaker.finished.disconnect(self._on_reading_finished)
