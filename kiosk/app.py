@@ -34,7 +34,6 @@ from kiosk.ui.keyboard_env import prepare_environment
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.sleep import OpeningHoursController, SleepScreen, WallClock, utc_now
 from kiosk.ui.slideshow import SlideshowScreen
-from kiosk.ui.speech import DEFAULT_ENGINE, Speaker
 from kiosk.ui.thanks import ThanksScreen
 from kiosk.ui.theme import stylesheet, tokens
 from kiosk.ui.timers import Clock, TimerFactory, monotonic, qt_timer
@@ -48,6 +47,7 @@ if TYPE_CHECKING:
     from kiosk.ui.keyboard import KeyboardPanel
     from kiosk.ui.pin_pad import PinPadScreen
     from kiosk.ui.request_form import RequestFormScreen
+    from kiosk.ui.speech import Speaker
     from kiosk.ui.staff import ExportPlaces, StaffScreen
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class Kiosk(QObject):
         vault: PinVault | None = None,
         wall_clock: WallClock = utc_now,
         screen_keeper: ScreenKeeper | None = None,
-        speech_engine: str = DEFAULT_ENGINE,
+        speech_engine: str = "speechd",
     ) -> None:
         super().__init__()
         self.content = content
@@ -125,7 +125,7 @@ class Kiosk(QObject):
             self.window.add_screen(screen)
         # Accessibility: one visitor's choices, a button on every visitor screen, read aloud.
         self.access = AccessController(
-            self.window, lambda: Speaker(speech_engine, self), timer_factory
+            self.window, lambda: self._make_speaker(speech_engine), timer_factory
         )
         self.slideshow.set_access_button(self.access.button(self.slideshow))
         self.thanks.set_access_button(self.access.button(self.thanks))
@@ -410,6 +410,13 @@ class Kiosk(QObject):
                 self.keyboard.fit_to(size)
 
     # -- accessibility ---------------------------------------------------------------------
+
+    def _make_speaker(self, engine: str) -> Speaker:
+        """The speech engine, made when read aloud is first turned on: most visitors never do,
+        and Qt's speech module is not loaded with the first slide (see benchmarks/startup.py)."""
+        from kiosk.ui.speech import Speaker
+
+        return Speaker(engine, self)
 
     def _restyle(self) -> None:
         """The style sheet, text size and colours for the window's size and the visitor's

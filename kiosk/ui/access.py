@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -46,8 +47,10 @@ from kiosk.core.access import DEFAULT, TEXT_SIZES, VOLUMES, AccessSettings
 from kiosk.paths import resource
 from kiosk.ui import access_text as words
 from kiosk.ui.idle import IdleWatcher
-from kiosk.ui.speech import Speaker
 from kiosk.ui.timers import TimerFactory, qt_timer
+
+if TYPE_CHECKING:
+    from kiosk.ui.speech import Speaker
 
 READ_ALOUD_KEYS = frozenset({Qt.Key.Key_F1, Qt.Key.Key_Help})
 """A key that turns read aloud on and reads the screen, from any screen."""

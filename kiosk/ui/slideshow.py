@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -29,8 +30,10 @@ from kiosk.core.pacing import word_count
 from kiosk.core.pagination import Page, paginate, split_sentences
 from kiosk.ui import access_text as words
 from kiosk.ui.page_view import Highlight, PageLayout
-from kiosk.ui.speech import Speaker
 from kiosk.ui.timers import Clock, TimerFactory, monotonic, qt_timer
+
+if TYPE_CHECKING:
+    from kiosk.ui.speech import Speaker
 
 Recolor = Callable[[Content], Content]
 """The content as the visitor sees it (high contrast swaps its colours)."""
