@@ -16,6 +16,7 @@ from PySide6.QtDBus import QDBusConnection
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import APP_NAME, __version__
+from kiosk.core.access import AccessSettings, shown_content
 from kiosk.core.content import Content
 from kiosk.core.form import Answer, load_checkers, thanks_title
 from kiosk.places import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS, EXIT_STAFF_EXIT
@@ -28,13 +29,15 @@ from kiosk.system.screen import ScreenKeeper, ScreenSaverInhibitor, Way, XScreen
 from kiosk.system.signals import install_signal_handlers
 from kiosk.system.watchdog import WatchdogPinger
 from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
+from kiosk.ui import access_text
+from kiosk.ui.access import AccessButton, AccessController, describe
 from kiosk.ui.content_watcher import ContentWatcher
 from kiosk.ui.keyboard_env import prepare_environment
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.sleep import OpeningHoursController, SleepScreen, WallClock, utc_now
 from kiosk.ui.slideshow import SlideshowScreen
 from kiosk.ui.thanks import ThanksScreen
-from kiosk.ui.theme import stylesheet
+from kiosk.ui.theme import stylesheet, tokens
 from kiosk.ui.window import KioskWindow
 
 if TYPE_CHECKING:
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
     from kiosk.ui.keyboard import KeyboardPanel
     from kiosk.ui.pin_pad import PinPadScreen
     from kiosk.ui.request_form import RequestFormScreen
+    from kiosk.ui.speech import Speaker
     from kiosk.ui.staff import ExportPlaces, StaffScreen
 
 log = logging.getLogger(__name__)
@@ -90,6 +94,7 @@ class Kiosk(QObject):
         vault: PinVault | None = None,
         wall_clock: WallClock = utc_now,
         screen_keeper: ScreenKeeper | None = None,
+        speech_engine: str = "speechd",
     ) -> None:
         super().__init__()
         self.content = content
@@ -104,6 +109,7 @@ class Kiosk(QObject):
         # The visitor's language: the clinic's (content.yaml's) until someone taps another.
         self.language = content.language.code
         self._last_page = 0
+        self._look: tuple[object, ...] = ()  # what the style sheet and layouts were made for
 
         self.window = KioskWindow(content.clinic.name)
         self.slideshow = SlideshowScreen(content, timer_factory, clock)
@@ -124,6 +130,17 @@ class Kiosk(QObject):
         )
         for screen in (self.slideshow, self.thanks, self.sleep_screen):
             self.window.add_screen(screen)
+        # Accessibility: one visitor's choices, a button on every visitor screen, read aloud.
+        self.access = AccessController(
+            self.window, lambda: self._make_speaker(speech_engine), timer_factory
+        )
+        self.slideshow.set_access_button(self.access.button(self.slideshow))
+        self.thanks.set_access_button(self.access.button(self.thanks))
+        self.access.settings_changed.connect(self._on_access_changed)
+        self.access.panel_shown.connect(self._on_access_panel_shown)
+        self.access.read_screen_requested.connect(self._on_read_screen_requested)
+        self.access.describers.append(self._describe_in_form)
+        self.access.watch_idle(True)
         self.window.show_screen(self.slideshow)
         self.window.resized.connect(self._on_window_resized)
         self.slideshow.first_page_shown.connect(self._on_first_page_shown)
@@ -226,26 +243,35 @@ class Kiosk(QObject):
         """Show a new, empty request form (in the visitor's language)."""
         if self.form is not None:
             self._discard_form()
+        self.access.watch_idle(False)
         base = self.content  # this visitor's form keeps it, even if the file changes
         content = self.content_in(self.language, base)
         from kiosk.ui.request_form import RequestFormScreen
 
-        form = RequestFormScreen(
-            content.form,
-            content.notices,
-            content.timing,
-            lambda values: self._save_answers(values, base, form.language),
-            self._timers,
-            words=content.words,
-            languages=content.language_names,
-        )
-        form.base_content = base
-        form.request_saved.connect(self._on_request_saved)
-        form.closed.connect(self._on_form_closed)
-        form.language_chosen.connect(self.set_language)
-        self.form = form
-        self.window.add_screen(form)
+        with self.access.building():
+            form = RequestFormScreen(
+                content.form,
+                content.notices,
+                content.timing,
+                lambda values: self._save_answers(values, base, form.language),
+                self._timers,
+                words=content.words,
+                languages=content.language_names,
+            )
+            form.base_content = base
+            form.request_saved.connect(self._on_request_saved)
+            form.closed.connect(self._on_form_closed)
+            form.language_chosen.connect(self.set_language)
+            form.announced.connect(self.access.say)
+            form.set_access_button(self.access.button(form))
+            form.set_text_scale(self.access.settings.text_scale)
+            form.set_read_aloud(self.access.settings.read_aloud)
+            self.form = form
+            self.window.add_screen(form)
+            self._restyle()  # the new button's symbol (the rest only if the look changed)
+        self.slideshow.set_speaker(None)
         self.window.show_screen(form)
+        self._speak_form_start(form)
         if self.keyboard is None and self._load_keyboard:
             # The first visitor's form appears at once; the keyboard loads just after it.
             QTimer.singleShot(0, self.load_keyboard)
@@ -257,18 +283,21 @@ class Kiosk(QObject):
         log.info("request %d saved", request_id)
         if self._forwarder is not None:
             self._forwarder.nudge()  # saved locally first; now off to the front desk
-        self.thanks.show_thanks(title)
+        self.thanks.show_thanks(title, longer=self.access.settings.read_aloud)
         self.window.show_screen(self.thanks)
         self._discard_form()
+        self.access.say(self.thanks.spoken())
 
     def _on_form_closed(self, reason: str) -> None:
         log.info("request form closed without sending (%s)", reason)
         self._show_slideshow()
 
     def _show_slideshow(self) -> None:
+        self.access.reset()  # the next visitor starts with none of this one's choices
         self.window.show_screen(self.slideshow)
         self._discard_form()
         self.set_language(self._default)  # the visitor has gone: the clinic's language again
+        self.access.watch_idle(True)
 
     def _on_sleep(self) -> None:
         log.info("outside opening hours: sleeping")
@@ -308,7 +337,7 @@ class Kiosk(QObject):
         if self._staff is not None:
             self._staff.set_notice(self._staff_notice())
         if not self._style_size.isEmpty():
-            self.window.setStyleSheet(stylesheet(content, self._style_size))
+            self._restyle()
 
     def on_content_invalid(self, problems: list[str]) -> None:
         """Keep the last good content; tell staff (the problems are in the log too)."""
@@ -481,9 +510,95 @@ class Kiosk(QObject):
     def _on_window_resized(self, size: QSize) -> None:
         if size != self._style_size:
             self._style_size = QSize(size)
-            self.window.setStyleSheet(stylesheet(self.content, size))
+            self._restyle()
             if self.keyboard is not None:
                 self.keyboard.fit_to(size)
+
+    # -- accessibility ---------------------------------------------------------------------
+
+    def _make_speaker(self, engine: str) -> Speaker:
+        """The speech engine, made when read aloud is first turned on: most visitors never do,
+        and Qt's speech module is not loaded with the first slide (see benchmarks/startup.py)."""
+        from kiosk.ui.speech import Speaker
+
+        return Speaker(engine, self)
+
+    def _restyle(self) -> None:
+        """The style sheet, text size and colours for the window's size and the visitor's
+        accessibility choices."""
+        size = self._style_size if not self._style_size.isEmpty() else self.window.size()
+        settings = self.access.settings
+        shown = shown_content(self.content, settings)
+        scale = settings.text_scale
+        values = tokens(shown, size, scale)
+        look = (QSize(size), scale, shown.clinic.colors, self.content)
+        changed = look != self._look
+        self._look = look
+        if changed:
+            self.window.setStyleSheet(stylesheet(shown, size, scale))
+        colors = shown.clinic.colors
+        self.access.set_look(
+            colors.text,
+            colors.background,
+            int(values["focus_border"]),
+            int(values["body_px"]),
+            colors.footer_text,
+            int(values["access_px"]),
+        )
+
+        def recolor(content: Content) -> Content:
+            return shown_content(content, settings)
+
+        if not changed:
+            return
+        self.slideshow.set_look(scale, recolor)
+        self.thanks.set_look(scale, recolor)
+        if self.form is not None:
+            self.form.set_text_scale(scale)
+
+    def _on_access_changed(self, settings: AccessSettings) -> None:
+        self._restyle()
+        if self.form is not None:
+            self.form.set_read_aloud(settings.read_aloud)
+        self._sync_slideshow_speech()
+
+    def _on_access_panel_shown(self, shown: bool) -> None:
+        self._sync_slideshow_speech()
+
+    def _sync_slideshow_speech(self) -> None:
+        """The slideshow reads its pages while read aloud is on and the panel is closed."""
+        on = self.access.settings.read_aloud and not self.access.panel.isVisible()
+        self.slideshow.set_speaker(self.access.speaker if on else None)
+
+    def _on_read_screen_requested(self) -> None:
+        """The read-aloud key: read the screen shown from its start."""
+        screen = self.window.current_screen()
+        focused = QApplication.focusWidget()
+        if self.access.panel.isVisible():
+            self.access.say(describe(focused) if focused is not None else [])
+        elif screen is self.slideshow:
+            self._sync_slideshow_speech()
+            self.slideshow.read_page()
+        elif screen is self.thanks:
+            self.access.say(self.thanks.spoken())
+        elif self.form is not None and screen is self.form:
+            if self.form.overlay.isVisible():
+                self.access.say(self.form.overlay.spoken())
+            else:
+                self._speak_form_start(self.form)
+
+    def _speak_form_start(self, form: RequestFormScreen) -> None:
+        """With read aloud on: what the form is, then the control with the focus."""
+        focused = QApplication.focusWidget()
+        parts = [access_text.READ_ALOUD_ON, form.title_text, form.intro_text]
+        if focused is not None and form.isAncestorOf(focused):
+            parts += self._describe_in_form(focused) or describe(focused)
+        self.access.say(parts)
+
+    def _describe_in_form(self, widget: QWidget) -> list[str] | None:
+        if self.form is not None and self.form.isAncestorOf(widget):
+            return self.form.spoken_for(widget)
+        return None
 
     def _on_first_page_shown(self) -> None:
         size = self.slideshow.size()
@@ -618,40 +733,59 @@ def screen_keeper_for(app: QApplication) -> ScreenKeeper:
 
 
 def render_screenshots(
-    content: Content, folder: Path, sizes: list[QSize], language: str | None = None
+    content: Content,
+    folder: Path,
+    sizes: list[QSize],
+    language: str | None = None,
+    access: str | None = None,
 ) -> list[Path]:
     """Save every slide page (``slide-WxH-NN.png``) and every other screen (``form-WxH.png``,
     ``thanks-WxH.png``...) at every size as PNG files in ``folder``; the visitor screens in
     ``language`` (a code; the clinic's own by default), as after a tap on its button.
 
     The form, thank-you, PIN pad, staff and sleep screens are shown with obviously made-up
-    data from a throw-away data folder. Returns the paths written.
+    data from a throw-away data folder. ``access`` ("large", "extra_large" or
+    "high_contrast") shows them as a visitor who chose it sees them, and ends each name with
+    it. Returns the paths written.
     """
     app = application()
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    settings = AccessSettings()
+    if access == "high_contrast":
+        settings = settings.with_(high_contrast=True)
+    elif access is not None:
+        settings = settings.with_(text_size=access)
+    suffix = f"-{access.replace('_', '-')}" if access else ""
 
     def save(widget: QWidget, name: str, size: QSize) -> None:
         app.processEvents()
+        name = name.replace(".png", f"{suffix}.png")
         path = folder / name.replace("WxH", f"{size.width()}x{size.height()}")
         if not widget.grab().save(str(path)):
             raise OSError(f"could not write {path}")
         written.append(path)
 
-    shown = next((t for t in content.translations if t.language.code == language), content)
+    translated = next((t for t in content.translations if t.language.code == language), content)
     direction = QApplication.layoutDirection()
-    if shown.language.right_to_left:
+    if translated.language.right_to_left:
         QApplication.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    shown = shown_content(content, settings)
     for size in sizes:
-        screen = SlideshowScreen(shown)
-        screen.setStyleSheet(stylesheet(content, size))
+        screen = SlideshowScreen(translated)
+        screen.setStyleSheet(stylesheet(shown, size, settings.text_scale))
+        screen.set_look(settings.text_scale, lambda c: shown_content(c, settings))
+        button = AccessButton()
+        screen.set_access_button(button)
+        looks = tokens(shown, size, settings.text_scale)
+        button.set_look(shown.clinic.colors.footer_text, int(looks["access_px"]))
         screen.resize(size)
         for index in range(len(screen.pages)):
             screen.show_page(index)
             save(screen, f"slide-WxH-{index + 1:02d}.png", size)
         del screen
         with tempfile.TemporaryDirectory() as scratch:
-            _render_other_screens(content, Path(scratch), size, save, language)
+            _render_other_screens(content, Path(scratch), size, save, language, settings)
     QApplication.setLayoutDirection(direction)
     app.processEvents()
     return written
@@ -663,6 +797,7 @@ def _render_other_screens(
     size: QSize,
     save: Callable[[QWidget, str, QSize], None],
     language: str | None = None,
+    settings: AccessSettings | None = None,
 ) -> None:
     """The screens after the slideshow, filled with made-up data, for ``render_screenshots``."""
     from kiosk.core.pin import PinVault
@@ -691,7 +826,11 @@ def _render_other_screens(
     window.show()
     if language is not None:
         kiosk.set_language(language)
+    if settings is not None:
+        kiosk.access.apply(settings)
     kiosk.open_form()
+    if settings is not None:
+        kiosk.access.apply(settings)
     form = kiosk.form
     assert form is not None
     save(window, "form-WxH.png", size)
@@ -700,7 +839,7 @@ def _render_other_screens(
             view.line.setText("555")  # not a phone number: its message shows
     form.submit()
     save(window, "form-errors-WxH.png", size)
-    form.overlay.set_seconds_left(15)
+    form.overlay.set_seconds_left(round(content.timing.still_there_seconds))
     form.overlay.show()
     QApplication.processEvents()
     form.overlay.setGeometry(form.rect())
@@ -708,6 +847,9 @@ def _render_other_screens(
     kiosk.thanks.show_thanks(thanks_title(kiosk.content_in(kiosk.language).form, {"name": "Zoë"}))
     window.show_screen(kiosk.thanks)
     save(window, "thanks-WxH.png", size)
+    kiosk.access.open_panel()
+    save(window, "access-panel-WxH.png", size)
+    kiosk.access.close_panel()
     kiosk.set_language(content.language.code)  # the staff screens are in the clinic's
     window.show_screen(kiosk.pin_pad)
     save(window, "pin-pad-WxH.png", size)

@@ -130,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="WxH",
         help="a screen size to render (repeatable; default 1920x1080)",
     )
+    shots.add_argument(
+        "--access",
+        choices=("large", "extra_large", "high_contrast"),
+        help="as a visitor sees them after choosing this in the accessibility panel",
+    )
     for module in _command_modules():
         module.register(commands)
     return parser
@@ -221,7 +226,7 @@ def _cmd_screenshots(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     try:
-        written = render_screenshots(content, args.folder, sizes, args.language)
+        written = render_screenshots(content, args.folder, sizes, args.language, args.access)
     except OSError as error:
         print(f"kiosk screenshots: {error}", file=sys.stderr)
         return EXIT_PROBLEM

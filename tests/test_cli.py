@@ -146,8 +146,17 @@ def test_screenshots_include_every_other_screen(tmp_path):
             "form-errors",
             "form-still-there",
             "thanks",
+            "access-panel",
             "pin-pad",
             "staff",
             "sleep",
         )
     }
+
+
+def test_screenshots_as_a_visitor_who_chose_extra_large_text(tmp_path):
+    result = kiosk("screenshots", str(tmp_path), "--size", "1024x600", "--access", "extra_large")
+    assert result.returncode == 0, result.stderr
+    slides = sorted(tmp_path.glob("slide-1024x600-*-extra-large.png"))
+    assert len(slides) > 8  # the shipped article takes 8 pages at the standard size
+    assert (tmp_path / "form-still-there-1024x600-extra-large.png").exists()

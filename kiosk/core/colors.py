@@ -9,6 +9,7 @@ import re
 from typing import TypeAlias
 
 __all__ = [
+    "WCAG_AA_LARGE_TEXT",
     "WCAG_AA_NORMAL_TEXT",
     "contrast_ratio",
     "parse_hex_color",
@@ -17,6 +18,8 @@ __all__ = [
 
 WCAG_AA_NORMAL_TEXT = 4.5
 """The smallest contrast ratio WCAG 2.x level AA allows for normal-size text."""
+WCAG_AA_LARGE_TEXT = 3.0
+"""The smallest for large text (headings) and for the edges of controls (WCAG 1.4.11)."""
 
 RGB: TypeAlias = tuple[int, int, int]
 """Red, green and blue channels, each 0..255."""

@@ -23,7 +23,12 @@ from typing import Any, BinaryIO, Protocol, cast
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from kiosk.core.colors import WCAG_AA_NORMAL_TEXT, contrast_ratio, parse_hex_color
+from kiosk.core.colors import (
+    WCAG_AA_LARGE_TEXT,
+    WCAG_AA_NORMAL_TEXT,
+    contrast_ratio,
+    parse_hex_color,
+)
 from kiosk.core.files import os_reason
 from kiosk.core.form import (
     DEFAULT_MAX_LENGTH,
@@ -128,7 +133,7 @@ class Timing:
     fade_ms: int = 600
     idle_resume_seconds: float = 45.0
     form_idle_seconds: float = 60.0
-    still_there_seconds: float = 15.0
+    still_there_seconds: float = 20.0
     thanks_seconds: float = 12.0
 
 
@@ -1286,12 +1291,15 @@ def _abspath_text(base_dir: Path, raw: str) -> str:
 
 
 _CONTRAST_PAIRS = (
-    ("text", "background"),
-    ("heading", "background"),
-    ("accent", "background"),
-    ("header_text", "header_background"),
-    ("footer_text", "footer_background"),
+    ("text", "background", WCAG_AA_NORMAL_TEXT, "so the text can be read"),
+    ("heading", "background", WCAG_AA_LARGE_TEXT, "for large text"),
+    ("accent", "background", WCAG_AA_NORMAL_TEXT, "so the text can be read"),
+    ("header_text", "header_background", WCAG_AA_NORMAL_TEXT, "so the text can be read"),
+    ("footer_text", "footer_background", WCAG_AA_NORMAL_TEXT, "so the text can be read"),
+    # Control edges (WCAG 1.4.11): Cancel, filled in the background colour, on the header band.
+    ("background", "header_background", WCAG_AA_LARGE_TEXT, "so a button's edge can be seen"),
 )
+"""(colour, the colour it is drawn on, the least contrast, why)."""
 
 
 def _format_ratio(ratio: float) -> str:
@@ -1306,16 +1314,16 @@ def _valid(got: Mapping[str, _Got], *names: str) -> bool:
 
 
 def _check_contrast(ctx: _Context, path: str, got: Mapping[str, _Got]) -> None:
-    for fore, back in _CONTRAST_PAIRS:
+    for fore, back, least, why in _CONTRAST_PAIRS:
         if not _valid(got, fore, back):
             continue
         ratio = contrast_ratio(parse_hex_color(got[fore].value), parse_hex_color(got[back].value))
-        if ratio < WCAG_AA_NORMAL_TEXT:
+        if ratio < least:
             ctx.report(
                 got[fore].line,
                 f"{path}.{fore}",
                 f"contrast with {path}.{back} is {_format_ratio(ratio)}:1; it must be at least "
-                f"{_num(WCAG_AA_NORMAL_TEXT)}:1 (WCAG AA) so the text can be read",
+                f"{_num(least)}:1 (WCAG AA) {why}",
             )
 
 
@@ -1535,7 +1543,8 @@ _TIMING = _MappingOf(
         "fade_ms": _Field(_Number(0, 5000, "milliseconds", integer=True), required=False),
         "idle_resume_seconds": _Field(_Number(1, 3600, "seconds"), required=False),
         "form_idle_seconds": _Field(_Number(10, 3600, "seconds"), required=False),
-        "still_there_seconds": _Field(_Number(5, 300, "seconds"), required=False),
+        # WCAG 2.2.1: at least 20 seconds to answer a time-out warning.
+        "still_there_seconds": _Field(_Number(20, 300, "seconds"), required=False),
         "thanks_seconds": _Field(_Number(3, 120, "seconds"), required=False),
     },
     build=lambda values: Timing(**values),

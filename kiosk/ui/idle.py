@@ -35,15 +35,25 @@ class IdleWatcher(QObject):
     activity = Signal()
 
     def __init__(
-        self, seconds: float, timer_factory: TimerFactory = qt_timer, parent: QObject | None = None
+        self,
+        seconds: float,
+        timer_factory: TimerFactory = qt_timer,
+        parent: QObject | None = None,
+        name: str = "idle",
     ) -> None:
         super().__init__(parent)
         self._msec = round(seconds * 1000)
         self._timer = timer_factory(self)
-        self._timer.setObjectName("idle")
+        self._timer.setObjectName(name)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.idle)
         self._watching = False
+
+    def set_seconds(self, seconds: float) -> None:
+        """Wait ``seconds`` from the next input (or :meth:`start`) on."""
+        self._msec = round(seconds * 1000)
+        if self._timer.isActive():
+            self._timer.start(self._msec)
 
     @property
     def watching(self) -> bool:

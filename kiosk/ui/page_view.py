@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPixmap,
+    QTextCharFormat,
     QTextLayout,
     QTextOption,
 )
@@ -38,6 +39,9 @@ from the Noto fonts by fontconfig's fallback; ``kiosk check`` names any that no 
 LEFT_MIDDLE = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 CENTRED = Qt.AlignmentFlag.AlignHCenter
 PAUSED = N_("Paused")
+ACCESS_LABEL = "Accessibility"
+"""The accessibility button's word (kiosk/ui/access_text.py has it too), measured here so the
+footer band leaves it room."""
 LINE_SPACING = 1.35
 """Body line height as a multiple of the font's own line height: easier to read at a distance."""
 MEASURE = 64
@@ -54,14 +58,29 @@ DISCLAIMER_SCALE = 0.85
 """Sizes relative to the body text, the same on every shape of screen."""
 
 
+Highlight = tuple[int, int, int]
+"""(paragraph on the page, or -1 for the heading; first character; length): the stretch of
+text being read aloud."""
+
+
 def body_pixel_size(size: QSize) -> int:
     """Body text size in pixels: 3.6% of the screen's short side."""
     return max(math.ceil(min(size.width(), size.height()) * BODY_SCALE), 12)
 
 
-def form_pixel_size(size: QSize) -> int:
-    """Text size on the form, thank-you and staff screens: the slides' body size."""
-    return max(body_pixel_size(size), 16)
+def form_pixel_size(size: QSize, scale: float = 1.0) -> int:
+    """Text size on the form, thank-you and staff screens: the slides' body size (times the
+    visitor's text size, ``scale``)."""
+    return round(max(body_pixel_size(size), 16) * scale)
+
+
+def chrome_scale(size: QSize, scale: float) -> float:
+    """How much the bands around the article (header, footer, button) grow when the visitor
+    asks for larger text: a quarter as much as the text, and only on a screen at least 1400
+    pixels high (elsewhere the article needs every line it can get)."""
+    if size.height() < 1400:
+        return 1.0
+    return 1.0 + (scale - 1.0) / 4
 
 
 LANGUAGE_SCALE = 0.7
@@ -180,8 +199,26 @@ class TextBlock:
         count = self._layout.lineCount()
         return max((self._layout.lineAt(i).naturalTextWidth() for i in range(count)), default=0)
 
-    def draw(self, painter: QPainter, x: float, y: float) -> None:
-        self._layout.draw(painter, QPointF(x + self._offset, y))
+    def draw(
+        self,
+        painter: QPainter,
+        x: float,
+        y: float,
+        mark: tuple[int, int, QColor, QColor] | None = None,
+    ) -> None:
+        """Draw at (x, y); ``mark`` (start, length, ink, paper) highlights a stretch of text
+        (the sentence being read aloud)."""
+        selections = []
+        if mark is not None:
+            start, length, ink, paper = mark
+            selection = QTextLayout.FormatRange()
+            selection.start, selection.length = start, length
+            text_format = QTextCharFormat()
+            text_format.setForeground(ink)
+            text_format.setBackground(paper)
+            selection.format = text_format
+            selections.append(selection)
+        self._layout.draw(painter, QPointF(x + self._offset, y), selections)
 
 
 @lru_cache(maxsize=8)
@@ -219,15 +256,20 @@ class PageLayout:
     most :data:`MEASURE` characters wide, centred.
     """
 
-    def __init__(self, content: Content, size: QSize) -> None:
+    def __init__(self, content: Content, size: QSize, scale: float = 1.0) -> None:
         self.content = content
         self.size = QSize(size)
+        self.scale = scale
         w, h = size.width(), size.height()
         self.portrait = h > w
-        body_px = body_pixel_size(size)
+        # The article's text grows with the visitor's text size; the bands around it less.
+        body_px = round(body_pixel_size(size) * chrome_scale(size, scale))
         self.body_px = body_px
-        self.body_font = make_font(body_px)
-        self.heading_font = make_font(round(body_px * HEADING_SCALE), bold=True)
+        self.article_px = round(body_pixel_size(size) * scale)
+        self.body_font = make_font(self.article_px)
+        # Headings keep their size over the body text, but not in proportion at 1.5x and 2x.
+        heading_px = max(round(self.article_px * 1.1), round(body_px * HEADING_SCALE))
+        self.heading_font = make_font(heading_px, bold=True)
         self.continued_font = make_font(round(body_px * CONTINUED_SCALE), bold=True)
         self.crisis_font = make_font(body_px, bold=True)
         self.disclaimer_font = make_font(round(body_px * DISCLAIMER_SCALE))
@@ -264,14 +306,42 @@ class PageLayout:
         self._logo_rect = QRect(self.margin, (header_h - logo_side) // 2, logo_side, logo_side)
         self._name_left = name_left
 
+        # The accessibility button: at the left end of the footer band, the same on every
+        # visitor screen; the crisis line and disclaimer are centred in the rest of the band.
+        self.access_font = make_font(max(round(body_px * 0.8), 14), bold=True)
+        access_h = max(44, round(body_px * 1.6), math.ceil(min(w, h) / 14))
+        icon = round(self.access_font.pixelSize() * 1.3)
+        access_w = math.ceil(
+            QFontMetricsF(self.access_font).horizontalAdvance(ACCESS_LABEL)
+            + icon
+            + 2.2 * self.access_font.pixelSize()
+        )
+        notice_left = self.margin + access_w + self.gap
+        notice_w = w - self.margin - notice_left
+        # Beside the notices, unless that leaves them too narrow a column (a narrow portrait
+        # screen, large text): then on a row of its own at the top of the band.
+        self.access_stacked = notice_w < 0.7 * inner_w
+        if self.access_stacked:
+            notice_left, notice_w = self.margin, inner_w
+        self._notice_left = notice_left
         self._crisis = TextBlock(
-            content.notices.crisis_line, self.crisis_font, inner_w, 1.1, CENTRED, balanced=True
+            content.notices.crisis_line, self.crisis_font, notice_w, 1.1, CENTRED, balanced=True
         )
         self._disclaimer = TextBlock(
-            content.notices.disclaimer, self.disclaimer_font, inner_w, 1.1, CENTRED, balanced=True
+            content.notices.disclaimer, self.disclaimer_font, notice_w, 1.1, CENTRED, balanced=True
         )
-        footer_h = self._crisis.height + self._disclaimer.height + 2 * self.gap + self.gap // 2
+        notices_h = self._crisis.height + self._disclaimer.height + 2 * self.gap + self.gap // 2
+        if self.access_stacked:
+            footer_h = notices_h + access_h + self.gap
+            self._notices_top = access_h + self.gap
+            access_top = h - footer_h + self.gap
+        else:
+            footer_h = max(notices_h, access_h + 2 * self.gap)
+            self._notices_top = 0
+            access_top = h - footer_h + (footer_h - access_h) // 2
         self.footer_rect = QRect(0, h - footer_h, w, footer_h)
+        self.access_rect = QRect(self.margin, access_top, access_w, access_h)
+        """The accessibility button, at the left end of the footer band."""
         # The "Request more information" button: always in the same place, above the footer.
         button_h = max(round(body_px * 2.2), math.ceil(min(w, h) / 10), 44)
         label = content.form.button_label
@@ -290,6 +360,10 @@ class PageLayout:
         progress_h = round(body_px * 1.9)
         self.dots_rect = QRect(self.column_left, button_top - progress_h, column_w, progress_h)
         """The progress band (sections, and the page within one; the pause mark at its end)."""
+        self.controls_rect = QRect(
+            self.column_left, button_top - progress_h, column_w, progress_h
+        ).adjusted(0, round(self.gap * 0.2), 0, -round(self.gap * 0.2))
+        """Where the read-aloud controls go while read aloud is on (over the progress)."""
         top = header_h + self.gap
         self.content_rect = QRect(self.column_left, top, column_w, self.dots_rect.top() - top)
         """The part of the page that changes from page to page (apart from the progress)."""
@@ -392,8 +466,16 @@ class PageLayout:
 
     # -- painting --------------------------------------------------------------------------
 
-    def render(self, page: Page, number: int, total: int, dpr: float = 1.0) -> QPixmap:
-        """Page ``number`` of ``total`` (from 0), without any pause mark, as a pixmap."""
+    def render(
+        self,
+        page: Page,
+        number: int,
+        total: int,
+        dpr: float = 1.0,
+        highlight: Highlight | None = None,
+    ) -> QPixmap:
+        """Page ``number`` of ``total`` (from 0), without any pause mark, as a pixmap;
+        ``highlight`` marks the sentence being read aloud."""
         pixmap = QPixmap(self.size * dpr)
         pixmap.setDevicePixelRatio(dpr)
         pixmap.fill(self.colors["background"])
@@ -404,7 +486,7 @@ class PageLayout:
             | QPainter.RenderHint.SmoothPixmapTransform
         )
         self.paint_header(painter)
-        self._paint_body(painter, page)
+        self._paint_body(painter, page, highlight)
         self._paint_progress(painter, page)
         self.paint_footer(painter)
         painter.end()
@@ -461,11 +543,22 @@ class PageLayout:
         text_rect = rect.adjusted(height * (0.4 + 0.36 + 0.3), 0, 0, 0)
         painter.drawText(text_rect, LEFT_MIDDLE, self.content.words.tr(PAUSED))
 
-    def _paint_body(self, painter: QPainter, page: Page) -> None:
+    def _paint_body(self, painter: QPainter, page: Page, highlight: Highlight | None) -> None:
         section = self.content.article.sections[page.section_index]
         heading = self.heading_block(page.heading, page.continued)
+        # The sentence being read: the page's own colours swapped, so it contrasts as much.
+        ink, paper = self.colors["background"], self.colors["text"]
+
+        def mark(paragraph: int) -> tuple[int, int, QColor, QColor] | None:
+            if highlight is None or highlight[0] != paragraph:
+                return None
+            return (highlight[1], highlight[2], ink, paper)
+
         painter.setPen(self.colors["heading"])
-        heading.draw(painter, self.content_rect.left(), self.content_rect.top())
+        heading_mark = mark(-1)
+        if heading_mark is not None:
+            heading_mark = (*heading_mark[:2], ink, self.colors["heading"])
+        heading.draw(painter, self.content_rect.left(), self.content_rect.top(), heading_mark)
         image_rect = self.image_rect(section, page.heading, page.continued)
         if page.image is not None and not image_rect.isEmpty():
             image = _load_image(page.image, image_rect.size())
@@ -477,8 +570,8 @@ class PageLayout:
         body = self.body_rect(section, page.heading, page.continued)
         painter.setPen(self.colors["text"])
         y = float(body.top())
-        for block in self.paragraph_blocks(page.paragraphs, body.width()):
-            block.draw(painter, body.left(), y)
+        for index, block in enumerate(self.paragraph_blocks(page.paragraphs, body.width())):
+            block.draw(painter, body.left(), y, mark(index))
             y += block.height + self.gap
 
     def paint_footer(self, painter: QPainter) -> None:
@@ -486,9 +579,11 @@ class PageLayout:
         rect = self.footer_rect
         painter.fillRect(rect, self.colors["footer_background"])
         painter.setPen(self.colors["footer_text"])
-        y = rect.top() + self.gap
-        self._crisis.draw(painter, self.margin, y)
-        self._disclaimer.draw(painter, self.margin, y + self._crisis.height + self.gap // 2)
+        text_h = self._crisis.height + self.gap // 2 + self._disclaimer.height
+        room = rect.height() - self._notices_top
+        y = rect.top() + self._notices_top + (room - text_h) / 2
+        self._crisis.draw(painter, self._notice_left, y)
+        self._disclaimer.draw(painter, self._notice_left, y + self._crisis.height + self.gap // 2)
 
     def progress_text(self, page: Page) -> str:
         """Where the reader is, in words: "Part 2 of 4", and "page 2 of 3" within it."""

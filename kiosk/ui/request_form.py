@@ -33,6 +33,7 @@ from kiosk.core.form import Answer, FormField, FormSpec, thanks_title, validate
 from kiosk.core.words import ENGLISH, N_, Words
 from kiosk.storage.store import SaveError
 from kiosk.timers import TimerFactory, qt_timer
+from kiosk.ui import access_text as spoken
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.language import LanguageBar
 from kiosk.ui.page_view import form_pixel_size
@@ -225,6 +226,23 @@ class FieldView(QWidget):
             return self.box
         return self.chips[0]
 
+    def spoken(self, widget: QWidget) -> list[str]:
+        """The question, its hint, and the answer so far (or the choice with its state)."""
+        parts = [spoken.QUESTION.format(label=self.spec.label, hint=self.spec.hint or "").strip()]
+        if widget in self.chips and isinstance(widget, QPushButton):
+            state = spoken.SELECTED if widget.isChecked() else spoken.NOT_SELECTED
+            parts.append(spoken.CHOICE_ROLE.format(name=widget.text(), state=state))
+        elif self.box is not None:
+            parts = [self.spec.label]
+            state = spoken.CHECKED if self.box.isChecked() else spoken.NOT_CHECKED
+            parts.append(spoken.CHOICE_ROLE.format(name=spoken.CHECKBOX, state=state))
+        else:
+            answer = self.answer()
+            parts.append(spoken.ANSWER.format(answer=answer) if answer else spoken.NO_ANSWER)
+        if self.error.isVisible():
+            parts.append(spoken.ERROR.format(message=self.error.text()))
+        return parts
+
     def set_error(self, message: str | None) -> None:
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
@@ -272,15 +290,18 @@ class StillThereOverlay(QWidget):
 
     Signals:
         continued(): the visitor is still there.
+        more_time(): the visitor asked for more time.
     """
 
     continued = Signal()
+    more_time = Signal()
 
     def __init__(self, parent: QWidget, words: Words = ENGLISH) -> None:
         super().__init__(parent)
         self._words = words
         self.setObjectName("still-there")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.text_scale = 1.0
         outer = QVBoxLayout(self)
         self.card = QFrame(self)
         self.card.setObjectName("still-there-card")
@@ -297,9 +318,17 @@ class StillThereOverlay(QWidget):
         self.button.setObjectName("still-there-continue")
         self.button.setAccessibleName(self.button.text())
         self.button.clicked.connect(self.continued)
+        self.more_button = QPushButton(spoken.MORE_TIME, self.card)
+        self.more_button.setObjectName("still-there-more")
+        self.more_button.setAccessibleName(spoken.MORE_TIME)
+        self.more_button.clicked.connect(self.more_time)
         layout.addWidget(self.title)
         layout.addWidget(self.countdown)
-        layout.addWidget(self.button)
+        buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._buttons = buttons
+        buttons.addWidget(self.button, 1)
+        buttons.addWidget(self.more_button, 1)
+        layout.addLayout(buttons)
         self.hide()
 
     def set_seconds_left(self, seconds: int) -> None:
@@ -324,11 +353,19 @@ class StillThereOverlay(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         # A wide card, so the sentence wraps onto few lines; room around everything.
-        width = min(event.size().width() - 40, max(round(event.size().width() * 0.6), 320))
+        share = 0.6 if self.text_scale <= 1.0 else 1.0  # larger text: the whole width
+        width = min(event.size().width() - 40, max(round(event.size().width() * share), 320))
         self.card.setFixedWidth(width)
-        unit = max(12, form_pixel_size(self.window().size()))
+        unit = max(12, form_pixel_size(self.window().size(), self.text_scale))
         self._card_layout.setContentsMargins(unit, unit, unit, unit)
         self._card_layout.setSpacing(unit)
+        self._buttons.setSpacing(unit)
+        # Side by side when both fit, else one above the other.
+        room = width - 2 * unit - unit
+        needed = self.button.sizeHint().width() + self.more_button.sizeHint().width()
+        self._buttons.setDirection(
+            QBoxLayout.Direction.LeftToRight if needed <= room else QBoxLayout.Direction.TopToBottom
+        )
         self._fit_text()
 
     def _fit_text(self) -> None:
@@ -342,6 +379,10 @@ class StillThereOverlay(QWidget):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self.continued.emit()  # a tap anywhere means someone is still here
 
+    def spoken(self) -> list[str]:
+        """What read aloud says when the warning appears."""
+        return [spoken.STILL_THERE.format(countdown=self.countdown.text())]
+
 
 class RequestFormScreen(QWidget):
     """The form for one visitor.
@@ -350,11 +391,14 @@ class RequestFormScreen(QWidget):
         request_saved(int, str): the request was committed; its id, and the thank-you title
             (with the visitor's first name).
         closed(str): the visitor left without sending: "cancel" or "idle".
+        announced(list): something to read aloud (errors after Send, the still-there warning
+            and its countdown, a saving failure), if read aloud is on.
     """
 
     request_saved = Signal(int, str)
     closed = Signal(str)
     language_chosen = Signal(str)
+    announced = Signal(list)
 
     def __init__(
         self,
@@ -376,8 +420,15 @@ class RequestFormScreen(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self._spec = spec
         self._save = save
+        self.title_text = spec.title
+        self.intro_text = spec.intro
         self._still_there_seconds = round(timing.still_there_seconds)
         self._seconds_left = 0
+        self._idle_seconds = timing.form_idle_seconds
+        self._idle_factor = 1.0  # doubled with read aloud on, and by each "More time"
+        self._read_aloud = False
+        self.text_scale = 1.0
+        self.access_button: QPushButton | None = None
 
         header = QFrame(self)
         header.setObjectName("form-header")
@@ -406,6 +457,8 @@ class RequestFormScreen(QWidget):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Not a stop of its own for Tab or the keypad's arrows: the questions in it are.
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body = QWidget()
         body.setObjectName("form-fields")
         fields = QVBoxLayout(body)
@@ -454,7 +507,10 @@ class RequestFormScreen(QWidget):
         self.submit_button.setObjectName("submit")
         self.submit_button.setAccessibleName(spec.submit_label)
         self.submit_button.clicked.connect(self._on_submit_clicked)
-        actions_layout.addWidget(self.submit_button)
+        # The accessibility button at the left end of the bottom band, Send beside it.
+        self._bottom_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._bottom_row.addWidget(self.submit_button, 1)
+        actions_layout.addLayout(self._bottom_row)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -465,6 +521,7 @@ class RequestFormScreen(QWidget):
 
         self.overlay = StillThereOverlay(self, words)
         self.overlay.continued.connect(self._on_still_there_continued)
+        self.overlay.more_time.connect(self._on_more_time)
         self._idle = IdleWatcher(timing.form_idle_seconds, timer_factory, self)
         self._idle.idle.connect(self._on_idle)
         self._countdown = timer_factory(self)
@@ -480,6 +537,42 @@ class RequestFormScreen(QWidget):
     @property
     def idle_watcher(self) -> IdleWatcher:
         return self._idle
+
+    @property
+    def idle_seconds(self) -> float:
+        """How long the form waits without a touch before asking "Are you still there?"."""
+        return self._idle_seconds * self._idle_factor * (2 if self._read_aloud else 1)
+
+    def set_access_button(self, button: QPushButton) -> None:
+        """Put the accessibility button at the left end of the bottom band."""
+        self.access_button = button
+        button.setParent(self)
+        # As high as Send beside it.
+        button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self._bottom_row.insertWidget(0, button)
+        button.show()
+
+    def set_text_scale(self, scale: float) -> None:
+        """Text (and the room around it) at ``scale`` times the body size."""
+        self.text_scale = scale
+        self.overlay.text_scale = scale
+        self._apply_spacing()
+        self.overlay.setGeometry(self.rect())
+
+    def set_read_aloud(self, on: bool) -> None:
+        """With read aloud on, the visitor gets twice as long before the still-there warning."""
+        self._read_aloud = on
+        self._idle.set_seconds(self.idle_seconds)
+
+    def spoken_for(self, widget: QWidget) -> list[str] | None:
+        """What to read aloud when ``widget`` gets the focus: its question with the hint and
+        the answer so far, or None for a control that is not a question."""
+        for view in self.fields.values():
+            if widget is view.focus_target() or widget in view.chips or widget is view.box:
+                return view.spoken(widget)
+        if widget is self.overlay.button or widget is self.overlay.more_button:
+            return None
+        return None
 
     def answers(self) -> dict[str, Answer]:
         return {key: view.answer() for key, view in self.fields.items()}
@@ -521,7 +614,13 @@ class RequestFormScreen(QWidget):
         result = validate(self._spec, self.answers(), self._words)
         self._show_errors(result.errors)
         if not result.ok:
+            summary = [self.error_summary.text()]
+            for key, message in result.errors.items():
+                summary.append(
+                    spoken.ERROR.format(message=f"{self.fields[key].spec.label}: {message}")
+                )
             first = self.fields[next(iter(result.errors))]
+            self.announced.emit(summary)  # before the focus moves, which reads the question
             self._focus_field(first)
             return
         try:
@@ -529,6 +628,7 @@ class RequestFormScreen(QWidget):
         except SaveError as error:
             log.error("a visitor's request could not be saved (%s): %s", error.kind, error)
             self.save_error.show()
+            self.announced.emit([SAVE_FAILED])
             return
         self.save_error.hide()
         self.request_saved.emit(request_id, thanks_title(self._spec, result.values))
@@ -553,6 +653,7 @@ class RequestFormScreen(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         self._apply_spacing()
         super().showEvent(event)
+        self._idle.set_seconds(self.idle_seconds)
         self._idle.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
@@ -594,12 +695,16 @@ class RequestFormScreen(QWidget):
         self.overlay.setGeometry(self.rect())
         self.overlay.show()
         self.overlay.raise_()
+        self.overlay.button.setFocus(Qt.FocusReason.OtherFocusReason)
         self._countdown.start(1000)
+        self.announced.emit(self.overlay.spoken())
 
     def _on_countdown_tick(self) -> None:
         self._seconds_left -= 1
         if self._seconds_left > 0:
             self.overlay.set_seconds_left(self._seconds_left)
+            if self._seconds_left in (10, 5):
+                self.announced.emit([spoken.SECONDS_LEFT.format(seconds=self._seconds_left)])
             return
         self._countdown.stop()
         self.closed.emit("idle")
@@ -607,14 +712,27 @@ class RequestFormScreen(QWidget):
     def _on_still_there_continued(self) -> None:
         self._countdown.stop()
         self.overlay.hide()
+        self._idle.set_seconds(self.idle_seconds)
         self._idle.start()
+        self._focus_after_overlay()
+
+    def _on_more_time(self) -> None:
+        self._idle_factor *= 2
+        self._on_still_there_continued()
+
+    def _focus_after_overlay(self) -> None:
+        focused = QApplication.focusWidget()
+        if focused is None or self.overlay.isAncestorOf(focused) or focused is self:
+            first = next(iter(self.fields.values()), None)
+            if first is not None:
+                self._focus_field(first)
 
     # -- helpers ---------------------------------------------------------------------------
 
     def _apply_spacing(self) -> None:
         """Margins and spacing for the screen's size."""
         # Spacing follows the screen's size (not the form's, which shrinks for the keyboard).
-        unit = form_pixel_size(self.window().size())
+        unit = form_pixel_size(self.window().size(), self.text_scale)
         edge = max(unit, EDGE_PX)  # nothing to tap closer than this to the screen's edge
         # The questions in a column of readable width, centred on a wide screen.
         side = max(edge, (self.window().width() - unit * COLUMN_EMS) // 2)
@@ -630,6 +748,27 @@ class RequestFormScreen(QWidget):
         self.language_bar.fit(unit)
         self._actions_layout.setContentsMargins(side, unit // 2, side, edge)
         self._actions_layout.setSpacing(unit // 2)
+        self._bottom_row.setSpacing(unit)
+        if self.access_button is not None:
+            # Side by side when both fit the column, else Send above and the button under it.
+            room = self.window().width() - 2 * side
+            needed = (
+                self.access_button.sizeHint().width() + unit + self.submit_button.sizeHint().width()
+            )
+            side_by_side = needed <= room
+            self._bottom_row.setDirection(
+                QBoxLayout.Direction.LeftToRight
+                if side_by_side
+                else QBoxLayout.Direction.BottomToTop
+            )
+            self._bottom_row.setAlignment(
+                self.access_button,
+                Qt.AlignmentFlag(0) if side_by_side else Qt.AlignmentFlag.AlignLeft,
+            )
+            self.access_button.setSizePolicy(
+                QSizePolicy.Policy.Preferred,
+                QSizePolicy.Policy.Expanding if side_by_side else QSizePolicy.Policy.Preferred,
+            )
         self._actions_layout.activate()
         layout = self.layout()
         if layout is not None:  # the new margins count now, not at the next event loop

@@ -8,6 +8,8 @@ changes nothing runs but one single-shot timer.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -25,10 +27,17 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from kiosk.core.content import Content
 from kiosk.core.pacing import word_count
-from kiosk.core.pagination import Page, paginate
+from kiosk.core.pagination import Page, paginate, split_sentences
 from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
+from kiosk.ui import access_text as spoken
 from kiosk.ui.language import LanguageBar
-from kiosk.ui.page_view import PageLayout
+from kiosk.ui.page_view import Highlight, PageLayout
+
+if TYPE_CHECKING:
+    from kiosk.ui.speech import Speaker
+
+Recolor = Callable[[Content], Content]
+"""The content as the visitor sees it (high contrast swaps its colours)."""
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +45,23 @@ FRAME_MS = 33
 """Cross-fade frame interval: about 30 frames a second is smooth for a slow fade."""
 EDGE_FRACTION = 0.18
 """A tap this close to the left or right edge (as a share of the width) turns the page."""
+AFTER_READING_MS = 2000
+"""With read aloud on, a page stays this long after it has been read, then the next comes."""
+
+
+def reading_parts(page: Page, number: int, total: int) -> list[tuple[str, Highlight | None]]:
+    """What read aloud says for a page, in order, each with the stretch of the page it is
+    (to highlight): the heading, where the page is, then every sentence."""
+    parts: list[tuple[str, Highlight | None]] = []
+    if not page.continued:
+        parts.append((page.heading, (-1, 0, len(page.heading))))
+    parts.append((spoken.PAGE_POSITION.format(number=number + 1, total=total), None))
+    for index, paragraph in enumerate(page.paragraphs):
+        start = len(paragraph) - len(paragraph.lstrip())
+        for sentence in split_sentences(paragraph):
+            parts.append((sentence, (index, start, len(sentence.rstrip()))))
+            start += len(sentence)
+    return parts
 
 
 class SlideshowScreen(QWidget):
@@ -80,11 +106,34 @@ class SlideshowScreen(QWidget):
         self._paused = False
         self._press: QPoint | None = None
         self._first_shown = False
+        self._scale = 1.0
+        self._recolor: Recolor = _same
+        self._speaker: Speaker | None = None
+        self._reading = 0  # the utterance reading the page now (0: none)
+        self._reading_parts: list[tuple[str, Highlight | None]] = []
+        self.access_button: QPushButton | None = None
+        self.controls: dict[str, QPushButton] = {}
+        for name, label in (
+            ("previous", spoken.PREVIOUS),
+            ("pause", spoken.PAUSE),
+            ("repeat", spoken.REPEAT),
+            ("next", spoken.NEXT),
+        ):
+            button = QPushButton(label, self)
+            button.setObjectName(f"read-{name}")
+            button.setAccessibleName(label)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            button.hide()
+            self.controls[name] = button
+        self.controls["previous"].clicked.connect(lambda: self._turn(forward=False))
+        self.controls["next"].clicked.connect(lambda: self._turn(forward=True))
+        self.controls["pause"].clicked.connect(lambda: self.set_paused(not self._paused))
+        self.controls["repeat"].clicked.connect(self._on_repeat_clicked)
 
         self._request_button = QPushButton(content.form.button_label, self)
         self._request_button.setObjectName("request-info")
         self._request_button.setAccessibleName(content.form.button_label)
-        self._request_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._request_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._request_button.clicked.connect(self.request_info_requested)
         self._make_language_bar(content)
 
@@ -183,14 +232,86 @@ class SlideshowScreen(QWidget):
     def _on_language_chosen(self, code: str) -> None:
         self.language_chosen.emit(code)
 
+    def set_access_button(self, button: QPushButton) -> None:
+        """Place the accessibility button (at the left end of the footer band)."""
+        self.access_button = button
+        button.setParent(self)
+        if self._layout is not None:
+            button.setGeometry(self._layout.access_rect)
+        button.show()
+
+    def set_look(self, scale: float, recolor: Recolor) -> None:
+        """Lay the article out again at ``scale`` times the body size, in ``recolor``'s colours,
+        keeping the reading position."""
+        self._scale, self._recolor = scale, recolor
+        layout = self._layout
+        if (
+            layout is not None
+            and layout.scale == scale
+            and layout.content == recolor(self._content)
+        ):
+            return  # laid out like this already (a resize has just done it)
+        self._layout = None
+        self._ensure_layout()
+        self.update()
+        if self._speaker is not None and self.isVisible():
+            self.read_page()
+
+    def set_speaker(self, speaker: Speaker | None) -> None:
+        """Read every page aloud with ``speaker`` (None: stop reading)."""
+        if speaker is self._speaker:
+            return
+        if self._speaker is not None:
+            self._speaker.part_started.disconnect(self._on_part_started)
+            self._speaker.finished.disconnect(self._on_reading_finished)
+            if self._reading and self._speaker.utterance == self._reading:
+                self._speaker.stop()
+        self._speaker = speaker
+        self._reading = 0
+        for button in self.controls.values():
+            button.setVisible(speaker is not None)
+        if speaker is not None:
+            speaker.part_started.connect(self._on_part_started)
+            speaker.finished.connect(self._on_reading_finished)
+            if self.isVisible() and self._pages:
+                self.read_page()
+        elif self._pages and self._layout is not None:
+            self._current = self._render(self._index)
+            self.update()
+            if not self._paused:
+                self._start_advance()
+
+    @property
+    def reading(self) -> bool:
+        """The page is being read aloud now."""
+        return bool(
+            self._reading and self._speaker is not None and self._speaker.utterance == self._reading
+        )
+
+    def read_page(self) -> None:
+        """Read the page shown aloud from its start (the page waits until it is done)."""
+        if self._speaker is None or not self._pages:
+            return
+        self._advance.stop()
+        self._reading_parts = reading_parts(self._pages[self._index], self._index, len(self._pages))
+        self._reading = self._speaker.speak([text for text, _ in self._reading_parts])
+        if self._paused:
+            self._speaker.pause()
+
     def set_paused(self, paused: bool) -> None:
         """Hold the current page (showing a pause mark) or carry on advancing."""
         if paused:
             self._advance.stop()
             self._resume.start(round(self._content.timing.idle_resume_seconds * 1000))
+            if self.reading and self._speaker is not None:
+                self._speaker.pause()
         else:
             self._resume.stop()
+            if self.reading and self._speaker is not None:
+                self._speaker.resume()
             self._start_advance()
+        self.controls["pause"].setText(spoken.RESUME if paused else spoken.PAUSE)
+        self.controls["pause"].setAccessibleName(spoken.RESUME if paused else spoken.PAUSE)
         if paused != self._paused:
             self._paused = paused
             self._update_pause_mark()
@@ -224,7 +345,9 @@ class SlideshowScreen(QWidget):
             self._frame.stop()
         self._update_accessible_text()
         self.update(self.rect() if swapped else self._changing_rect())
-        if not self._paused:
+        if self._speaker is not None and self.isVisible():
+            self.read_page()
+        elif not self._paused:
             self._start_advance()
         self.page_changed.emit(index)
 
@@ -245,15 +368,41 @@ class SlideshowScreen(QWidget):
             self._paginate(size)
         log.info("now showing content version %s", content.content_version)
 
-    def _render(self, index: int) -> QPixmap:
+    def _render(self, index: int, highlight: Highlight | None = None) -> QPixmap:
         assert self._layout is not None
         return self._layout.render(
-            self._pages[index], index, len(self._pages), self.devicePixelRatioF()
+            self._pages[index], index, len(self._pages), self.devicePixelRatioF(), highlight
         )
 
     def _start_advance(self) -> None:
+        if self.reading:
+            return  # the page waits until it has been read
         if self._pages and self.isVisible():
             self._advance.start(round(self._pages[self._index].seconds * 1000))
+
+    def _on_part_started(self, utterance: int, part: int) -> None:
+        if utterance != self._reading or not 0 <= part < len(self._reading_parts):
+            return
+        highlight = self._reading_parts[part][1]
+        if self._pages and self._layout is not None:
+            self._previous = None
+            self._frame.stop()
+            self._current = self._render(self._index, highlight)
+            self.update(self._changing_rect())
+
+    def _on_reading_finished(self, utterance: int) -> None:
+        if utterance != self._reading:
+            return
+        self._reading = 0
+        if self._pages and self._layout is not None:
+            self._current = self._render(self._index)
+            self.update(self._changing_rect())
+        if not self._paused and self._pages and self.isVisible():
+            self._advance.start(AFTER_READING_MS)
+
+    def _on_repeat_clicked(self) -> None:
+        self.set_paused(False)
+        self.read_page()
 
     def _fade_progress(self) -> float:
         duration = self._content.timing.fade_ms / 1000
@@ -293,7 +442,9 @@ class SlideshowScreen(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._ensure_layout()
-        if self._paused:
+        if self._speaker is not None:
+            self.read_page()
+        elif self._paused:
             self._resume.start(round(self._content.timing.idle_resume_seconds * 1000))
         else:
             self._start_advance()
@@ -303,6 +454,9 @@ class SlideshowScreen(QWidget):
         for timer in (self._advance, self._resume, self._frame, self._long_press):
             timer.stop()
         self._previous = None
+        if self.reading and self._speaker is not None:
+            self._speaker.stop()
+        self._reading = 0
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._ensure_layout()
@@ -365,6 +519,8 @@ class SlideshowScreen(QWidget):
             self._turn(forward=False)
         elif key == Qt.Key.Key_Space:
             self.set_paused(not self._paused)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._speaker is not None:
+            self._on_repeat_clicked()
         else:
             super().keyPressEvent(event)
 
@@ -383,6 +539,9 @@ class SlideshowScreen(QWidget):
         size = self.size()
         if size.isEmpty() or (self._layout is not None and self._layout.size == size):
             return
+        if self.reading and self._speaker is not None:
+            self._speaker.stop()
+            self._reading = 0
         position = self._reading_position()
         self._paginate(size)
         self._index = self._page_at(position)
@@ -394,8 +553,11 @@ class SlideshowScreen(QWidget):
 
     def _paginate(self, size: QSize) -> None:
         """Lay out the content for ``size`` and split it into pages."""
-        self._layout = PageLayout(self._content, size)
+        self._layout = PageLayout(self._recolor(self._content), size, self._scale)
         self._request_button.setGeometry(self._layout.button_rect)
+        if self.access_button is not None:
+            self.access_button.setGeometry(self._layout.access_rect)
+        self._place_controls(self._layout)
         # Its own size rules win over the window's style sheet, which sets colours only.
         self._request_button.setStyleSheet(
             f"font-size: {self._layout.button_font.pixelSize()}px;"
@@ -404,6 +566,19 @@ class SlideshowScreen(QWidget):
         self.language_bar.fit(self._layout.body_px, self._layout.language_rect)
         self._pages = paginate(self._content, self._layout.fits_for)
         log.debug("paginated %d pages at %dx%d", len(self._pages), size.width(), size.height())
+
+    def _place_controls(self, layout: PageLayout) -> None:
+        """The read-aloud controls, side by side over the progress band."""
+        band = layout.controls_rect
+        gap = layout.gap // 2
+        count = len(self.controls)
+        width = (band.width() - gap * (count - 1)) // count
+        height = max(44, band.height())
+        top = band.bottom() + 1 - height
+        font = max(12, min(round(layout.body_px * 0.7), height // 2))
+        for index, button in enumerate(self.controls.values()):
+            button.setGeometry(band.left() + index * (width + gap), top, width, height)
+            button.setStyleSheet(f"font-size: {font}px; padding: 0px;")
 
     def _reading_position(self) -> tuple[int, int]:
         """(section, words before the page in its section) of the page shown now."""
@@ -434,3 +609,7 @@ class SlideshowScreen(QWidget):
     def _update_pause_mark(self) -> None:
         if self._layout is not None:
             self.update(self._layout.pause_mark_rect().adjusted(-2, -2, 2, 2))
+
+
+def _same(content: Content) -> Content:
+    return content

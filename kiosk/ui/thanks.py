@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.core.content import Content
 from kiosk.core.words import N_
@@ -46,6 +47,9 @@ class ThanksScreen(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setAccessibleName("Thank you")
         self._content = content
+        self._scale = 1.0
+        self._recolor: Callable[[Content], Content] = lambda shown: shown
+        self.access_button: QPushButton | None = None
         self._page: PageLayout | None = None
         self._layout = QVBoxLayout(self)
         self._layout.addStretch(2)
@@ -85,11 +89,33 @@ class ThanksScreen(QWidget):
         self._fit()
         self.update()
 
-    def show_thanks(self, title: str) -> None:
+    def set_access_button(self, button: QPushButton) -> None:
+        """Place the accessibility button (at the left end of the footer band)."""
+        self.access_button = button
+        button.setParent(self)
+        page = self._page_layout()
+        if page is not None:
+            button.setGeometry(page.access_rect)
+        button.show()
+
+    def set_look(self, scale: float, recolor: Callable[[Content], Content]) -> None:
+        """Text at ``scale`` times the body size, in ``recolor``'s colours."""
+        self._scale, self._recolor = scale, recolor
+        self._page = None
+        self._fit()
+        self.update()
+
+    def spoken(self) -> list[str]:
+        """What read aloud says for this screen."""
+        return [self.title.text(), self.body.text(), HINT]
+
+    def show_thanks(self, title: str, longer: bool = False) -> None:
+        """Thank the visitor; ``longer`` (read aloud on) stays twice as long."""
         self.title.setText(title)
         self.setAccessibleDescription(f"{title} {self.body.text()}")
         self._fit()
-        self._timer.start(round(self._content.timing.thanks_seconds * 1000))
+        seconds = self._content.timing.thanks_seconds * (2 if longer else 1)
+        self._timer.start(round(seconds * 1000))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._on_timeout()
@@ -124,7 +150,9 @@ class ThanksScreen(QWidget):
         if self.size().isEmpty():
             return None
         if self._page is None or self._page.size != self.size():
-            self._page = PageLayout(self._content, self.size())
+            self._page = PageLayout(self._recolor(self._content), self.size(), self._scale)
+            if self.access_button is not None:
+                self.access_button.setGeometry(self._page.access_rect)
         return self._page
 
     def _fit(self) -> None:
@@ -133,7 +161,7 @@ class ThanksScreen(QWidget):
         page = self._page_layout()
         if page is None:
             return
-        body = page.body_px
+        body = page.article_px
         sizes = {
             self.title: (round(body * 1.6), True),
             self.body: (body, False),

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSize
 from kiosk.core.colors import contrast_ratio, parse_hex_color
 from kiosk.core.content import Content
 from kiosk.paths import resource
-from kiosk.ui.page_view import form_pixel_size
+from kiosk.ui.page_view import chrome_scale, form_pixel_size
 
 ERROR_COLOR = "#A3001B"
 """Error text; replaced by the body text colour if it would not contrast with the background."""
@@ -32,9 +32,11 @@ def error_color(content: Content) -> str:
     return colors.text
 
 
-def tokens(content: Content, size: QSize) -> dict[str, str]:
-    """Every value the style sheet refers to, for a screen of ``size``."""
-    body = form_pixel_size(size)
+def tokens(content: Content, size: QSize, scale: float = 1.0) -> dict[str, str]:
+    """Every value the style sheet refers to, for a screen of ``size`` and text ``scale``
+    times the body size (the visitor's text size)."""
+    body = form_pixel_size(size, scale)
+    chrome = round(form_pixel_size(size) * chrome_scale(size, scale))
     colors = content.clinic.colors
     values: dict[str, str | int] = {
         "background": colors.background,
@@ -49,8 +51,12 @@ def tokens(content: Content, size: QSize) -> dict[str, str]:
         "body_px": body,
         "small_px": max(math.ceil(min(size.width(), size.height()) / 34), round(body * 0.85)),
         "staff_px": max(16, round(body * 0.75)),
-        "big_px": round(body * 1.2),
-        "huge_px": round(body * 1.6),
+        "chrome_px": chrome,
+        "chrome_field_h": round(chrome * 1.6),
+        "chrome_pad": max(4, round(chrome * 0.35)),
+        "chrome_radius": max(6, round(chrome * 0.5)),
+        "big_px": round(chrome * 1.2),
+        "huge_px": round(chrome * 1.6),
         "pad": max(4, round(body * 0.35)),
         "pad2": max(8, round(body * 0.9)),
         "radius": max(6, round(body * 0.5)),
@@ -64,11 +70,18 @@ def tokens(content: Content, size: QSize) -> dict[str, str]:
         "disabled": "#6B6B6B",
         "scrollbar_px": max(12, round(body * 0.6)),
         "check_icon": resource("check.svg").as_posix(),
+        "access_px": max(round(chrome * 0.8), 14),
+        "access_h": max(44, round(chrome * 1.6), math.ceil(min(size.width(), size.height()) / 14)),
+        "access_min_h": max(
+            44, round(chrome * 1.6), math.ceil(min(size.width(), size.height()) / 14)
+        )
+        - 2 * max(2, round(body / 14)),
+        "target_px": max(44, round(min(size.width(), size.height()) / 1080 * 44)),
     }
     return {k: str(v) for k, v in values.items()}
 
 
-def stylesheet(content: Content, size: QSize) -> str:
-    """The style sheet for ``content`` on a screen of ``size``."""
-    values = tokens(content, size)
+def stylesheet(content: Content, size: QSize, scale: float = 1.0) -> str:
+    """The style sheet for ``content`` on a screen of ``size``, text at ``scale``."""
+    values = tokens(content, size, scale)
     return _TOKEN.sub(lambda m: values[m.group(1)], _template())

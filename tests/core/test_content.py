@@ -975,22 +975,40 @@ def test_ratio_is_cut_not_rounded_up_to_the_limit(site: Path) -> None:
     ]
 
 
+TEXT = "it must be at least 4.5:1 (WCAG AA) so the text can be read"
+
+
 @pytest.mark.parametrize(
-    ("fore", "back", "value", "line"),
+    ("fore", "back", "value", "line", "why"),
     [
-        ("text", "background", "#FFFFFF", 7),
-        ("heading", "background", "#FFFFFF", 8),
-        ("accent", "background", "#FFF", 13),
-        ("header_text", "header_background", "#000000", 10),
-        ("footer_text", "footer_background", "#FFFFFF", 12),
+        ("text", "background", "#FFFFFF", 7, TEXT),
+        ("heading", "background", "#FFFFFF", 8, "it must be at least 3:1 (WCAG AA) for large text"),
+        ("accent", "background", "#FFF", 13, TEXT),
+        ("header_text", "header_background", "#000000", 10, TEXT),
+        ("footer_text", "footer_background", "#FFFFFF", 12, TEXT),
     ],
 )
-def test_every_pair_is_checked(fore: str, back: str, value: str, line: int, site: Path) -> None:
+def test_every_pair_is_checked(
+    fore: str, back: str, value: str, line: int, why: str, site: Path
+) -> None:
     old = next(x for x in MINIMAL.splitlines() if x.startswith(f"    {fore}:"))
     text = edit(old, f'    {fore}: "{value}"', MINIMAL)
     assert problems(text, site) == [
         f"content.yaml:{line}: clinic.colors.{fore}: contrast with clinic.colors.{back} is 1:1; "
-        "it must be at least 4.5:1 (WCAG AA) so the text can be read"
+        + why
+    ]
+
+
+def test_large_text_needs_3_to_1_and_a_control_edge_is_named(site: Path) -> None:
+    # A mid grey heading is large text: 3.95:1 passes where body text would not.
+    text = edit('    heading: "#000000"', '    heading: "#7F7F7F"', MINIMAL)
+    assert parse(text, site).clinic.colors.heading == "#7F7F7F"
+    # A header band as light as the page hides the edge of the Cancel button on it.
+    text = edit('    header_background: "#000000"', '    header_background: "#EEEEEE"', MINIMAL)
+    text = edit('    header_text: "#FFFFFF"', '    header_text: "#000000"', text)
+    assert problems(text, site) == [
+        "content.yaml:6: clinic.colors.background: contrast with clinic.colors.header_background "
+        "is 1.16:1; it must be at least 3:1 (WCAG AA) so a button's edge can be seen"
     ]
 
 

@@ -156,7 +156,7 @@ def test_the_kiosk_is_back_in_the_clinic_language_when_the_visitor_leaves(
         latest(timers, "idle").fire()
         assert form.overlay.title.text() == "هل ما زلت هنا؟"
         countdown = latest(timers, "countdown")
-        for _ in range(15):
+        for _ in range(round(kiosk.content.timing.still_there_seconds)):
             countdown.fire()
     assert kiosk.window.current_screen() is kiosk.slideshow
     assert kiosk.language == "en"

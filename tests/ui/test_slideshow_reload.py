@@ -139,13 +139,15 @@ def test_a_hidden_slideshow_keeps_the_new_content_until_shown_and_turned(
 ) -> None:
     screen = make_screen(fade_ms=0)
     advance = timers.named("advance")
-    old_pages = screen.pages
+    old_first = screen.pages[0].paragraphs[0]
     new = new_version(shown(screen))
 
     screen.hide()  # a visitor opened the form
     screen.replace_content(new)
     assert not advance.isActive()
     screen.resize(1280, 800)  # even a new size while hidden does not bring it in
+    old_pages = screen.pages  # the old article, laid out for the new size
+    assert old_pages[0].paragraphs[0] in old_first
     assert shown(screen) is not new
     assert button(screen).text() != "Ask us a question"
 

@@ -1,0 +1,45 @@
+"""Speak with the real speechd engine and say how it went (one JSON line).
+
+Run inside a session bus with a sound server (see tests/ui/test_speech_real.py):
+``python -m tests.helpers.speech_probe "Text to say."``
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from PySide6.QtCore import QCoreApplication, QTimer
+
+from kiosk.ui.speech import Speaker
+
+
+def main(argv: list[str]) -> int:
+    app = QCoreApplication(argv[:1])
+    speaker = Speaker("speechd")
+    result: dict[str, object] = {"available": speaker.available, "started": [], "finished": False}
+    start = time.monotonic()
+
+    def on_part(utterance: int, part: int) -> None:
+        result["started"].append(part)  # type: ignore[union-attr]
+        result.setdefault("first_part_s", round(time.monotonic() - start, 3))
+
+    def on_finished(utterance: int) -> None:
+        result["finished"] = True
+        result["seconds"] = round(time.monotonic() - start, 3)
+        app.quit()
+
+    speaker.part_started.connect(on_part)
+    speaker.finished.connect(on_finished)
+    speaker.set_language("en")
+    QTimer.singleShot(0, lambda: speaker.speak(argv[1:] or ["Hello from the clinic kiosk."]))
+    QTimer.singleShot(60_000, app.quit)
+    app.exec()
+    result["state"] = speaker.state.name
+    print(json.dumps(result))
+    return 0 if result["finished"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
