@@ -148,6 +148,10 @@ class FieldView(QWidget):
             layout.addWidget(self.text)
         elif spec.type == "choice":
             row = QWidget(self)
+            # Its width follows the form's, never the other way round: side by side, the chips'
+            # widths would hold the whole form wider than the screen, and resizeEvent (which
+            # stacks them when they do not fit) would never see less room than they take.
+            row.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             chips = QBoxLayout(QBoxLayout.Direction.LeftToRight, row)
             chips.setContentsMargins(0, 0, 0, 0)
             self._chip_layout = chips

@@ -421,6 +421,10 @@ def test_larger_text_lays_out_again_with_nothing_clipped_at_five_sizes(
         assert kiosk.form is not None
         QApplication.processEvents()
         assert clipped_labels(kiosk.form) == [], f"{width}x{height} {text_size}"
+        # Nothing cut at the right either: the questions are never wider than the screen
+        # (side by side, a choice's chips once held the whole form wider at 2x in portrait).
+        scroll = kiosk.form.scroll_area
+        assert scroll.widget().width() <= scroll.viewport().width(), f"{width}x{height} {text_size}"
         kiosk.form.overlay.set_seconds_left(20)
         kiosk.form.overlay.setGeometry(kiosk.form.rect())
         kiosk.form.overlay.show()
