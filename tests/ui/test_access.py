@@ -23,7 +23,6 @@ from kiosk.core.access import HIGH_CONTRAST, AccessSettings, weakest_text_contra
 from kiosk.core.colors import contrast_ratio, parse_hex_color
 from kiosk.core.content import Article, Content, Section
 from kiosk.core.pin import PinVault
-from kiosk.storage.store import RequestStore
 from kiosk.ui import access_text as words
 from kiosk.ui.access import AccessButton
 from tests.helpers.fakes import FakeClock
@@ -37,13 +36,6 @@ SHORT = Article(
     ),
 )
 SIZES = ((1024, 600), (1280, 800), (1920, 1080), (3840, 2160), (1080, 1920))
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = RequestStore(tmp_path / "data")
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -21,13 +21,6 @@ from tests.helpers.processes import start_kiosk, stop, wait_for_line
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def store(tmp_path):
-    store = RequestStore(tmp_path / "data")
-    yield store
-    store.close()
-
-
 def build(qtbot, content, store, timers, wall_clock=None):
     extra = {"wall_clock": wall_clock} if wall_clock else {}
     kiosk = Kiosk(content, store, "k", timers, FakeClock(), load_keyboard=False, **extra)
@@ -142,8 +135,6 @@ def test_retention_runs_after_start_not_before_the_first_page_then_daily(
     """Opening and checking the database must not hold up the first page: the first clean-up
     comes a moment after start, then once a day."""
     from datetime import UTC, datetime, timedelta
-
-    from kiosk.storage.store import RequestStore
 
     now = datetime(2026, 11, 30, 9, tzinfo=UTC)
     store = RequestStore(tmp_path / "data", clock=lambda: now)

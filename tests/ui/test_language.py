@@ -10,20 +10,12 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 from kiosk.app import Kiosk
 from kiosk.core.i18n import load_localized
 from kiosk.paths import bundled_content
-from kiosk.storage.store import RequestStore
 from tests.ui.test_request_form import tap, type_into
 
 
 @pytest.fixture(scope="module")
 def localized():
     return load_localized(bundled_content())
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = RequestStore(tmp_path / "data")
-    yield store
-    store.close()
 
 
 @pytest.fixture

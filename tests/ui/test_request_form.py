@@ -28,13 +28,6 @@ CANARY = "CANARY-7f3a"
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = RequestStore(tmp_path / "data")
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def make_form(qtbot, shipped_content, timers, store):
     def make(save=None):
         content = shipped_content
