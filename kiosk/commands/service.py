@@ -56,6 +56,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "replaced with --force."
         ),
     )
+    add_install_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def add_install_options(parser: argparse.ArgumentParser) -> None:
+    """``--exec`` and ``--force``, which install-service and install-session share."""
     parser.add_argument(
         "--exec",
         dest="exec_path",
@@ -66,7 +72,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--force", action="store_true", help="replace files that exist with other contents"
     )
-    parser.set_defaults(handler=run)
 
 
 # --------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from pathlib import Path
 from kiosk.commands.service import (
     InstallError,
     Planned,
+    add_install_options,
     desktop_quote,
     kiosk_arguments,
     kiosk_command,
@@ -62,13 +63,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "is given. Files that exist with other contents are only replaced with --force."
         ),
     )
-    parser.add_argument(
-        "--exec",
-        dest="exec_path",
-        type=Path,
-        metavar="PATH",
-        help="the kiosk program to start (default: the one running this command)",
-    )
+    add_install_options(parser)
     parser.add_argument(
         "--user",
         metavar="NAME",
@@ -79,9 +74,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=Path,
         metavar="DIR",
         help="write under DIR instead of / (for packaging, or to look at the files first)",
-    )
-    parser.add_argument(
-        "--force", action="store_true", help="replace files that exist with other contents"
     )
     parser.set_defaults(handler=run)
 
