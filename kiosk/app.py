@@ -778,7 +778,7 @@ def render_screenshots(
         screen = SlideshowScreen(translated)
         screen.setStyleSheet(stylesheet(shown, size, settings.text_scale))
         screen.set_look(settings.text_scale, lambda c: shown_content(c, settings))
-        button = AccessButton()
+        button = AccessButton(words=translated.words)
         screen.set_access_button(button)
         looks = tokens(shown, size, settings.text_scale)
         button.set_look(shown.clinic.colors.footer_text, int(looks["access_px"]))

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QFont,
+    QFontMetricsF,
     QHideEvent,
     QKeyEvent,
     QMouseEvent,
@@ -591,6 +593,19 @@ class SlideshowScreen(QWidget):
         height = max(44, band.height())
         top = band.bottom() + 1 - height
         font = max(12, min(round(layout.body_px * 0.7), height // 2))
+        # Smaller type where a language's words are longer ("Página siguiente"): every label,
+        # Pause and Resume both, fits its button.
+        words = self._content.words
+        labels = [b.text() for b in self.controls.values()]
+        labels += [words.tr(spoken.PAUSE), words.tr(spoken.RESUME)]
+        measure = QFont(self.controls["next"].font())
+        measure.setBold(True)
+        while font > 12:
+            measure.setPixelSize(font)
+            widest = max(QFontMetricsF(measure).horizontalAdvance(label) for label in labels)
+            if widest + font <= width:
+                break
+            font -= 1
         for index, button in enumerate(self.controls.values()):
             button.setGeometry(band.left() + index * (width + gap), top, width, height)
             button.setStyleSheet(f"font-size: {font}px; padding: 0px;")

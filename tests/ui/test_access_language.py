@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core.access import AccessSettings
@@ -79,7 +80,7 @@ def test_the_accessibility_words_follow_the_visitors_language(
     qtbot, localized, store, timers, code
 ):
     words = EXPECTED[code]
-    kiosk = build(qtbot, localized, store, timers)
+    kiosk = build(qtbot, localized, store, timers, size=(1080, 1920))  # portrait: the tightest
     [button] = access_buttons(kiosk.slideshow)
     assert button.text() == "Accessibility"
 
@@ -123,6 +124,9 @@ def test_the_accessibility_words_follow_the_visitors_language(
     assert controls["pause"].isVisible()
     assert controls["pause"].text() == words["pause"]
     assert controls["next"].accessibleName() == words["next"]
+    for control in controls.values():  # the longer words still fit their buttons
+        control.ensurePolished()
+        assert QFontMetrics(control.font()).horizontalAdvance(control.text()) < control.width()
     qtbot.waitUntil(lambda: any(part.startswith(words["page"]) for part in said(kiosk)))
 
     # The form: the still-there warning, its countdown and More time.
