@@ -443,7 +443,10 @@ class AccessController(QObject):
     def _speak_language(self) -> None:
         assert self._speaker is not None
         if not self._speaker.set_language(self.words.code):
-            log.warning("no voice for %s: read aloud keeps the voice it had (kiosk check lists these)", self.words.code)
+            log.warning(
+                "no voice for %s: read aloud keeps the voice it had (kiosk check lists these)",
+                self.words.code,
+            )
 
     def open_panel(self, opener: QWidget | None = None) -> None:
         self._opener = opener
