@@ -134,6 +134,7 @@ class Kiosk(QObject):
         self.access = AccessController(
             self.window, lambda: self._make_speaker(speech_engine), timer_factory
         )
+        self.access.set_words(content.words)  # the clinic's language until a visitor picks one
         self.slideshow.set_access_button(self.access.button(self.slideshow))
         self.thanks.set_access_button(self.access.button(self.thanks))
         self.access.settings_changed.connect(self._on_access_changed)
@@ -190,6 +191,7 @@ class Kiosk(QObject):
         self.language = code
         self._apply_direction(content)
         self._last_page = 0
+        self.access.set_words(content.words)  # before the screens lay out the button's word
         self.slideshow.show_language(content)
         self.thanks.replace_content(content)
         if self.form is not None:  # in the content the form was opened with
@@ -328,6 +330,7 @@ class Kiosk(QObject):
         if self.content_in(self.language) is content:
             self.language = content.language.code  # that language is gone from the file
             self._apply_direction(content)
+        self.access.set_words(self.content_in(self.language).words)
         self.slideshow.replace_content(self.content_in(self.language))
         self.thanks.replace_content(self.content_in(self.language))
         self.sleep_screen.replace_content(content)
@@ -575,7 +578,7 @@ class Kiosk(QObject):
         screen = self.window.current_screen()
         focused = QApplication.focusWidget()
         if self.access.panel.isVisible():
-            self.access.say(describe(focused) if focused is not None else [])
+            self.access.say(describe(focused, self.access.words) if focused is not None else [])
         elif screen is self.slideshow:
             self._sync_slideshow_speech()
             self.slideshow.read_page()
@@ -590,9 +593,9 @@ class Kiosk(QObject):
     def _speak_form_start(self, form: RequestFormScreen) -> None:
         """With read aloud on: what the form is, then the control with the focus."""
         focused = QApplication.focusWidget()
-        parts = [access_text.READ_ALOUD_ON, form.title_text, form.intro_text]
+        parts = [self.access.words.tr(access_text.READ_ALOUD_ON), form.title_text, form.intro_text]
         if focused is not None and form.isAncestorOf(focused):
-            parts += self._describe_in_form(focused) or describe(focused)
+            parts += self._describe_in_form(focused) or describe(focused, self.access.words)
         self.access.say(parts)
 
     def _describe_in_form(self, widget: QWidget) -> list[str] | None:
@@ -775,7 +778,7 @@ def render_screenshots(
         screen = SlideshowScreen(translated)
         screen.setStyleSheet(stylesheet(shown, size, settings.text_scale))
         screen.set_look(settings.text_scale, lambda c: shown_content(c, settings))
-        button = AccessButton()
+        button = AccessButton(words=translated.words)
         screen.set_access_button(button)
         looks = tokens(shown, size, settings.text_scale)
         button.set_look(shown.clinic.colors.footer_text, int(looks["access_px"]))

@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "path", nargs="?", type=Path, help="the file to check (default: the one the kiosk uses)"
     )
+    check.add_argument(
+        "--speech-engine",
+        default="speechd",
+        metavar="ENGINE",
+        help="the speech engine whose voices to look for (default: speechd, the kiosk's)",
+    )
 
     shots = commands.add_parser(
         "screenshots",
@@ -202,6 +208,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     names = ", ".join(f"{t.language.name} ({t.language.code})" for t in content.translations)
     if names:
         print(f"  languages: {content.language.name} ({content.language.code}), {names}")
+    # Read aloud speaks each language with a voice for it: say which have none.
+    from kiosk.ui.content_check import voice_warnings
+    from kiosk.ui.speech import voice_locales
+
+    languages = [content.language, *(t.language for t in content.translations)]
+    engine = args.speech_engine
+    warnings.extend(voice_warnings(languages, voice_locales(engine), engine))
     for warning in [*language_warnings, *warnings]:
         print(f"warning: {warning}")
     return EXIT_OK

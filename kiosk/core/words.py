@@ -39,7 +39,7 @@ class Words:
         default_factory=gettext.NullTranslations, compare=False, repr=False
     )
 
-    def tr(self, message: str, **values: Any) -> str:
+    def tr(self, message: str, /, **values: Any) -> str:
         """``message`` in this language, with ``{name}`` placeholders filled from ``values``."""
         text = self.translation.gettext(message)
         return text.format(**values) if values else text

@@ -9,6 +9,7 @@ visitor (:meth:`AccessController.reset`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -44,13 +45,16 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.access import DEFAULT, TEXT_SIZES, VOLUMES, AccessSettings
+from kiosk.core.words import ENGLISH, Words
 from kiosk.paths import resource
 from kiosk.timers import TimerFactory, qt_timer
-from kiosk.ui import access_text as words
+from kiosk.ui import access_text as text
 from kiosk.ui.idle import IdleWatcher
 
 if TYPE_CHECKING:
     from kiosk.ui.speech import Speaker
+
+log = logging.getLogger(__name__)
 
 READ_ALOUD_KEYS = frozenset({Qt.Key.Key_F1, Qt.Key.Key_Help})
 """A key that turns read aloud on and reads the screen, from any screen."""
@@ -81,12 +85,17 @@ def access_symbol(ink: str, side: int) -> QPixmap:
 class AccessButton(QPushButton):
     """The symbol and the word, always at the left end of the screen's footer band."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(words.BUTTON, parent)
+    def __init__(self, parent: QWidget | None = None, words: Words = ENGLISH) -> None:
+        super().__init__(parent)
         self.setObjectName("access")
-        self.setAccessibleName(words.BUTTON)
-        self.setAccessibleDescription(words.BUTTON_DESCRIPTION)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.set_words(words)
+
+    def set_words(self, words: Words) -> None:
+        """The word, its accessible name and description in the visitor's language."""
+        self.setText(words.tr(text.BUTTON))
+        self.setAccessibleName(words.tr(text.BUTTON))
+        self.setAccessibleDescription(words.tr(text.BUTTON_DESCRIPTION))
 
     def set_look(self, ink: str, pixels: int) -> None:
         """The symbol's colour (the label's) and the label's size in pixels."""
@@ -156,11 +165,11 @@ class AccessPanel(QWidget):
     changed = Signal(object)
     closed = Signal()
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, words: Words = ENGLISH) -> None:
         super().__init__(parent)
         self.setObjectName("access-panel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setAccessibleName(words.PANEL_TITLE)
+        self._words = words
         self._settings = DEFAULT
         self._unit = 16
         outer = QVBoxLayout(self)
@@ -171,64 +180,84 @@ class AccessPanel(QWidget):
         outer.addStretch(1)
         grid = QGridLayout(self.card)
         self._grid = grid
-        title = QLabel(words.PANEL_TITLE, self.card)
-        title.setObjectName("access-title")
-        grid.addWidget(title, 0, 0, 1, 3)
+        self.title = QLabel(self.card)
+        self.title.setObjectName("access-title")
+        grid.addWidget(self.title, 0, 0, 1, 3)
 
-        self.read_aloud = self._toggle(words.READ_ALOUD, "access-read-aloud")
+        self.read_aloud = self._toggle("access-read-aloud")
         self.read_aloud.clicked.connect(self._on_read_aloud_clicked)
         grid.addWidget(self.read_aloud, 1, 0, 1, 3)
 
-        size_label = QLabel(words.TEXT_SIZE, self.card)
-        size_label.setObjectName("access-label")
-        grid.addWidget(size_label, 2, 0, 1, 3)
+        self.size_label = QLabel(self.card)
+        self.size_label.setObjectName("access-label")
+        grid.addWidget(self.size_label, 2, 0, 1, 3)
         self.sizes: dict[str, QPushButton] = {}
         row = QWidget(self.card)
         self._size_row = QBoxLayout(QBoxLayout.Direction.LeftToRight, row)
         self._size_row.setContentsMargins(0, 0, 0, 0)
         for key in TEXT_SIZES:
-            button = self._toggle(words.TEXT_SIZE_NAMES[key], f"access-size-{key}")
-            button.setAccessibleName(f"{words.TEXT_SIZE}: {words.TEXT_SIZE_NAMES[key]}")
+            button = self._toggle(f"access-size-{key}")
             button.clicked.connect(lambda _=False, k=key: self._set(text_size=k))
             self.sizes[key] = button
             self._size_row.addWidget(button, 1)
         grid.addWidget(row, 3, 0, 1, 3)
 
-        self.contrast = self._toggle(words.HIGH_CONTRAST, "access-contrast")
+        self.contrast = self._toggle("access-contrast")
         self.contrast.clicked.connect(
             lambda: self._set(high_contrast=not self._settings.high_contrast)
         )
         grid.addWidget(self.contrast, 4, 0, 1, 3)
 
-        volume_label = QLabel(words.VOLUME, self.card)
-        volume_label.setObjectName("access-label")
-        grid.addWidget(volume_label, 5, 0, 1, 3)
-        self.quieter = self._button(words.VOLUME_DOWN, "access-quieter")
+        self.volume_label = QLabel(self.card)
+        self.volume_label.setObjectName("access-label")
+        grid.addWidget(self.volume_label, 5, 0, 1, 3)
+        self.quieter = self._button("access-quieter")
         self.quieter.clicked.connect(lambda: self._step_volume(-1))
         self.level = QLabel("", self.card)
         self.level.setObjectName("access-level")
         self.level.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.louder = self._button(words.VOLUME_UP, "access-louder")
+        self.louder = self._button("access-louder")
         self.louder.clicked.connect(lambda: self._step_volume(1))
         grid.addWidget(self.quieter, 6, 0)
         grid.addWidget(self.level, 6, 1)
         grid.addWidget(self.louder, 6, 2)
 
-        self.done = self._button(words.CLOSE, "access-done")
+        self.done = self._button("access-done")
         self.done.clicked.connect(self.closed)
         grid.addWidget(self.done, 7, 0, 1, 3)
-        self.show_settings(DEFAULT)
+        self.set_words(words)
         self.hide()
 
-    def _button(self, text: str, name: str) -> QPushButton:
-        button = QPushButton(text, self.card)
+    def set_words(self, words: Words) -> None:
+        """Every label and accessible name in the visitor's language."""
+        self._words = words
+        title = words.tr(text.PANEL_TITLE)
+        self.setAccessibleName(title)
+        self.title.setText(title)
+        self.size_label.setText(words.tr(text.TEXT_SIZE))
+        for key, button in self.sizes.items():
+            name = words.tr(text.TEXT_SIZE_NAMES[key])
+            button.setText(name)
+            button.setAccessibleName(words.tr(text.SWITCH, name=self.size_label.text(), state=name))
+        self.volume_label.setText(words.tr(text.VOLUME))
+        for button, message in (
+            (self.quieter, text.VOLUME_DOWN),
+            (self.louder, text.VOLUME_UP),
+            (self.done, text.CLOSE),
+        ):
+            button.setText(words.tr(message))
+            button.setAccessibleName(button.text())
+        self.show_settings(self._settings)
+        self._fit_card()
+
+    def _button(self, name: str) -> QPushButton:
+        button = QPushButton(self.card)
         button.setObjectName(name)
-        button.setAccessibleName(text)
         button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         return button
 
-    def _toggle(self, text: str, name: str) -> QPushButton:
-        button = self._button(text, name)
+    def _toggle(self, name: str) -> QPushButton:
+        button = self._button(name)
         button.setProperty("chip", True)
         button.setCheckable(True)
         return button
@@ -246,23 +275,23 @@ class AccessPanel(QWidget):
 
     def show_settings(self, settings: AccessSettings) -> None:
         self._settings = settings
-        self.read_aloud.setChecked(settings.read_aloud)
-        self.read_aloud.setText(
-            words.SWITCH.format(
-                name=words.READ_ALOUD, state=words.ON if settings.read_aloud else words.OFF
+        words = self._words
+        for button, name, on in (
+            (self.read_aloud, text.READ_ALOUD, settings.read_aloud),
+            (self.contrast, text.HIGH_CONTRAST, settings.high_contrast),
+        ):
+            button.setChecked(on)
+            button.setText(
+                words.tr(
+                    text.SWITCH, name=words.tr(name), state=words.tr(text.ON if on else text.OFF)
+                )
             )
-        )
+            button.setAccessibleName(words.tr(name))
         for key, button in self.sizes.items():
             button.setChecked(key == settings.text_size)
-        self.contrast.setChecked(settings.high_contrast)
-        self.contrast.setText(
-            words.SWITCH.format(
-                name=words.HIGH_CONTRAST, state=words.ON if settings.high_contrast else words.OFF
-            )
-        )
         percent = round(settings.volume * 100)
         self.level.setText(f"{percent}%")
-        self.level.setAccessibleName(words.VOLUME_LEVEL.format(percent=percent))
+        self.level.setAccessibleName(words.tr(text.VOLUME_LEVEL, percent=percent))
 
     def fit(self, unit: int) -> None:
         """Room around everything for a text size of ``unit`` pixels."""
@@ -311,28 +340,28 @@ Describer = Callable[[QWidget], "list[str] | None"]
 """What to say when a widget gets the focus (None: the controller's general description)."""
 
 
-def describe(widget: QWidget) -> list[str]:
-    """What a control is, to be read aloud when it gets the focus."""
+def describe(widget: QWidget, words: Words = ENGLISH) -> list[str]:
+    """What a control is, to be read aloud (in ``words``' language) when it gets the focus."""
     name = widget.accessibleName() or (
         widget.text() if isinstance(widget, (QAbstractButton, QLabel)) else ""
     )
     if isinstance(widget, QCheckBox):
-        state = words.CHECKED if widget.isChecked() else words.NOT_CHECKED
-        return [words.CHOICE_ROLE.format(name=name, state=state)]
+        state = words.tr(text.CHECKED if widget.isChecked() else text.NOT_CHECKED)
+        return [words.tr(text.CHOICE_ROLE, name=name, state=state)]
     if isinstance(widget, QAbstractButton):
         if widget.isCheckable():
-            state = words.SELECTED if widget.isChecked() else words.NOT_SELECTED
-            return [words.CHOICE_ROLE.format(name=name, state=state)]
-        parts = [words.BUTTON_ROLE.format(name=name)]
+            state = words.tr(text.SELECTED if widget.isChecked() else text.NOT_SELECTED)
+            return [words.tr(text.CHOICE_ROLE, name=name, state=state)]
+        parts = [words.tr(text.BUTTON_ROLE, name=name)]
         if widget.accessibleDescription():
             parts.append(widget.accessibleDescription())
         return parts
     if isinstance(widget, QLineEdit):
         answer = widget.text()
-        return [name, words.ANSWER.format(answer=answer) if answer else words.NO_ANSWER]
+        return [name, words.tr(text.ANSWER, answer=answer) if answer else words.tr(text.NO_ANSWER)]
     if isinstance(widget, QPlainTextEdit):
         answer = widget.toPlainText()
-        return [name, words.ANSWER.format(answer=answer) if answer else words.NO_ANSWER]
+        return [name, words.tr(text.ANSWER, answer=answer) if answer else words.tr(text.NO_ANSWER)]
     return [name] if name else []
 
 
@@ -363,6 +392,8 @@ class AccessController(QObject):
         self._make_speaker = make_speaker
         self._speaker: Speaker | None = None
         self.settings = DEFAULT
+        self.words = ENGLISH
+        """The program's words in the visitor's language (:meth:`set_words`)."""
         self.buttons: list[AccessButton] = []
         self.panel = AccessPanel(window)
         self.panel.changed.connect(self._on_panel_changed)
@@ -382,7 +413,7 @@ class AccessController(QObject):
 
     def button(self, parent: QWidget) -> AccessButton:
         """A new accessibility button for a screen; it opens the panel."""
-        button = AccessButton(parent)
+        button = AccessButton(parent, self.words)
         button.clicked.connect(lambda: self.open_panel(button))
         button.destroyed.connect(lambda: self.buttons.remove(button))
         self.buttons.append(button)
@@ -393,7 +424,29 @@ class AccessController(QObject):
         if self._speaker is None:
             self._speaker = self._make_speaker()
             self._speaker.set_volume(self.settings.volume)
+            self._speak_language()
         return self._speaker
+
+    def set_words(self, words: Words) -> None:
+        """The visitor's language changed (or went back to the clinic's): the buttons, the
+        panel and what is spoken follow at once, and the speaker takes that language's voice."""
+        if words == self.words:
+            return
+        self.words = words
+        for button in self.buttons:
+            button.set_words(words)
+        self.panel.set_words(words)
+        if self._speaker is not None:
+            self._speaker.stop()  # not the old language's sentence in the new voice
+            self._speak_language()
+
+    def _speak_language(self) -> None:
+        assert self._speaker is not None
+        if not self._speaker.set_language(self.words.code):
+            log.warning(
+                "no voice for %s: read aloud keeps the voice it had (kiosk check lists these)",
+                self.words.code,
+            )
 
     def open_panel(self, opener: QWidget | None = None) -> None:
         self._opener = opener
@@ -537,7 +590,7 @@ class AccessController(QObject):
                 if parts is not None:
                     self.speaker.speak(parts)
                     return
-            parts = describe(new)
+            parts = describe(new, self.words)
             if parts:
                 self.speaker.speak(parts)
 
@@ -553,12 +606,12 @@ class AccessController(QObject):
         self.apply(settings)
         if settings.read_aloud:
             focused = QApplication.focusWidget()
-            parts = [words.READ_ALOUD_ON] if not before.read_aloud else []
+            parts = [self.words.tr(text.READ_ALOUD_ON)] if not before.read_aloud else []
             if focused is not None and self.panel.isAncestorOf(focused):
-                parts += describe(focused)
+                parts += describe(focused, self.words)
             self.speaker.speak(parts)
         elif before.read_aloud:
-            self.speaker.speak(words.READ_ALOUD_OFF)
+            self.speaker.speak(self.words.tr(text.READ_ALOUD_OFF))
 
     def _on_idle(self) -> None:
         self.reset()

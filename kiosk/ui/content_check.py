@@ -1,17 +1,20 @@
 """What ``kiosk check`` says about a valid content file once it is laid out: pages and line
 lengths at five screen shapes, and warnings about what would read badly (each with its
 file:line): a page holding a lone sentence cut from its paragraph, a clinic name that must
-shrink below the body text to fit, a character no installed font can draw."""
+shrink below the body text to fit, a character no installed font can draw; and the languages
+read aloud has no voice for."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QLocale, QSize
 
 from kiosk.core.content import Content
 from kiosk.core.pagination import lone_sentence_pages, paginate
 from kiosk.core.source_lines import SourceLines
+from kiosk.core.words import Language
 from kiosk.ui.glyphs import describe, undrawable
 from kiosk.ui.page_view import PageLayout
 
@@ -67,6 +70,30 @@ def lay_out(content: Content, lines: SourceLines | None) -> tuple[list[ShapeRepo
     if lines is not None:
         warnings.extend(undrawable_characters(lines))
     return reports, warnings
+
+
+def voice_warnings(
+    languages: Sequence[Language], available: Sequence[str] | None, engine: str
+) -> list[str]:
+    """A warning naming the content's languages that ``available`` (the speech engine's voice
+    locales, ``"es_ES"``...) has no voice for; or that the engine cannot be loaded (None)."""
+    if available is None:
+        return [
+            f"read aloud: the {engine} speech engine cannot be loaded, so read aloud says "
+            "nothing (install speech-dispatcher and speech-dispatcher-espeak-ng: make setup)"
+        ]
+    voiced = {QLocale(name).language() for name in available}
+    missing = [
+        f"{language.name} ({language.code})"
+        for language in languages
+        if QLocale(language.code).language() not in voiced
+    ]
+    if not missing:
+        return []
+    return [
+        f"read aloud: no {engine} voice installed for {', '.join(missing)}; read aloud reads "
+        "that text with another language's voice, which a listener may not understand"
+    ]
 
 
 def undrawable_characters(lines: SourceLines) -> list[str]:

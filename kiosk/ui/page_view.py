@@ -39,9 +39,9 @@ from the Noto fonts by fontconfig's fallback; ``kiosk check`` names any that no 
 LEFT_MIDDLE = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 CENTRED = Qt.AlignmentFlag.AlignHCenter
 PAUSED = N_("Paused")
-ACCESS_LABEL = "Accessibility"
-"""The accessibility button's word (kiosk/ui/access_text.py has it too), measured here so the
-footer band leaves it room."""
+ACCESS_LABEL = N_("Accessibility")
+"""The accessibility button's word (kiosk/ui/access_text.py has it too), measured here in the
+content's language so the footer band leaves it room."""
 LINE_SPACING = 1.35
 """Body line height as a multiple of the font's own line height: easier to read at a distance."""
 MEASURE = 64
@@ -312,7 +312,7 @@ class PageLayout:
         access_h = max(44, round(body_px * 1.6), math.ceil(min(w, h) / 14))
         icon = round(self.access_font.pixelSize() * 1.3)
         access_w = math.ceil(
-            QFontMetricsF(self.access_font).horizontalAdvance(ACCESS_LABEL)
+            QFontMetricsF(self.access_font).horizontalAdvance(content.words.tr(ACCESS_LABEL))
             + icon
             + 2.2 * self.access_font.pixelSize()
         )

@@ -230,21 +230,26 @@ class FieldView(QWidget):
             return self.box
         return self.chips[0]
 
-    def spoken(self, widget: QWidget) -> list[str]:
-        """The question, its hint, and the answer so far (or the choice with its state)."""
-        parts = [spoken.QUESTION.format(label=self.spec.label, hint=self.spec.hint or "").strip()]
+    def spoken(self, widget: QWidget, words: Words = ENGLISH) -> list[str]:
+        """The question, its hint, and the answer so far (or the choice with its state), in
+        ``words``' language."""
+        question = words.tr(spoken.QUESTION, label=self.spec.label, hint=self.spec.hint or "")
+        parts = [question.strip()]
         if widget in self.chips and isinstance(widget, QPushButton):
-            state = spoken.SELECTED if widget.isChecked() else spoken.NOT_SELECTED
-            parts.append(spoken.CHOICE_ROLE.format(name=widget.text(), state=state))
+            state = words.tr(spoken.SELECTED if widget.isChecked() else spoken.NOT_SELECTED)
+            parts.append(words.tr(spoken.CHOICE_ROLE, name=widget.text(), state=state))
         elif self.box is not None:
             parts = [self.spec.label]
-            state = spoken.CHECKED if self.box.isChecked() else spoken.NOT_CHECKED
-            parts.append(spoken.CHOICE_ROLE.format(name=spoken.CHECKBOX, state=state))
+            state = words.tr(spoken.CHECKED if self.box.isChecked() else spoken.NOT_CHECKED)
+            name = words.tr(spoken.CHECKBOX)
+            parts.append(words.tr(spoken.CHOICE_ROLE, name=name, state=state))
         else:
             answer = self.answer()
-            parts.append(spoken.ANSWER.format(answer=answer) if answer else spoken.NO_ANSWER)
+            parts.append(
+                words.tr(spoken.ANSWER, answer=answer) if answer else words.tr(spoken.NO_ANSWER)
+            )
         if self.error.isVisible():
-            parts.append(spoken.ERROR.format(message=self.error.text()))
+            parts.append(words.tr(spoken.ERROR, message=self.error.text()))
         return parts
 
     def set_error(self, message: str | None) -> None:
@@ -322,9 +327,9 @@ class StillThereOverlay(QWidget):
         self.button.setObjectName("still-there-continue")
         self.button.setAccessibleName(self.button.text())
         self.button.clicked.connect(self.continued)
-        self.more_button = QPushButton(spoken.MORE_TIME, self.card)
+        self.more_button = QPushButton(words.tr(spoken.MORE_TIME), self.card)
         self.more_button.setObjectName("still-there-more")
-        self.more_button.setAccessibleName(spoken.MORE_TIME)
+        self.more_button.setAccessibleName(self.more_button.text())
         self.more_button.clicked.connect(self.more_time)
         layout.addWidget(self.title)
         layout.addWidget(self.countdown)
@@ -351,6 +356,8 @@ class StillThereOverlay(QWidget):
         self.title.setText(words.tr("Are you still there?"))
         self.button.setText(words.tr("Yes, continue"))
         self.button.setAccessibleName(self.button.text())
+        self.more_button.setText(words.tr(spoken.MORE_TIME))
+        self.more_button.setAccessibleName(self.more_button.text())
         if getattr(self, "_seconds", None) is not None:
             self.set_seconds_left(self._seconds)
 
@@ -385,7 +392,7 @@ class StillThereOverlay(QWidget):
 
     def spoken(self) -> list[str]:
         """What read aloud says when the warning appears."""
-        return [spoken.STILL_THERE.format(countdown=self.countdown.text())]
+        return [self._words.tr(spoken.STILL_THERE, countdown=self.countdown.text())]
 
 
 class RequestFormScreen(QWidget):
@@ -573,7 +580,7 @@ class RequestFormScreen(QWidget):
         the answer so far, or None for a control that is not a question."""
         for view in self.fields.values():
             if widget is view.focus_target() or widget in view.chips or widget is view.box:
-                return view.spoken(widget)
+                return view.spoken(widget, self._words)
         if widget is self.overlay.button or widget is self.overlay.more_button:
             return None
         return None
@@ -621,7 +628,9 @@ class RequestFormScreen(QWidget):
             summary = [self.error_summary.text()]
             for key, message in result.errors.items():
                 summary.append(
-                    spoken.ERROR.format(message=f"{self.fields[key].spec.label}: {message}")
+                    self._words.tr(
+                        spoken.ERROR, message=f"{self.fields[key].spec.label}: {message}"
+                    )
                 )
             first = self.fields[next(iter(result.errors))]
             self.announced.emit(summary)  # before the focus moves, which reads the question
@@ -708,7 +717,10 @@ class RequestFormScreen(QWidget):
         if self._seconds_left > 0:
             self.overlay.set_seconds_left(self._seconds_left)
             if self._seconds_left in (10, 5):
-                self.announced.emit([spoken.SECONDS_LEFT.format(seconds=self._seconds_left)])
+                left = self._words.tr_plural(
+                    "{count} second left.", "{count} seconds left.", self._seconds_left
+                )
+                self.announced.emit([left])
             return
         self._countdown.stop()
         self.closed.emit("idle")

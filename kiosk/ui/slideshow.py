@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QFont,
+    QFontMetricsF,
     QHideEvent,
     QKeyEvent,
     QMouseEvent,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from kiosk.core.content import Content
 from kiosk.core.pacing import word_count
 from kiosk.core.pagination import Page, paginate, split_sentences
+from kiosk.core.words import ENGLISH, Words
 from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
 from kiosk.ui import access_text as spoken
 from kiosk.ui.language import LanguageBar
@@ -49,13 +52,16 @@ AFTER_READING_MS = 2000
 """With read aloud on, a page stays this long after it has been read, then the next comes."""
 
 
-def reading_parts(page: Page, number: int, total: int) -> list[tuple[str, Highlight | None]]:
+def reading_parts(
+    page: Page, number: int, total: int, words: Words = ENGLISH
+) -> list[tuple[str, Highlight | None]]:
     """What read aloud says for a page, in order, each with the stretch of the page it is
-    (to highlight): the heading, where the page is, then every sentence."""
+    (to highlight): the heading, where the page is (in ``words``' language), then every
+    sentence."""
     parts: list[tuple[str, Highlight | None]] = []
     if not page.continued:
         parts.append((page.heading, (-1, 0, len(page.heading))))
-    parts.append((spoken.PAGE_POSITION.format(number=number + 1, total=total), None))
+    parts.append((words.tr(spoken.PAGE_POSITION, number=number + 1, total=total), None))
     for index, paragraph in enumerate(page.paragraphs):
         start = len(paragraph) - len(paragraph.lstrip())
         for sentence in split_sentences(paragraph):
@@ -113,18 +119,13 @@ class SlideshowScreen(QWidget):
         self._reading_parts: list[tuple[str, Highlight | None]] = []
         self.access_button: QPushButton | None = None
         self.controls: dict[str, QPushButton] = {}
-        for name, label in (
-            ("previous", spoken.PREVIOUS),
-            ("pause", spoken.PAUSE),
-            ("repeat", spoken.REPEAT),
-            ("next", spoken.NEXT),
-        ):
-            button = QPushButton(label, self)
+        for name in ("previous", "pause", "repeat", "next"):
+            button = QPushButton(self)
             button.setObjectName(f"read-{name}")
-            button.setAccessibleName(label)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             button.hide()
             self.controls[name] = button
+        self._name_controls()
         self.controls["previous"].clicked.connect(lambda: self._turn(forward=False))
         self.controls["next"].clicked.connect(lambda: self._turn(forward=True))
         self.controls["pause"].clicked.connect(lambda: self.set_paused(not self._paused))
@@ -214,7 +215,9 @@ class SlideshowScreen(QWidget):
             self._current = self._render(self._index)
             self._update_accessible_text()
         self.update()
-        if not self._paused:
+        if self._speaker is not None and self.isVisible():
+            self.read_page()  # the new page, in the new language's voice
+        elif not self._paused:
             self._start_advance()
         self.page_changed.emit(self._index)
 
@@ -231,6 +234,18 @@ class SlideshowScreen(QWidget):
 
     def _on_language_chosen(self, code: str) -> None:
         self.language_chosen.emit(code)
+
+    def _name_controls(self) -> None:
+        """The read-aloud controls' words, in the language shown."""
+        words = self._content.words
+        for name, message in (
+            ("previous", spoken.PREVIOUS),
+            ("pause", spoken.RESUME if self._paused else spoken.PAUSE),
+            ("repeat", spoken.REPEAT),
+            ("next", spoken.NEXT),
+        ):
+            self.controls[name].setText(words.tr(message))
+            self.controls[name].setAccessibleName(words.tr(message))
 
     def set_access_button(self, button: QPushButton) -> None:
         """Place the accessibility button (at the left end of the footer band)."""
@@ -293,7 +308,9 @@ class SlideshowScreen(QWidget):
         if self._speaker is None or not self._pages:
             return
         self._advance.stop()
-        self._reading_parts = reading_parts(self._pages[self._index], self._index, len(self._pages))
+        self._reading_parts = reading_parts(
+            self._pages[self._index], self._index, len(self._pages), self._content.words
+        )
         self._reading = self._speaker.speak([text for text, _ in self._reading_parts])
         if self._paused:
             self._speaker.pause()
@@ -310,10 +327,9 @@ class SlideshowScreen(QWidget):
             if self.reading and self._speaker is not None:
                 self._speaker.resume()
             self._start_advance()
-        self.controls["pause"].setText(spoken.RESUME if paused else spoken.PAUSE)
-        self.controls["pause"].setAccessibleName(spoken.RESUME if paused else spoken.PAUSE)
         if paused != self._paused:
             self._paused = paused
+            self._name_controls()
             self._update_pause_mark()
             self.paused_changed.emit(paused)
 
@@ -360,6 +376,7 @@ class SlideshowScreen(QWidget):
         self._request_button.setText(label)
         self._request_button.setAccessibleName(label)
         self._make_language_bar(content)
+        self._name_controls()
         self._index = 0
         size = self.size()
         if size.isEmpty():
@@ -576,6 +593,19 @@ class SlideshowScreen(QWidget):
         height = max(44, band.height())
         top = band.bottom() + 1 - height
         font = max(12, min(round(layout.body_px * 0.7), height // 2))
+        # Smaller type where a language's words are longer ("Página siguiente"): every label,
+        # Pause and Resume both, fits its button.
+        words = self._content.words
+        labels = [b.text() for b in self.controls.values()]
+        labels += [words.tr(spoken.PAUSE), words.tr(spoken.RESUME)]
+        measure = QFont(self.controls["next"].font())
+        measure.setBold(True)
+        while font > 12:
+            measure.setPixelSize(font)
+            widest = max(QFontMetricsF(measure).horizontalAdvance(label) for label in labels)
+            if widest + font <= width:
+                break
+            font -= 1
         for index, button in enumerate(self.controls.values()):
             button.setGeometry(band.left() + index * (width + gap), top, width, height)
             button.setStyleSheet(f"font-size: {font}px; padding: 0px;")

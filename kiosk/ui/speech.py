@@ -22,6 +22,20 @@ def speech_locale(language: str = "en") -> QLocale:
     return QLocale(language)
 
 
+def voice_locales(engine: str = DEFAULT_ENGINE) -> list[str] | None:
+    """The locales (``"es_ES"``...) ``engine`` has a voice for; None if the engine cannot be
+    loaded (its Qt plug-in or the speech server is missing). For ``kiosk check``."""
+    if engine not in QTextToSpeech.availableEngines():
+        return None
+    tts = QTextToSpeech(engine)
+    try:
+        if tts.state() == QTextToSpeech.State.Error:
+            return None
+        return [locale.name() for locale in tts.availableLocales()]
+    finally:
+        tts.deleteLater()
+
+
 class Speaker(QObject):
     """Speaks parts of text in order.
 
@@ -40,6 +54,8 @@ class Speaker(QObject):
         super().__init__(parent)
         self._tts = QTextToSpeech(engine, self)
         self.engine = engine
+        self.language = ""
+        """The visitor's language code last asked for (:meth:`set_language`)."""
         self.spoken: list[str] = []
         """Every part handed to the engine, in order (what tests and logs-for-tests read)."""
         self._ids: list[int] = []
@@ -72,7 +88,9 @@ class Speaker(QObject):
         return self._tts.state()
 
     def set_language(self, language: str = "en") -> bool:
-        """Speak ``language`` from now on; False if the engine has no voice for it."""
+        """Speak ``language`` from now on; False if the engine has no voice for it (the voice
+        stays as it was)."""
+        self.language = language
         locale = speech_locale(language)
         wanted = locale.language()
         for available in self._tts.availableLocales():

@@ -107,7 +107,7 @@ class ThanksScreen(QWidget):
 
     def spoken(self) -> list[str]:
         """What read aloud says for this screen."""
-        return [self.title.text(), self.body.text(), HINT]
+        return [self.title.text(), self.body.text(), self.hint.text()]
 
     def show_thanks(self, title: str, longer: bool = False) -> None:
         """Thank the visitor; ``longer`` (read aloud on) stays twice as long."""

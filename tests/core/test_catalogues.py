@@ -89,8 +89,17 @@ def test_the_code_marks_the_visitor_facing_words():
         "Please fill this in.",
         "Touch the screen to return to the start.",
         "{heading} (continued)",
+        # The accessibility words (kiosk/ui/access_text.py), shown and spoken.
+        "Accessibility",
+        "Read aloud",
+        "Extra large",
+        "Page {number} of {total}.",
+        "Are you still there? {countdown} Choose Yes, continue, or More time.",
+        "More time",
+        "Your answer: {answer}.",
     ):
         assert expected in messages
+    assert messages["{count} second left."] == "{count} seconds left."
 
 
 def test_every_message_is_translated_in_every_shipped_language():
