@@ -96,7 +96,11 @@ def language_metrics(body_px: int) -> tuple[int, int, int]:
 def language_button_width(name: str, body_px: int) -> int:
     """The width of the language button named ``name`` (in its own script)."""
     font_px, pad, _spacing = language_metrics(body_px)
-    return math.ceil(QFontMetricsF(make_font(font_px)).horizontalAdvance(name)) + 2 * pad + 2
+    # Room for the style sheet's border on each side too: it grows with larger text, and a
+    # name a few pixels too wide is cut ("Españo|l" at 1024x600 with extra large text).
+    border = max(2, round(font_px / 4))
+    advance = QFontMetricsF(make_font(font_px)).horizontalAdvance(name)
+    return math.ceil(advance) + 2 * pad + 2 * border
 
 
 def language_bar_width(names: Sequence[str], body_px: int) -> int:
