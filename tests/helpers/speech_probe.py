@@ -28,7 +28,9 @@ def main(argv: list[str]) -> int:
     def on_finished(utterance: int) -> None:
         result["finished"] = True
         result["seconds"] = round(time.monotonic() - start, 3)
-        app.quit()
+        # After what is already queued: a part the engine began while speak() was still
+        # enqueuing is announced from a zero timer, which may still be pending here.
+        QTimer.singleShot(0, app.quit)
 
     speaker.part_started.connect(on_part)
     speaker.finished.connect(on_finished)
