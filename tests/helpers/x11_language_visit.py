@@ -25,7 +25,7 @@ from kiosk.app import Kiosk, application
 from kiosk.core.i18n import load_localized
 from kiosk.paths import bundled_content
 from kiosk.storage.store import RequestStore
-from tests.helpers.x11_visit import keys, shot, tap, tap_keys, wait_for
+from tests.helpers.x11_visit import consent_and_send, keys, shot, tap, tap_keys, wait_for
 
 NAMES = {"es": "peña", "ar": "مريم", "zh": "li"}
 """What a visitor types as their name, on the keys of the language's layout (Chinese: Pinyin,
@@ -95,15 +95,7 @@ def main() -> int:
     chip = form.fields["contact_method"].chips[0]
     form.scroll_area.ensureWidgetVisible(chip)
     tap(chip)
-    consent = form.fields["consent"].box
-    form.scroll_area.ensureWidgetVisible(consent)
-    tap(consent)
-    tap(form.submit_button)
-    on_thanks = kiosk.window.current_screen() is kiosk.thanks
-    thanks_title = kiosk.thanks.title.text()
-    if prefix:
-        shot(kiosk, f"{prefix}-thanks.png")
-    tap(kiosk.thanks)
+    on_thanks, thanks_title = consent_and_send(kiosk, form, prefix)
     back = {
         "slideshow": kiosk.window.current_screen() is kiosk.slideshow,
         "language": kiosk.language,

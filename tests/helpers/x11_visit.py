@@ -28,6 +28,7 @@ from kiosk.core.content import load_content
 from kiosk.core.pin import PinVault
 from kiosk.paths import bundled_content
 from kiosk.storage.store import RequestStore
+from kiosk.ui.request_form import RequestFormScreen
 from kiosk.ui.staff import ExportPlace
 
 STAFF_PIN = "2468"
@@ -84,6 +85,21 @@ def shot(kiosk: Kiosk, path: str) -> None:
     """A real screenshot of the X screen (grab() leaves the Qt Quick keyboard out)."""
     QTest.qWait(50)  # let the X server show the last frame before it is read back
     subprocess.run(["import", "-window", "root", path], check=True, timeout=30)
+
+
+def consent_and_send(kiosk: Kiosk, form: RequestFormScreen, prefix: str) -> tuple[bool, str]:
+    """Tick the consent box, tap Send, look at the thank-you (a screenshot with ``prefix``) and
+    tap it away; whether the thank-you came, and its title."""
+    consent = form.fields["consent"].box
+    form.scroll_area.ensureWidgetVisible(consent)
+    tap(consent)
+    tap(form.submit_button)
+    on_thanks = kiosk.window.current_screen() is kiosk.thanks
+    thanks_title = kiosk.thanks.title.text()
+    if prefix:
+        shot(kiosk, f"{prefix}-thanks.png")
+    tap(kiosk.thanks)
+    return on_thanks, thanks_title
 
 
 def visit_staff(kiosk: Kiosk, exports: Path, prefix: str) -> dict[str, object]:
@@ -194,15 +210,7 @@ def main() -> int:
     if prefix:
         shot(kiosk, f"{prefix}-phone.png")
 
-    consent = form.fields["consent"].box
-    form.scroll_area.ensureWidgetVisible(consent)
-    tap(consent)
-    tap(form.submit_button)
-    on_thanks = kiosk.window.current_screen() is kiosk.thanks
-    thanks_title = kiosk.thanks.title.text()
-    if prefix:
-        shot(kiosk, f"{prefix}-thanks.png")
-    tap(kiosk.thanks)
+    on_thanks, thanks_title = consent_and_send(kiosk, form, prefix)
     back = kiosk.window.current_screen() is kiosk.slideshow
     saved = [r.answers for r in store.newest_first()]
     staff = visit_staff(kiosk, exports, prefix)
