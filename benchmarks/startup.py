@@ -36,13 +36,16 @@ For every run:
   nothing should run, so for the kiosk it should be about the fade time over the page time and
   for the bare window about 0.
 
+The kiosk's own modules are compiled to bytecode first, as ``make setup`` leaves them (pip
+does the same for PySide6), so no run pays for compiling them.
+
 Runs are sequential (never two programs at once) and interleaved kiosk / bare / kiosk_8s so
 drift in the machine's load hits all three alike; one unrecorded warm-up start of each program
 first puts the Python and Qt files in the page cache so run 1 of the kiosk is not the only
 cold start. The JSON line on stdout has the medians (``statistics.median``), the kiosk/bare
 ratios, the issue's targets as booleans and every raw sample; a human summary goes to stderr.
 
-Targets (from the issue): first paint <= 2x the bare window's; PSS <= 100 MiB; CPU <= 1 % of
+Targets (from the issues): first paint <= 1.5x the bare window's; PSS <= 100 MiB; CPU <= 1 % of
 one core with the shipped pacing and <= 1.3 % with a page change every 8 s.
 
 Fullscreen or windowed
@@ -72,6 +75,7 @@ terminates the child that is running.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -109,7 +113,7 @@ METRICS = (
     "wakeups_per_s",
     "busy_seconds_pct",
 )
-TARGET_FIRST_PAINT_RATIO = 2.0
+TARGET_FIRST_PAINT_RATIO = 1.5
 TARGET_PSS_MIB = 100.0
 TARGET_CPU_PCT = 1.0
 TARGET_CPU_8S_PCT = 1.3
@@ -448,6 +452,9 @@ def write_8s_content(folder: Path) -> Path:
             section["seconds"] = PAGE_SECONDS_8S
         if "image" in section:
             section["image"] = str((base / section["image"]).resolve())
+    translations = data.get("languages", {}).get("translations", {})
+    for code, relative in translations.items():
+        translations[code] = str((base / relative).resolve())
     path = folder / "content-8s.yaml"
     path.write_text(
         yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
@@ -528,7 +535,7 @@ def report(
             "anon": _ratio(kiosk["anon_mib"], bare["anon_mib"]),
         },
         "targets": {
-            "first_paint_ratio_le_2": first_paint_ratio is not None
+            "first_paint_ratio_le_1_5": first_paint_ratio is not None
             and first_paint_ratio <= TARGET_FIRST_PAINT_RATIO,
             "pss_le_100mib": kiosk["pss_mib"] <= TARGET_PSS_MIB,
             "cpu_le_1pct": kiosk["cpu_percent"] <= TARGET_CPU_PCT,
@@ -586,6 +593,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
     env.pop(xvfb_mark(__file__), None)
     cwd = Path(__file__).resolve().parent.parent
+    # As installed (make setup): the kiosk's bytecode compiled ahead, as PySide6's is by pip.
+    compileall.compile_dir(cwd / "kiosk", quiet=1)
     began = time.perf_counter()
     results: dict[str, list[RunResult]] = {config: [] for config in CONFIGS}
     try:

@@ -9,7 +9,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content, ContentError, load_content
@@ -49,8 +49,24 @@ def _size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _NeedsAllCommands(Exception):  # noqa: N818 - a signal, not an error
+    """The quick parser met what only the full one knows (a module's command, or a mistake
+    that the full parser will word)."""
+
+
+class _QuickParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NeedsAllCommands(message)
+
+
+def build_parser(
+    with_commands: bool = True,
+    parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+) -> argparse.ArgumentParser:
+    """The whole command line; without ``with_commands``, only what starting the kiosk, ``check``
+    and ``screenshots`` need (the command modules import the store and more, which the first page
+    must not wait for)."""
+    parser = parser_class(
         prog="kiosk",
         description=(
             "A fullscreen touchscreen kiosk for clinic waiting rooms. With no command it starts "
@@ -141,9 +157,21 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("large", "extra_large", "high_contrast"),
         help="as a visitor sees them after choosing this in the accessibility panel",
     )
-    for module in _command_modules():
-        module.register(commands)
+    if with_commands:
+        for module in _command_modules():
+            module.register(commands)
     return parser
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse the command line, importing the command modules only for one of their commands,
+    for help, or to word a mistake."""
+    if not any(arg in ("-h", "--help") for arg in argv):
+        try:
+            return build_parser(with_commands=False, parser_class=_QuickParser).parse_args(argv)
+        except _NeedsAllCommands:
+            pass
+    return build_parser().parse_args(argv)
 
 
 def _command_modules() -> list[CommandModule]:
@@ -293,7 +321,7 @@ def _cmd_inbox(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse(sys.argv[1:] if argv is None else list(argv))
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s kiosk %(levelname)s %(name)s: %(message)s",
