@@ -115,7 +115,8 @@ def kiosk_arguments(args: argparse.Namespace) -> list[str]:
     return extra
 
 
-def _check_printable(words: Sequence[str]) -> None:
+def check_printable(words: Sequence[str]) -> None:
+    """Refuse a command with control characters: no unit or desktop file can hold them."""
     for word in words:
         if any(ord(c) < 0x20 or ord(c) == 0x7F for c in word):
             raise InstallError(f"cannot write a path with control characters: {word!r}")
@@ -144,12 +145,14 @@ def desktop_quote(word: str) -> str:
 # The files
 
 
-def _replace_line(text: str, key: str, value: str, source: str) -> str:
+def replace_line(text: str, prefix: str, line: str, source: str) -> str:
+    """``text`` (the bundled file ``source``) with its one line that starts with ``prefix``
+    replaced by ``line``."""
     lines = text.splitlines(keepends=True)
-    hits = [i for i, line in enumerate(lines) if line.startswith(f"{key}=")]
+    hits = [i for i, old in enumerate(lines) if old.startswith(prefix)]
     if len(hits) != 1:
-        raise InstallError(f"the bundled {source} has no single {key}= line")
-    lines[hits[0]] = f"{key}={value}\n"
+        raise InstallError(f"the bundled {source} has no single {prefix.strip()} line")
+    lines[hits[0]] = line + "\n"
     return "".join(lines)
 
 
@@ -172,13 +175,11 @@ class Planned:
 
 def planned_files(config_home: Path, command: list[str]) -> list[Planned]:
     """The files to write and their contents, for a kiosk started by ``command``."""
-    _check_printable(command)
-    unit = _replace_line(
-        template(UNIT_NAME), "ExecStart", " ".join(systemd_quote(w) for w in command), UNIT_NAME
-    )
-    desktop = _replace_line(
-        template(DESKTOP_NAME), "Exec", " ".join(desktop_quote(w) for w in command), DESKTOP_NAME
-    )
+    check_printable(command)
+    exec_start = "ExecStart=" + " ".join(systemd_quote(w) for w in command)
+    unit = replace_line(template(UNIT_NAME), "ExecStart=", exec_start, UNIT_NAME)
+    exec_line = "Exec=" + " ".join(desktop_quote(w) for w in command)
+    desktop = replace_line(template(DESKTOP_NAME), "Exec=", exec_line, DESKTOP_NAME)
     units = config_home / "systemd" / "user"
     return [
         Planned(units / UNIT_NAME, unit),

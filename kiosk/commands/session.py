@@ -28,9 +28,11 @@ from kiosk.commands.service import (
     InstallError,
     Planned,
     add_install_options,
+    check_printable,
     desktop_quote,
     kiosk_arguments,
     kiosk_command,
+    replace_line,
     template,
     write_planned,
 )
@@ -78,27 +80,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(handler=run)
 
 
-def _replace_first(text: str, prefix: str, line: str, source: str) -> str:
-    lines = text.splitlines(keepends=True)
-    hits = [i for i, old in enumerate(lines) if old.startswith(prefix)]
-    if len(hits) != 1:
-        raise InstallError(f"the bundled {source} has no single {prefix.strip()} line")
-    lines[hits[0]] = line + "\n"
-    return "".join(lines)
-
-
 def planned_files(root: Path, command: list[str]) -> list[Planned]:
     """The files to write under ``root`` and their contents, to run ``command``."""
-    for word in command:
-        if any(ord(c) < 0x20 or ord(c) == 0x7F for c in word):
-            raise InstallError(f"cannot write a path with control characters: {word!r}")
+    check_printable(command)
     script_path = "/" + str(SCRIPT)
-    script = _replace_first(
+    script = replace_line(
         template("clinic-kiosk-session"), "set -- ", f"set -- {shlex.join(command)}", "script"
     )
     desktop = template("clinic-kiosk-xsession.desktop")
     for key in ("Exec", "TryExec"):
-        desktop = _replace_first(
+        desktop = replace_line(
             desktop, f"{key}=", f"{key}={desktop_quote(script_path)}", "session entry"
         )
     return [
