@@ -30,12 +30,11 @@ from kiosk.commands.service import (
     add_install_options,
     check_printable,
     desktop_quote,
-    kiosk_arguments,
-    kiosk_command,
+    install,
     replace_line,
     template,
-    write_planned,
 )
+from kiosk.places import EXIT_OK, EXIT_PROBLEM
 
 PROG = "kiosk install-session"
 SESSION_NAME = "clinic-kiosk"
@@ -47,7 +46,6 @@ NEEDS = ("matchbox-window-manager", "x11-xserver-utils")
 """What the session needs from Debian: the window manager, and xset (the kiosk keeps the
 screen on with it where no desktop answers org.freedesktop.ScreenSaver)."""
 
-_EXIT_OK, _EXIT_PROBLEM = 0, 1
 _USER = re.compile(r"[a-z_][a-z0-9_.-]{0,31}\$?")
 
 
@@ -145,16 +143,19 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.destdir).absolute() if args.destdir is not None else Path("/")
     try:
         user = _user(args)
-        command = kiosk_command(args.exec_path) + kiosk_arguments(args)
-        planned = planned_files(root, command)
-        hint = '; run it as root: sudo "$(command -v kiosk)" install-session'
-        written = write_planned(planned, args.force, hint if args.destdir is None else "")
     except InstallError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
-        return _EXIT_PROBLEM
-
-    for item in planned:
-        print(f"{'Wrote' if item.path in written else 'Unchanged'} {item.path}")
+        return EXIT_PROBLEM
+    hint = '; run it as root: sudo "$(command -v kiosk)" install-session'
+    done = install(
+        PROG,
+        args,
+        lambda command: planned_files(root, command),
+        hint if args.destdir is None else "",
+    )
+    if done is None:
+        return EXIT_PROBLEM
+    command, _planned = done
     print(f"The session will run: {shlex.join(command)}")
     print(_instructions(user))
-    return _EXIT_OK
+    return EXIT_OK
