@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -33,7 +34,6 @@ from kiosk.commands.requests.listing import (
 )
 from kiosk.places import EXIT_USAGE
 
-_SUB_COMMANDS = ("list", "export", "mark", "delete", "purge", "stats", "audit")
 _STATUS_CHOICES = ("new", "contacted", "all")
 
 
@@ -58,11 +58,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         epilog="Run 'kiosk requests COMMAND --help' for the options of a command.",
     )
     parser.__class__ = _OneLineParser  # "kiosk requests bogus": one line too
-    parser.set_defaults(handler=_no_command)
     sub = parser.add_subparsers(metavar="COMMAND", parser_class=_OneLineParser)
+    parser.set_defaults(handler=lambda args: _no_command(list(sub.choices)))
 
-    listing = sub.add_parser(
+    listing = _add(
+        sub,
         "list",
+        print_requests,
         help="show requests (oldest first) as a table or as JSON",
         description=(
             "Show requests, oldest first: a table of ID, received time, status and the "
@@ -75,10 +77,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing.add_argument(
         "--json", action="store_true", help="one JSON object per line, with every answer"
     )
-    listing.set_defaults(handler=handler("list", print_requests))
 
-    export = sub.add_parser(
+    export = _add(
+        sub,
         "export",
+        export_requests,
         help="write requests (oldest first) to a CSV file",
         description=(
             "Write requests to a CSV file (UTF-8, opens in Excel and LibreOffice), oldest "
@@ -95,10 +98,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="then mark the exported requests as contacted (once the file is safely written)",
     )
     export.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
-    export.set_defaults(handler=handler("export", export_requests))
 
-    mark = sub.add_parser(
+    mark = _add(
+        sub,
         "mark",
+        mark_requests,
         help="mark requests as contacted or as new",
         description="Mark requests as contacted (or back to new). Unknown IDs change nothing.",
     )
@@ -106,10 +110,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     choice = mark.add_mutually_exclusive_group(required=True)
     choice.add_argument("--contacted", dest="status", action="store_const", const="contacted")
     choice.add_argument("--new", dest="status", action="store_const", const="new")
-    mark.set_defaults(handler=handler("mark", mark_requests))
 
-    delete = sub.add_parser(
+    delete = _add(
+        sub,
         "delete",
+        delete_requests,
         help="delete requests now",
         description=(
             "Delete requests for good. Unknown IDs delete nothing. On a terminal it asks first "
@@ -118,10 +123,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     delete.add_argument("ids", nargs="+", metavar="ID", help="request IDs (see 'list')")
     _add_yes(delete)
-    delete.set_defaults(handler=handler("delete", delete_requests))
 
-    purge = sub.add_parser(
+    purge = _add(
+        sub,
         "purge",
+        purge_requests,
         help="delete requests marked contacted more than DAYS days ago",
         description=(
             "Delete the requests marked contacted more than DAYS days ago. Requests still new "
@@ -134,24 +140,25 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--older-than", dest="days", required=True, metavar="DAYS", help="a number of days"
     )
     _add_yes(purge)
-    purge.set_defaults(handler=handler("purge", purge_requests))
 
-    stats = sub.add_parser(
+    _add(
+        sub,
         "stats",
+        show_stats,
         help="how many requests there are, and the oldest new one",
         description="Counts of requests by status, the oldest new one and the latest one.",
     )
-    stats.set_defaults(handler=handler("stats", show_stats))
 
-    audit = sub.add_parser(
+    audit = _add(
+        sub,
         "audit",
+        show_audit_log,
         help="what staff and the kiosk did with requests, newest first",
         description="The audit log: logins, exports, marks, deletions, purges; newest first.",
     )
     audit.add_argument(
         "--limit", default="50", metavar="N", help="how many entries to show (default 50)"
     )
-    audit.set_defaults(handler=handler("audit", show_audit_log))
 
     for command in sub.choices.values():
         command.add_argument(
@@ -184,10 +191,24 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _no_command(args: argparse.Namespace) -> int:
+def _add(
+    sub: argparse._SubParsersAction[_OneLineParser],
+    name: str,
+    command: Callable[[argparse.Namespace], int],
+    *,
+    help: str,
+    description: str,
+) -> argparse.ArgumentParser:
+    """Add ``kiosk requests NAME``, run by ``command`` with its failures said in one line
+    (see :func:`.common.handler`)."""
+    parser = sub.add_parser(name, help=help, description=description)
+    parser.set_defaults(handler=handler(name, command))
+    return parser
+
+
+def _no_command(names: list[str]) -> int:
     print(
-        f"kiosk requests: choose a command: {', '.join(_SUB_COMMANDS)} "
-        "(see 'kiosk requests --help')",
+        f"kiosk requests: choose a command: {', '.join(names)} (see 'kiosk requests --help')",
         file=sys.stderr,
     )
     return EXIT_USAGE
