@@ -12,7 +12,8 @@ import logging
 import os
 import sys
 
-_EXIT_OK, _EXIT_PROBLEM, _EXIT_USAGE = 0, 1, 2
+from kiosk.commands.arguments import number_between
+from kiosk.places import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,11 +71,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 5 <= value <= 86_400:  # also refuses NaN
+    value = number_between(text, 5, 86_400)
+    if value is None:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds from 5 to 86400")
     return value
 
@@ -106,13 +104,13 @@ def _init(args: argparse.Namespace) -> int:
 
     service = service_of(args)
     if service is None:
-        return _EXIT_USAGE
+        return EXIT_USAGE
     try:
         for name in (*args.kiosks, *args.staff):
             check_role_name(name)
     except ValueError as error:
         print(f"kiosk inbox init: {error}", file=sys.stderr)
-        return _EXIT_USAGE
+        return EXIT_USAGE
     if not args.verbose:
         logging.getLogger("kiosk.storage").setLevel(logging.CRITICAL)
     try:
@@ -120,7 +118,7 @@ def _init(args: argparse.Namespace) -> int:
             done = init_inbox(conn, kiosks=args.kiosks, staff=args.staff)
     except InboxError as error:
         print(f"kiosk inbox init: {error}", file=sys.stderr)
-        return _EXIT_PROBLEM
+        return EXIT_PROBLEM
     except Exception as exc:  # the server's own text might quote data: only its kind
         from kiosk.storage.inbox import describe
 
@@ -133,8 +131,8 @@ def _init(args: argparse.Namespace) -> int:
         else:
             message = describe(exc, service)
         print(f"kiosk inbox init: {message}", file=sys.stderr)
-        return _EXIT_PROBLEM
+        return EXIT_PROBLEM
     for line in done:
         print(line)
     print(f"The inbox of service {service} is ready.")
-    return _EXIT_OK
+    return EXIT_OK

@@ -20,13 +20,13 @@ import os
 import shlex
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.core.files import write_atomically
 from kiosk.paths import resource
-from kiosk.places import config_home
+from kiosk.places import EXIT_OK, EXIT_PROBLEM, config_home
 
 UNIT_NAME = "clinic-kiosk.service"
 RECOVER_SERVICE = "clinic-kiosk-recover.service"
@@ -34,7 +34,6 @@ RECOVER_TIMER = "clinic-kiosk-recover.timer"
 DESKTOP_NAME = "clinic-kiosk.desktop"
 PROG = "kiosk install-service"
 
-_EXIT_OK, _EXIT_PROBLEM = 0, 1
 _DESKTOP_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 
 
@@ -115,7 +114,8 @@ def kiosk_arguments(args: argparse.Namespace) -> list[str]:
     return extra
 
 
-def _check_printable(words: Sequence[str]) -> None:
+def check_printable(words: Sequence[str]) -> None:
+    """Refuse a command with control characters: no unit or desktop file can hold them."""
     for word in words:
         if any(ord(c) < 0x20 or ord(c) == 0x7F for c in word):
             raise InstallError(f"cannot write a path with control characters: {word!r}")
@@ -144,12 +144,14 @@ def desktop_quote(word: str) -> str:
 # The files
 
 
-def _replace_line(text: str, key: str, value: str, source: str) -> str:
+def replace_line(text: str, prefix: str, line: str, source: str) -> str:
+    """``text`` (the bundled file ``source``) with its one line that starts with ``prefix``
+    replaced by ``line``."""
     lines = text.splitlines(keepends=True)
-    hits = [i for i, line in enumerate(lines) if line.startswith(f"{key}=")]
+    hits = [i for i, old in enumerate(lines) if old.startswith(prefix)]
     if len(hits) != 1:
-        raise InstallError(f"the bundled {source} has no single {key}= line")
-    lines[hits[0]] = f"{key}={value}\n"
+        raise InstallError(f"the bundled {source} has no single {prefix.strip()} line")
+    lines[hits[0]] = line + "\n"
     return "".join(lines)
 
 
@@ -172,13 +174,11 @@ class Planned:
 
 def planned_files(config_home: Path, command: list[str]) -> list[Planned]:
     """The files to write and their contents, for a kiosk started by ``command``."""
-    _check_printable(command)
-    unit = _replace_line(
-        template(UNIT_NAME), "ExecStart", " ".join(systemd_quote(w) for w in command), UNIT_NAME
-    )
-    desktop = _replace_line(
-        template(DESKTOP_NAME), "Exec", " ".join(desktop_quote(w) for w in command), DESKTOP_NAME
-    )
+    check_printable(command)
+    exec_start = "ExecStart=" + " ".join(systemd_quote(w) for w in command)
+    unit = replace_line(template(UNIT_NAME), "ExecStart=", exec_start, UNIT_NAME)
+    exec_line = "Exec=" + " ".join(desktop_quote(w) for w in command)
+    desktop = replace_line(template(DESKTOP_NAME), "Exec=", exec_line, DESKTOP_NAME)
     units = config_home / "systemd" / "user"
     return [
         Planned(units / UNIT_NAME, unit),
@@ -252,18 +252,33 @@ _ENVIRONMENT_OPTIONS = {
 }
 
 
-def run(args: argparse.Namespace) -> int:
-    """Write the unit files and the autostart entry; 0 when done, 1 if not."""
+def install(
+    prog: str,
+    args: argparse.Namespace,
+    plan: Callable[[list[str]], list[Planned]],
+    permission_hint: str = "",
+) -> tuple[list[str], list[Planned]] | None:
+    """Write the files ``plan`` makes for the command that starts this kiosk (see
+    :func:`kiosk_command`), a line for each saying whether it was written; that command and
+    the files, or None after one line on stderr (from ``prog``) saying why not."""
     try:
         command = kiosk_command(args.exec_path) + kiosk_arguments(args)
-        planned = planned_files(config_home(), command)
-        written = write_planned(planned, args.force)
+        planned = plan(command)
+        written = write_planned(planned, args.force, permission_hint)
     except InstallError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return _EXIT_PROBLEM
-
+        print(f"{prog}: {error}", file=sys.stderr)
+        return None
     for item in planned:
         print(f"{'Wrote' if item.path in written else 'Unchanged'} {item.path}")
+    return command, planned
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the unit files and the autostart entry; 0 when done, 1 if not."""
+    done = install(PROG, args, lambda command: planned_files(config_home(), command))
+    if done is None:
+        return EXIT_PROBLEM
+    command, planned = done
     print(f"The kiosk will run: {shlex.join(command)}")
     for name, (attribute, option) in _ENVIRONMENT_OPTIONS.items():
         if os.environ.get(name) and getattr(args, attribute, None) is None:
@@ -272,4 +287,4 @@ def run(args: argparse.Namespace) -> int:
                 f"'kiosk {option} ... install-service --force'."
             )
     print(_instructions(planned[0].path.parent))
-    return _EXIT_OK
+    return EXIT_OK

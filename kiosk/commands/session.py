@@ -28,12 +28,13 @@ from kiosk.commands.service import (
     InstallError,
     Planned,
     add_install_options,
+    check_printable,
     desktop_quote,
-    kiosk_arguments,
-    kiosk_command,
+    install,
+    replace_line,
     template,
-    write_planned,
 )
+from kiosk.places import EXIT_OK, EXIT_PROBLEM
 
 PROG = "kiosk install-session"
 SESSION_NAME = "clinic-kiosk"
@@ -45,7 +46,6 @@ NEEDS = ("matchbox-window-manager", "x11-xserver-utils")
 """What the session needs from Debian: the window manager, and xset (the kiosk keeps the
 screen on with it where no desktop answers org.freedesktop.ScreenSaver)."""
 
-_EXIT_OK, _EXIT_PROBLEM = 0, 1
 _USER = re.compile(r"[a-z_][a-z0-9_.-]{0,31}\$?")
 
 
@@ -78,27 +78,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(handler=run)
 
 
-def _replace_first(text: str, prefix: str, line: str, source: str) -> str:
-    lines = text.splitlines(keepends=True)
-    hits = [i for i, old in enumerate(lines) if old.startswith(prefix)]
-    if len(hits) != 1:
-        raise InstallError(f"the bundled {source} has no single {prefix.strip()} line")
-    lines[hits[0]] = line + "\n"
-    return "".join(lines)
-
-
 def planned_files(root: Path, command: list[str]) -> list[Planned]:
     """The files to write under ``root`` and their contents, to run ``command``."""
-    for word in command:
-        if any(ord(c) < 0x20 or ord(c) == 0x7F for c in word):
-            raise InstallError(f"cannot write a path with control characters: {word!r}")
+    check_printable(command)
     script_path = "/" + str(SCRIPT)
-    script = _replace_first(
+    script = replace_line(
         template("clinic-kiosk-session"), "set -- ", f"set -- {shlex.join(command)}", "script"
     )
     desktop = template("clinic-kiosk-xsession.desktop")
     for key in ("Exec", "TryExec"):
-        desktop = _replace_first(
+        desktop = replace_line(
             desktop, f"{key}=", f"{key}={desktop_quote(script_path)}", "session entry"
         )
     return [
@@ -154,16 +143,19 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.destdir).absolute() if args.destdir is not None else Path("/")
     try:
         user = _user(args)
-        command = kiosk_command(args.exec_path) + kiosk_arguments(args)
-        planned = planned_files(root, command)
-        hint = '; run it as root: sudo "$(command -v kiosk)" install-session'
-        written = write_planned(planned, args.force, hint if args.destdir is None else "")
     except InstallError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
-        return _EXIT_PROBLEM
-
-    for item in planned:
-        print(f"{'Wrote' if item.path in written else 'Unchanged'} {item.path}")
+        return EXIT_PROBLEM
+    hint = '; run it as root: sudo "$(command -v kiosk)" install-session'
+    done = install(
+        PROG,
+        args,
+        lambda command: planned_files(root, command),
+        hint if args.destdir is None else "",
+    )
+    if done is None:
+        return EXIT_PROBLEM
+    command, _planned = done
     print(f"The session will run: {shlex.join(command)}")
     print(_instructions(user))
-    return _EXIT_OK
+    return EXIT_OK
