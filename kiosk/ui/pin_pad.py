@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.pin import PinFileError, PinVault
+from kiosk.core.pin import PinCheck, PinFileError, PinVault
 from kiosk.timers import TimerFactory, qt_timer
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.page_view import form_pixel_size
-from kiosk.ui.sign_in import Audit, SignIn, sign_in
+from kiosk.ui.sign_in import Audit, SignInNotRecordedError, sign_in
 from kiosk.ui.widgets import init_screen, named_timer
 
 log = logging.getLogger(__name__)
@@ -169,19 +169,21 @@ class PinPadScreen(QWidget):
         self._show_dots()
         if not pin:
             return
-        attempt = sign_in(self._vault, self._audit, pin)
-        if attempt.outcome is SignIn.OPENED:
-            self.unlocked.emit()
-        elif attempt.outcome is SignIn.UNAVAILABLE:
+        try:
+            result = sign_in(self._vault, self._audit, pin)
+        except PinFileError as error:
             # Fail closed: attempts that cannot be counted could be guessed without end.
-            log.error("staff sign-in unavailable: %s", attempt.why)
-            self._unavailable(attempt.why)
-        elif attempt.outcome is SignIn.UNRECORDED:
+            log.error("staff sign-in unavailable: %s", error)
+            self._unavailable(str(error))
+            return
+        except SignInNotRecordedError:
             log.error("staff sign-in refused: it could not be written to the audit log")
             self._unavailable("the audit log cannot be written (see the kiosk's log)")
-        else:
-            wrong = attempt.outcome is SignIn.WRONG
-            self._refresh(wrong=wrong, attempts_left=attempt.attempts_left)
+            return
+        if result.outcome is PinCheck.OK:
+            self.unlocked.emit()
+            return
+        self._refresh(wrong=result.outcome is PinCheck.WRONG, attempts_left=result.attempts_left)
 
     def _unavailable(self, why: str) -> None:
         self._tick.stop()
