@@ -33,13 +33,11 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -62,7 +60,7 @@ from kiosk.ui.inbox_dialogs import (
 from kiosk.ui.inbox_feed import RECONNECT_MS, InboxFeed, ListenerFactory
 from kiosk.ui.inbox_kiosks import FLAG_COLOR, KiosksBox
 from kiosk.ui.inbox_lock import InboxLockPage
-from kiosk.ui.request_models import InboxRequestsModel
+from kiosk.ui.request_models import InboxRequestsModel, request_table
 from kiosk.ui.staff_words import FILTERS, requests_word
 from kiosk.ui.widgets import named_timer
 
@@ -189,16 +187,10 @@ class InboxWindow(QMainWindow):
         self.audit_button.clicked.connect(self.show_audit)
         self.lock_button.clicked.connect(self.lock)
 
-        self.table = QTableView(page)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        extended = QAbstractItemView.SelectionMode.ExtendedSelection
+        self.table = request_table(self.model, extended, page)
         self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
         self.detail = InboxDetail(self._content.form.fields, self._zone, page)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from kiosk.core.form import FormField
 from kiosk.core.words import staff_language_label
@@ -24,6 +25,21 @@ CONTACT_TYPES = ("text", "phone", "email")
 IndexLike = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 """The invalid index: the parent of every row of a flat table."""
+
+
+def request_table(
+    model: RequestRows, selection: QAbstractItemView.SelectionMode, parent: QWidget
+) -> QTableView:
+    """A read-only table of requests: a tap selects the whole row, no row numbers, every column
+    as wide as its contents."""
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(selection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
 
 
 class RequestRows(QAbstractTableModel):

@@ -38,7 +38,7 @@ from kiosk.storage.store import (
 )
 from kiosk.timers import TimerFactory, qt_timer
 from kiosk.ui.idle import IdleWatcher
-from kiosk.ui.request_models import RequestsModel
+from kiosk.ui.request_models import RequestsModel, request_table
 from kiosk.ui.staff_bar import StaffBar
 from kiosk.ui.staff_detail import RequestDetail
 from kiosk.ui.staff_export import ExportChooser, ExportPlace, ExportPlaces, usb_drives_and_folder
@@ -157,20 +157,13 @@ class StaffScreen(QWidget):
         self._all_count = 0
 
     def _build_table(self) -> QTableView:
-        table = QTableView(self)
+        table = request_table(self.model, QAbstractItemView.SelectionMode.SingleSelection, self)
         table.setObjectName("requests")
         table.setAccessibleName("Requests, newest first")
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().hide()
-        header = table.horizontalHeader()
         # Every column as wide as its contents (numbers and times are never cut); the name
         # takes what is left, and only it is elided if a screen is too narrow for it (the
         # answers beside the list then show it whole).
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         table.setWordWrap(False)
         table.setShowGrid(False)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
