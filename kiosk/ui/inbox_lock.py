@@ -15,10 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.pin import PinCheck, PinFileError, PinResult, PinVault
+from kiosk.core.pin import MAX_DIGITS, PinCheck, PinFileError, PinResult, PinVault
 from kiosk.ui.sign_in import Audit, SignInNotRecordedError, sign_in
-
-MAX_DIGITS = 12
 
 
 def _minutes(seconds: float) -> str:
