@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -30,6 +29,8 @@ from kiosk.core.pin import PinCheck, PinFileError, PinVault
 from kiosk.timers import TimerFactory, qt_timer
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.page_view import form_pixel_size
+from kiosk.ui.sign_in import Audit, SignInNotRecordedError, sign_in
+from kiosk.ui.widgets import init_screen, named_timer
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,6 @@ MIN_SLOTS = 4
 EDGE_PX = 24
 """The least room between a button and the edge of the screen."""
 NOT_SET = "No staff PIN is set: run `kiosk set-pin`"
-
-Audit = Callable[[str, int], bool]
-"""Records a staff event ("login", "failed_pin", "locked") with a count, never the PIN;
-whether it was recorded. A sign-in that cannot be recorded is refused."""
 UNAVAILABLE = "Staff sign-in is unavailable: {why}. No PIN is accepted until this is fixed."
 
 
@@ -71,9 +68,7 @@ class PinPadScreen(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("pin-pad")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setAccessibleName("Staff PIN")
+        init_screen(self, "pin-pad", "Staff PIN")
         self._vault = vault
         self._audit = audit
         self._digits = ""
@@ -124,10 +119,7 @@ class PinPadScreen(QWidget):
 
         self._idle = IdleWatcher(idle_seconds, timer_factory, self)
         self._idle.idle.connect(self.cancelled)
-        self._tick = timer_factory(self)
-        self._tick.setObjectName("pin-lock-tick")
-        self._tick.setSingleShot(False)
-        self._tick.timeout.connect(self._refresh)
+        self._tick = named_timer(timer_factory, self, "pin-lock-tick", self._refresh, repeat=True)
 
     @property
     def idle_watcher(self) -> IdleWatcher:
@@ -178,23 +170,19 @@ class PinPadScreen(QWidget):
         if not pin:
             return
         try:
-            result = self._vault.check(pin)
+            result = sign_in(self._vault, self._audit, pin)
         except PinFileError as error:
             # Fail closed: attempts that cannot be counted could be guessed without end.
             log.error("staff sign-in unavailable: %s", error)
             self._unavailable(str(error))
             return
+        except SignInNotRecordedError:
+            log.error("staff sign-in refused: it could not be written to the audit log")
+            self._unavailable("the audit log cannot be written (see the kiosk's log)")
+            return
         if result.outcome is PinCheck.OK:
-            if not self._audit("login", 0):
-                log.error("staff sign-in refused: it could not be written to the audit log")
-                self._unavailable("the audit log cannot be written (see the kiosk's log)")
-                return
             self.unlocked.emit()
             return
-        if result.outcome is PinCheck.WRONG:
-            self._audit("failed_pin", 1)
-        if result.seconds_locked > 0:
-            self._audit("locked", round(result.seconds_locked))
         self._refresh(wrong=result.outcome is PinCheck.WRONG, attempts_left=result.attempts_left)
 
     def _unavailable(self, why: str) -> None:

@@ -14,7 +14,8 @@ from kiosk.app import Kiosk
 from kiosk.core.pin import PinVault
 from kiosk.storage.store import RequestStore
 from kiosk.ui.pin_pad import NOT_SET
-from kiosk.ui.staff import PAGE_SIZE, ExportPlace
+from kiosk.ui.request_models import PAGE_SIZE
+from kiosk.ui.staff import ExportPlace
 from tests.helpers.fakes import FakeClock
 
 PIN = "2468"
