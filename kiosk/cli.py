@@ -255,7 +255,7 @@ def _cmd_screenshots(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSize
 
-    from kiosk.app import render_screenshots
+    from kiosk.app.screenshots import render_screenshots
 
     sizes = [QSize(w, h) for w, h in (args.sizes or [CHECK_SIZE])]
     codes = [content.language.code, *(t.language.code for t in content.translations)]

@@ -49,9 +49,9 @@ def test_without_a_screensaver_service_x_blanking_is_off_while_open_and_put_back
             cwd=REPO,
         )
         try:
+            wait_for_line(process, "first page shown", timeout=60)
             line = wait_for_line(process, "keeping the screen on with", timeout=60)
             assert "screen saver and DPMS turned off (xset)" in line
-            wait_for_line(process, "first page shown", timeout=60)
             text = xset_query(display)
             held = parse_xset_query(text)
         finally:
@@ -168,8 +168,8 @@ def test_the_session_script_brings_up_the_window_manager_and_a_fullscreen_kiosk(
         )
         try:
             wait_for_line(process, "running the kiosk directly", timeout=60)
-            kept_on = wait_for_line(process, "keeping the screen on with", timeout=60)
             shown = wait_for_line(process, "first page shown", timeout=60)
+            kept_on = wait_for_line(process, "keeping the screen on with", timeout=60)
             check = window_id(xprop(display, "-root", "_NET_SUPPORTING_WM_CHECK"))
             wm_name = xprop(display, "-id", check, "_NET_WM_NAME")
             clients = xprop(display, "-root", "_NET_CLIENT_LIST")

@@ -5,7 +5,7 @@ systemd, signals, the event loop) and the screen keeper. The running kiosk itsel
 :class:`Kiosk`, and the process's :func:`application` are built in :mod:`kiosk.app.screens`
 (its screens and the visitor's way through them), with :mod:`kiosk.app.staff` (the staff side)
 and :mod:`kiosk.app.look` (the look and read aloud); :mod:`kiosk.app.screenshots` draws every
-screen for ``kiosk screenshots``.
+screen for ``kiosk screenshots`` (imported by it alone).
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize
-from PySide6.QtDBus import QDBusConnection
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk import APP_NAME, __version__
 from kiosk.app.screens import Kiosk, application
-from kiosk.app.screenshots import render_screenshots
 from kiosk.core.content import Content
 from kiosk.places import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS
 from kiosk.storage.store import RequestStore
@@ -29,13 +28,16 @@ from kiosk.system.errors import install_exception_hook
 from kiosk.system.instance import AlreadyRunning, LockError, acquire_single_instance
 from kiosk.system.logs import setup_logging
 from kiosk.system.notify import SystemdNotifier
-from kiosk.system.screen import ScreenKeeper, ScreenSaverInhibitor, Way, XScreenSaver
 from kiosk.system.signals import install_signal_handlers
 from kiosk.system.watchdog import WatchdogPinger
-from kiosk.ui.content_watcher import ContentWatcher
 from kiosk.ui.lockdown import Lockdown
 
-__all__ = ["Kiosk", "application", "render_screenshots", "run", "screen_keeper_for"]
+if TYPE_CHECKING:
+    from kiosk.storage.forwarder import ForwarderThread
+    from kiosk.system.screen import ScreenKeeper
+    from kiosk.ui.content_watcher import ContentWatcher
+
+__all__ = ["Kiosk", "application", "run", "screen_keeper_for"]
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +52,15 @@ def run(
 ) -> int:
     """Start the kiosk and run until it is stopped; returns the exit code.
 
-    One kiosk per data folder; a log file beside the data; systemd told when the first slide
+    One kiosk per data folder; a log file beside the data; systemd told when the first screen
     is up and pinged from the event loop (a frozen kiosk gets restarted); SIGTERM and SIGINT
     stop it cleanly; an unexpected error in a slot is logged and the slideshow comes back.
     With ``inbox`` (a service in pg_service.conf), every saved request is also forwarded to
     the front-desk inbox by a thread of its own.
+
+    The first page is painted before anything it does not draw is made: keeping the screen on,
+    watching content.yaml, the forwarder and the watchdog start once it (or, outside opening
+    hours, the sleep screen) is up (:class:`_AfterFirstScreen`).
     """
     try:
         instance = acquire_single_instance(data_dir)
@@ -76,14 +82,88 @@ def run(
     for note in instance.notes:
         log.warning("%s", note)
     store = RequestStore(data_dir)
-    screen_keeper = screen_keeper_for(app)
-    kiosk = Kiosk(content, store, screen_keeper=screen_keeper)
-    pinger = WatchdogPinger(notifier)
-    forwarder = None
-    if inbox:
+    kiosk = Kiosk(content, store)
+    later = _AfterFirstScreen(app, kiosk, notifier, data_dir, inbox)
+    # From the event loop: the first page reaches the screen before anything else is done.
+    kiosk.first_screen_shown.connect(lambda: QTimer.singleShot(0, later.start))
+
+    def stop() -> None:
+        log.info("asked to stop")
+        notifier.stopping()
+        later.pinger.stop()
+        kiosk.window.allow_close()
+        kiosk.window.close()
+        # Saves are synchronous: back in the event loop, none is half done.
+        app.exit(0)
+
+    watcher = install_signal_handlers(stop)
+    hook = install_exception_hook(kiosk.recover, on_too_many=lambda: app.exit(EXIT_REPEATED_ERRORS))
+    lockdown = Lockdown(kiosk.window) if windowed is None else None
+    kiosk.window.present(windowed)
+    kiosk.start()
+    try:
+        return app.exec()
+    finally:
+        notifier.stopping()
+        later.stop()
+        hook.uninstall()
+        watcher.uninstall()
+        del lockdown
+        kiosk.finish_staff_work()
+        store.close()
+        log.info("stopped")
+        instance.release()
+
+
+class _AfterFirstScreen:
+    """What the kiosk starts once its first screen is up, in this order: systemd told it is
+    ready, the watchdog's pings, keeping the screen on (a D-Bus connection, or xset),
+    watching content.yaml for changes, and the forwarder to the front-desk inbox; and stops at
+    exit (nothing stays inhibited once the kiosk is gone)."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        kiosk: Kiosk,
+        notifier: SystemdNotifier,
+        data_dir: Path,
+        inbox: str | None,
+    ) -> None:
+        self._app = app
+        self._kiosk = kiosk
+        self._notifier = notifier
+        self._data_dir = data_dir
+        self._inbox = inbox
+        self.pinger = WatchdogPinger(notifier)
+        self.screen_keeper: ScreenKeeper | None = None
+        self.content_watcher: ContentWatcher | None = None
+        self.forwarder: ForwarderThread | None = None
+
+    def start(self) -> None:
+        if self.screen_keeper is not None:
+            return  # started already
+        kiosk = self._kiosk
+        self._notifier.ready()
+        self._notifier.status("showing the slideshow")
+        self.pinger.start()
+        self.screen_keeper = screen_keeper_for(self._app)
+        kiosk.keep_screen_on(self.screen_keeper)
+        from kiosk.ui.content_watcher import ContentWatcher
+
+        content = kiosk.content
+        watcher = ContentWatcher(Path(content.source), content, parent=kiosk.window)
+        watcher.content_changed.connect(kiosk.on_content_changed)
+        watcher.content_invalid.connect(kiosk.on_content_invalid)
+        self.content_watcher = watcher
+        log.info("watching the content file for changes: %s", content.source)
+        if self._inbox:
+            self._start_forwarder(self._inbox)
+
+    def _start_forwarder(self, inbox: str) -> None:
         from kiosk.storage.forwarder import Forwarder, ForwarderThread
 
-        forwarder = ForwarderThread(
+        kiosk, data_dir = self._kiosk, self._data_dir
+        self.forwarder = ForwarderThread(
             Forwarder(
                 lambda: RequestStore(data_dir),
                 inbox,
@@ -91,52 +171,26 @@ def run(
                 lambda: kiosk.content.content_version,
             )
         )
-        kiosk.attach_forwarder(forwarder)
-        forwarder.start()
+        kiosk.attach_forwarder(self.forwarder)
+        self.forwarder.start()
         log.info("forwarding requests to the front-desk inbox (service %s)", inbox)
 
-    def stop() -> None:
-        log.info("asked to stop")
-        notifier.stopping()
-        pinger.stop()
-        kiosk.window.allow_close()
-        kiosk.window.close()
-        # Saves are synchronous: back in the event loop, none is half done.
-        app.exit(0)
-
-    def ready() -> None:
-        notifier.ready()
-        notifier.status("showing the slideshow")
-
-    watcher = install_signal_handlers(stop)
-    hook = install_exception_hook(kiosk.recover, on_too_many=lambda: app.exit(EXIT_REPEATED_ERRORS))
-    kiosk.slideshow.first_page_shown.connect(ready)
-    content_watcher = ContentWatcher(Path(content.source), content, parent=kiosk.window)
-    content_watcher.content_changed.connect(kiosk.on_content_changed)
-    content_watcher.content_invalid.connect(kiosk.on_content_invalid)
-    lockdown = Lockdown(kiosk.window) if windowed is None else None
-    kiosk.window.present(windowed)
-    kiosk.start()
-    pinger.start()
-    try:
-        return app.exec()
-    finally:
-        notifier.stopping()
-        screen_keeper.stop()  # nothing stays inhibited once the kiosk is gone
-        hook.uninstall()
-        watcher.uninstall()
-        del lockdown
-        if forwarder is not None:
-            forwarder.stop()
-        kiosk.finish_staff_work()
-        store.close()
-        log.info("stopped")
-        instance.release()
+    def stop(self) -> None:
+        self.pinger.stop()
+        if self.screen_keeper is not None:
+            self.screen_keeper.stop()
+        if self.forwarder is not None:
+            self.forwarder.stop()
 
 
 def screen_keeper_for(app: QApplication) -> ScreenKeeper:
     """The ways to keep this kiosk's screen on: the session's screen saver over D-Bus, else
     (on X) the X server's own screen saver and DPMS."""
+    # Imported here: D-Bus is not needed to paint the first page.
+    from PySide6.QtDBus import QDBusConnection
+
+    from kiosk.system.screen import ScreenKeeper, ScreenSaverInhibitor, Way, XScreenSaver
+
     reason = "Clinic kiosk: showing the waiting-room slideshow"
     ways: list[Way] = [ScreenSaverInhibitor(QDBusConnection.sessionBus(), APP_NAME, reason)]
     if app.platformName() == "xcb":

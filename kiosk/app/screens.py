@@ -13,7 +13,7 @@ import socket
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from kiosk import APP_NAME, __version__
@@ -22,7 +22,6 @@ from kiosk.app.staff import StaffDesk
 from kiosk.core.content import Content
 from kiosk.core.form import Answer, load_checkers
 from kiosk.storage.store import RequestStore
-from kiosk.system.screen import ScreenKeeper
 from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
 from kiosk.ui.access import AccessController
 from kiosk.ui.keyboard_env import prepare_environment
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     # leaving them out of start-up keeps it quick (see benchmarks/startup.py).
     from kiosk.core.pin import PinVault
     from kiosk.storage.forwarder import ForwarderThread
+    from kiosk.system.screen import ScreenKeeper
     from kiosk.ui.keyboard import KeyboardPanel
     from kiosk.ui.pin_pad import PinPadScreen
     from kiosk.ui.request_form import RequestFormScreen
@@ -70,7 +70,13 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
     A fresh request form is built for every visitor and destroyed afterwards. The staff side
     (:class:`~kiosk.app.staff.StaffDesk`) and the look and read aloud
     (:class:`~kiosk.app.look.LookAndSpeech`) are its other parts: they share its state.
+
+    Signals:
+        first_screen_shown(): the first screen is up (once): the slideshow's first page, or
+            the sleep screen when the kiosk starts outside opening hours.
     """
+
+    first_screen_shown = Signal()
 
     def __init__(
         self,
@@ -100,6 +106,7 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         self.language = content.language.code
         self._last_page = 0
         self._look: tuple[object, ...] = ()  # what the style sheet and layouts were made for
+        self._first_screen = False
 
         self.window = KioskWindow(content.clinic.name)
         self.slideshow = SlideshowScreen(content, timer_factory, clock)
@@ -345,6 +352,15 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         # must not hold up the first page.
         self._retention.start(FIRST_RETENTION_MS)
 
+    def keep_screen_on(self, keeper: ScreenKeeper) -> None:
+        """Keep the screen on with ``keeper`` from now on (given once the first screen is up:
+        its D-Bus connection or xset need not hold up the first page)."""
+        self.screen_keeper = keeper
+        keeper.start()
+        if self.hours.asleep:
+            keeper.asleep(self._closed_display)
+        self._update_staff_notice()
+
     def _on_first_page_shown(self) -> None:
         size = self.slideshow.size()
         log.info(
@@ -354,6 +370,12 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
             size.height(),
             self.content.content_version,
         )
+        self._first_screen_up()
+
+    def _first_screen_up(self) -> None:
+        if not self._first_screen:
+            self._first_screen = True
+            self.first_screen_shown.emit()
 
     def _on_sleep(self) -> None:
         log.info("outside opening hours: sleeping")
@@ -362,6 +384,9 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         self.set_language(self._default)
         if self.screen_keeper is not None:
             self.screen_keeper.asleep(self._closed_display)
+        # Started outside opening hours, the slideshow's first page is never painted: the
+        # sleep screen is the first screen (systemd is told the kiosk is up).
+        self._first_screen_up()
 
     def _on_wake(self) -> None:
         if self.screen_keeper is not None:

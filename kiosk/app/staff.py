@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QApplication
 from kiosk.core.content import Content
 from kiosk.places import EXIT_STAFF_EXIT
 from kiosk.storage.store import RequestStore, SaveError
-from kiosk.system.screen import ScreenKeeper
 from kiosk.timers import Timer, TimerFactory
 from kiosk.ui.window import KioskWindow
 
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     # Imported where first used instead: most days nobody opens the staff screen.
     from kiosk.core.pin import PinVault
     from kiosk.storage.forwarder import ForwarderThread
+    from kiosk.system.screen import ScreenKeeper
     from kiosk.ui.pin_pad import PinPadScreen
     from kiosk.ui.staff import ExportPlaces, StaffScreen
 

@@ -319,12 +319,13 @@ def test_the_running_kiosk_inhibits_and_holds_nothing_after_sigterm(
         cwd=REPO,
     )
     try:
+        # The first page comes first: the screen is kept on once it is up.
+        wait_for_line(process, "first page shown", timeout=60)
         line = wait_for_line(process, "keeping the screen on with", timeout=60)
         assert "org.freedesktop.ScreenSaver.Inhibit" in line
         (inhibit,) = fake_screensaver.wait_for_calls(1)
         assert inhibit["call"] == "Inhibit"
         assert inhibit["application"] == "clinic-kiosk"
-        wait_for_line(process, "first page shown", timeout=60)
     finally:
         process.terminate()  # SIGTERM, as systemd stops it
         _, rest = process.communicate(timeout=30)

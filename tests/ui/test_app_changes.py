@@ -118,6 +118,7 @@ def test_the_running_kiosk_reloads_content_yaml_when_it_changes(tmp_path):
     )
     try:
         wait_for_line(process, "first page shown")
+        wait_for_line(process, "watching the content file for changes")
         content.write_text(text.replace('"2026-11-27"', '"2026-12-01"'), encoding="utf-8")
         wait_for_line(process, "now showing content 2026-12-01")
         content.write_text(text.replace("fade_ms: 600", "fade_ms: slow"), encoding="utf-8")
