@@ -287,6 +287,12 @@ def _check_phone(text: str, region: str) -> tuple[str, str | None]:
 # The thank-you screen
 
 _FIRST_NAME_WITH_SPACE_BEFORE = re.compile(r"(?:,\s*|\s+)?" + re.escape(FIRST_NAME_PLACEHOLDER))
+_PLACEHOLDER = r"\{[^{}]*\}"
+
+
+def unknown_placeholders(title: str) -> list[str]:
+    """Every {...} placeholder in a thank-you title other than {first_name}, in order."""
+    return [p for p in re.findall(_PLACEHOLDER, title) if p != FIRST_NAME_PLACEHOLDER]
 
 
 def first_name(full_name: str) -> str:

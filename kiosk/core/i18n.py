@@ -29,14 +29,13 @@ from kiosk.core.content import (
     Problem,
     Section,
     TranslationFile,
-    _compose,
-    _Context,
-    _open_regular,
-    _paragraphs,
     language_named,
     load_content,
 )
-from kiosk.core.form import FIRST_NAME_PLACEHOLDER, FormField, FormSpec
+from kiosk.core.content.file_checks import open_regular
+from kiosk.core.content.text import paragraphs
+from kiosk.core.content.yaml_nodes import Context, compose
+from kiosk.core.form import FIRST_NAME_PLACEHOLDER, FormField, FormSpec, unknown_placeholders
 from kiosk.core.source_lines import SourceLines
 from kiosk.core.words import Language, words_for
 
@@ -44,7 +43,6 @@ __all__ = ["load_localized", "localize", "template_keys"]
 
 META_KEYS = ("name", "reviewed", "right_to_left", "keyboard")
 """Keys of a language file that are about the language, not text of content.yaml."""
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 @dataclass(frozen=True)
@@ -147,7 +145,7 @@ def load_localized(path: Path) -> Content:
 def _read(file: TranslationFile) -> str:
     source = str(file.path)
     try:
-        with _open_regular(file.path) as stream:
+        with open_regular(file.path) as stream:
             data = stream.read(MAX_FILE_BYTES + 1)
     except Exception as exc:  # OSError or not a regular file
         raise ContentError([Problem(source, 0, "", f"cannot read the file: {exc}")]) from exc
@@ -169,8 +167,8 @@ def _translate(
 ) -> tuple[Content, list[tuple[str, int, str]]]:
     """The content in ``file``'s language, and its warnings as (key, line, message)."""
     source = str(file.path)
-    ctx = _Context(source, file.path.parent)
-    root = _compose(ctx, _read(file))
+    ctx = Context(source, file.path.parent)
+    root = compose(ctx, _read(file))
     if ctx.problems:
         raise ContentError(ctx.problems)
     if not isinstance(root, MappingNode):
@@ -275,7 +273,7 @@ def _nearest_line(key: str, lines: dict[str, int]) -> int:
     return 1
 
 
-def _text(ctx: _Context, path: str, node: Node) -> str | None:
+def _text(ctx: Context, path: str, node: Node) -> str | None:
     if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
         ctx.report(node.start_mark.line + 1, path, "must be text")
         return None
@@ -291,7 +289,7 @@ def _text(ctx: _Context, path: str, node: Node) -> str | None:
     return value
 
 
-def _value(ctx: _Context, path: str, node: Node, slot: _Slot) -> Any:
+def _value(ctx: Context, path: str, node: Node, slot: _Slot) -> Any:
     line = node.start_mark.line + 1
     if slot.kind == "choices":
         if not isinstance(node, SequenceNode):
@@ -317,10 +315,10 @@ def _value(ctx: _Context, path: str, node: Node, slot: _Slot) -> Any:
     if text is None:
         return None
     if slot.kind == "body":
-        return _paragraphs(text)
+        return paragraphs(text)
     text = text.strip()
     if path == "form.thanks.title":
-        others = [p for p in _PLACEHOLDER.findall(text) if p != FIRST_NAME_PLACEHOLDER]
+        others = unknown_placeholders(text)
         if others:
             ctx.report(
                 line,
@@ -332,7 +330,7 @@ def _value(ctx: _Context, path: str, node: Node, slot: _Slot) -> Any:
     return text
 
 
-def _meta_value(ctx: _Context, path: str, node: Node) -> Any:
+def _meta_value(ctx: Context, path: str, node: Node) -> Any:
     line = node.start_mark.line + 1
     value = ctx.scalar(node, path) if isinstance(node, ScalarNode) else None
     if path in ("reviewed", "right_to_left"):
