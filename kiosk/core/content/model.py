@@ -39,6 +39,8 @@ class ContentError(Exception):
 
 @dataclass(frozen=True)
 class Colors:
+    """``clinic.colors``: the colours of the screens, each "#RRGGBB"."""
+
     background: str
     text: str
     heading: str
@@ -51,6 +53,8 @@ class Colors:
 
 @dataclass(frozen=True)
 class Branding:
+    """``clinic``: the clinic's name, logo and colours."""
+
     name: str
     logo: Path
     colors: Colors
@@ -58,12 +62,16 @@ class Branding:
 
 @dataclass(frozen=True)
 class Notices:
+    """``notices``: the crisis line and the disclaimer, shown on every slide."""
+
     crisis_line: str
     disclaimer: str
 
 
 @dataclass(frozen=True)
 class Timing:
+    """``timing``: how long pages stay and when the kiosk goes back to the slideshow."""
+
     words_per_minute: float = 200.0
     extra_seconds: float = 4.0
     min_seconds: float = 8.0
@@ -77,6 +85,8 @@ class Timing:
 
 @dataclass(frozen=True)
 class Section:
+    """One of ``article.sections``: ``body`` is read into ``paragraphs``."""
+
     heading: str | None
     paragraphs: tuple[str, ...]
     image: Path | None = None
@@ -86,6 +96,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Article:
+    """``article``: the health article the slideshow shows, a section at a time."""
+
     title: str
     sections: tuple[Section, ...]
 
@@ -121,6 +133,8 @@ class LanguageSettings:
 
 @dataclass(frozen=True)
 class Content:
+    """A whole content file, checked: one field per top-level key, and its language."""
+
     source: str
     content_version: str
     clinic: Branding
