@@ -30,19 +30,29 @@ class Checker(Protocol):
 
 class Field:
     """One key of a mapping: how to check its value, and whether it must be there. A key that
-    is left out gets ``default()`` if there is one, or else the model's own default."""
+    is left out gets ``default()`` if there is one, or else the model's own default.
 
-    __slots__ = ("check", "default", "required")
+    ``attribute`` is the model's name for the key when it is not the key itself (``body`` is
+    a Section's ``paragraphs``). ``translated`` marks a text visitors read, which a language
+    file may give in its language (:mod:`kiosk.core.i18n` finds them here).
+    """
+
+    __slots__ = ("attribute", "check", "default", "required", "translated")
 
     def __init__(
         self,
         check: Checker,
         required: bool = True,
         default: Callable[[], Any] | None = None,
+        *,
+        attribute: str | None = None,
+        translated: bool = False,
     ) -> None:
         self.check = check
         self.required = required
         self.default = default
+        self.attribute = attribute
+        self.translated = translated
 
 
 class Got:
@@ -151,17 +161,22 @@ class MappingOf:
             cross_check(ctx, path, got)
         if not ok:
             return INVALID
-        return self.build(**{name: g.value for name, g in got.items()})
+        return self.build(**{self.attribute(name): g.value for name, g in got.items()})
+
+    def attribute(self, name: str) -> str:
+        """The model's name for key ``name``."""
+        return self.fields[name].attribute or name
 
 
 class ListOf:
     """A list of ``least`` to ``most`` items, each checked by ``item``; gives a tuple.
 
     ``cross_checks`` see every item (value or INVALID, and the line it starts on), for rules
-    that join several items, such as "no two alike".
+    that join several items, such as "no two alike". A language file names an item by its
+    index (``article.sections[0]``), or by its ``keyed_by`` attribute (``form.fields.name``).
     """
 
-    __slots__ = ("cross_checks", "item", "least", "most", "what")
+    __slots__ = ("cross_checks", "item", "keyed_by", "least", "most", "what")
 
     def __init__(
         self,
@@ -170,12 +185,14 @@ class ListOf:
         least: int = 1,
         most: int | None = None,
         cross_checks: tuple[ListCheck, ...] = (),
+        keyed_by: str | None = None,
     ) -> None:
         self.item = item
         self.what = what
         self.least = least
         self.most = most
         self.cross_checks = cross_checks
+        self.keyed_by = keyed_by
 
     def __call__(self, ctx: Context, node: Node, path: str, line: int) -> Any:
         if not isinstance(node, SequenceNode):

@@ -102,8 +102,8 @@ _CLINIC = MappingOf(
 
 _NOTICES = MappingOf(
     fields={
-        "crisis_line": Field(Text()),
-        "disclaimer": Field(Text()),
+        "crisis_line": Field(Text(), translated=True),
+        "disclaimer": Field(Text(), translated=True),
     },
     build=Notices,
 )
@@ -126,17 +126,19 @@ _TIMING = MappingOf(
 )
 
 
-def _section(*, body: tuple[str, ...], heading: str | None = None, **values: Any) -> Section:
-    """A Section: ``body`` is its paragraphs (and a section without a heading has None)."""
-    return Section(heading=heading, paragraphs=body, **values)
+def _section(*, heading: str | None = None, **values: Any) -> Section:
+    """A Section (the model has no default heading: it comes before the paragraphs)."""
+    return Section(heading=heading, **values)
 
 
 _SECTION = MappingOf(
     fields={
-        "heading": Field(Text(), required=False),
-        "body": Field(Text("text", paragraphs, strip=False)),
+        "heading": Field(Text(), required=False, translated=True),
+        "body": Field(
+            Text("text", paragraphs, strip=False), attribute="paragraphs", translated=True
+        ),
         "image": Field(PathText("the path of an image file", image_file), required=False),
-        "image_description": Field(Text(), required=False),
+        "image_description": Field(Text(), required=False, translated=True),
         "seconds": Field(Number(1, 3600, "seconds"), required=False),
     },
     build=_section,
@@ -145,7 +147,7 @@ _SECTION = MappingOf(
 
 _ARTICLE = MappingOf(
     fields={
-        "title": Field(Text()),
+        "title": Field(Text(), translated=True),
         "sections": Field(ListOf(_SECTION, "sections")),
     },
     build=Article,
@@ -161,9 +163,9 @@ _FORM_FIELD = MappingOf(
     fields={
         "key": Field(Text("a field key", field_key)),
         "type": Field(one_of(FIELD_TYPES, "field types")),
-        "label": Field(Text()),
+        "label": Field(Text(), translated=True),
         "required": Field(yes_no, required=False),
-        "hint": Field(Text(), required=False),
+        "hint": Field(Text(), required=False, translated=True),
         "choices": Field(
             ListOf(
                 Text(),
@@ -172,6 +174,7 @@ _FORM_FIELD = MappingOf(
                 cross_checks=(Distinct("each choice must be different", fold=True),),
             ),
             required=False,
+            translated=True,
         ),
         "max_length": Field(
             Number(1, MAX_FIELD_LENGTH, "characters", integer=True), required=False
@@ -182,10 +185,6 @@ _FORM_FIELD = MappingOf(
 )
 
 
-def _rule(*, at_least_one_of: tuple[str, ...], **values: Any) -> AtLeastOneOf:
-    return AtLeastOneOf(fields=at_least_one_of, **values)
-
-
 _RULE = MappingOf(
     fields={
         "at_least_one_of": Field(
@@ -194,17 +193,18 @@ _RULE = MappingOf(
                 "field keys",
                 least=2,
                 cross_checks=(Distinct("name each field once"),),
-            )
+            ),
+            attribute="fields",
         ),
-        "message": Field(Text()),
+        "message": Field(Text(), translated=True),
     },
-    build=_rule,
+    build=AtLeastOneOf,
 )
 
 _THANKS = MappingOf(
     fields={
-        "title": Field(Text("text", thanks_title)),
-        "body": Field(Text()),
+        "title": Field(Text("text", thanks_title), translated=True),
+        "body": Field(Text(), translated=True),
         "name_field": Field(Located(Text()), required=False),
     },
     build=dict,  # made into Thanks by _form, once name_field has been checked
@@ -221,12 +221,12 @@ def _form(*, rules: tuple[Any, ...], thanks: dict[str, Any], **values: Any) -> F
 
 _FORM = MappingOf(
     fields={
-        "button_label": Field(Text()),
-        "title": Field(Text()),
-        "intro": Field(Text()),
-        "emergency_notice": Field(Text()),
-        "submit_label": Field(Text()),
-        "cancel_label": Field(Text()),
+        "button_label": Field(Text(), translated=True),
+        "title": Field(Text(), translated=True),
+        "intro": Field(Text(), translated=True),
+        "emergency_notice": Field(Text(), translated=True),
+        "submit_label": Field(Text(), translated=True),
+        "cancel_label": Field(Text(), translated=True),
         "phone_region": Field(Text(REGION_EXAMPLE, region)),
         "fields": Field(
             ListOf(
@@ -235,6 +235,7 @@ _FORM = MappingOf(
                 cross_checks=(
                     Distinct("each field needs its own key", lambda f: f.key, suffix=".key"),
                 ),
+                keyed_by="key",
             )
         ),
         "rules": Field(ListOf(Located(_RULE), "rules", least=0), required=False, default=tuple),
