@@ -41,6 +41,8 @@ FIRST_NAME_PLACEHOLDER = "{first_name}"
 
 @dataclass(frozen=True)
 class FormField:
+    """One of ``form.fields``: what the visitor is asked, and how the answer is checked."""
+
     key: str
     type: FieldType
     label: str
@@ -60,6 +62,8 @@ class AtLeastOneOf:
 
 @dataclass(frozen=True)
 class Thanks:
+    """``form.thanks``: the screen after Send."""
+
     title: str
     body: str
     name_field: str | None = None
@@ -67,6 +71,8 @@ class Thanks:
 
 @dataclass(frozen=True)
 class FormSpec:
+    """``form``: the request form's words, fields and rules."""
+
     button_label: str
     title: str
     intro: str
@@ -131,10 +137,12 @@ _KEPT_FORMAT = frozenset({"\u200c", "\u200d"})
 emoji sequences need. Every other format character (bidi embeddings, overrides and isolates,
 marks, zero-width spaces, soft hyphens, tag characters) is removed: it is invisible and can
 make text read differently from what it stores."""
-_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
-_SPACES = re.compile(r"[^\S\n]+")
-_SPACED_LINE_BREAK = re.compile(r" ?\n ?")
-_BLANK_LINES = re.compile(r"\n{3,}")
+# Patterns, compiled (and cached by re) when a visitor's answer is first normalised: the kiosk
+# imports this module before its first page, which needs none of them.
+_LINE_BREAKS = "\r\n|[\r\x0b\x0c\x85\u2028\u2029]"
+_SPACES = r"[^\S\n]+"
+_SPACED_LINE_BREAK = r" ?\n ?"
+_BLANK_LINES = r"\n{3,}"
 
 
 def _kept(char: str, multiline: bool) -> bool:
@@ -155,13 +163,13 @@ def normalise_text(text: str, max_length: int, multiline: bool = False) -> str:
     tabs made one space, at most one blank line in a row, stripped, and cut to at most
     ``max_length`` characters. In single-line text a line break becomes a space."""
     text = unicodedata.normalize("NFC", text)
-    text = _LINE_BREAKS.sub("\n", text)
+    text = re.sub(_LINE_BREAKS, "\n", text)
     if not multiline:
         text = text.replace("\n", " ")
     text = "".join(char for char in text if _kept(char, multiline))
-    text = _SPACES.sub(" ", text)
+    text = re.sub(_SPACES, " ", text)
     if multiline:
-        text = _BLANK_LINES.sub("\n\n", _SPACED_LINE_BREAK.sub("\n", text))
+        text = re.sub(_BLANK_LINES, "\n\n", re.sub(_SPACED_LINE_BREAK, "\n", text))
     return text.strip()[: max(max_length, 0)].rstrip()
 
 
@@ -286,7 +294,13 @@ def _check_phone(text: str, region: str) -> tuple[str, str | None]:
 # --------------------------------------------------------------------------------------------
 # The thank-you screen
 
-_FIRST_NAME_WITH_SPACE_BEFORE = re.compile(r"(?:,\s*|\s+)?" + re.escape(FIRST_NAME_PLACEHOLDER))
+_FIRST_NAME_WITH_SPACE_BEFORE = r"(?:,\s*|\s+)?" + re.escape(FIRST_NAME_PLACEHOLDER)
+_PLACEHOLDER = r"\{[^{}]*\}"
+
+
+def unknown_placeholders(title: str) -> list[str]:
+    """Every {...} placeholder in a thank-you title other than {first_name}, in order."""
+    return [p for p in re.findall(_PLACEHOLDER, title) if p != FIRST_NAME_PLACEHOLDER]
 
 
 def first_name(full_name: str) -> str:
@@ -308,4 +322,4 @@ def thanks_title(spec: FormSpec, values: Mapping[str, Answer]) -> str:
     name = first_name(answer) if isinstance(answer, str) else ""
     if name:
         return title.replace(FIRST_NAME_PLACEHOLDER, name)
-    return _FIRST_NAME_WITH_SPACE_BEFORE.sub("", title).strip()
+    return re.sub(_FIRST_NAME_WITH_SPACE_BEFORE, "", title).strip()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,21 +22,19 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk.core.content import (
     MAX_FILE_BYTES,
-    Article,
     Content,
     ContentError,
-    Notices,
     Problem,
-    Section,
     TranslationFile,
-    _compose,
-    _Context,
-    _open_regular,
-    _paragraphs,
     language_named,
     load_content,
 )
-from kiosk.core.form import FIRST_NAME_PLACEHOLDER, FormField, FormSpec
+from kiosk.core.content.checkers import Checker, ListOf, Located, MappingOf, Text
+from kiosk.core.content.file_checks import open_regular
+from kiosk.core.content.schema import CONTENT
+from kiosk.core.content.text import paragraphs
+from kiosk.core.content.yaml_nodes import Context, compose
+from kiosk.core.form import FIRST_NAME_PLACEHOLDER, unknown_placeholders
 from kiosk.core.source_lines import SourceLines
 from kiosk.core.words import Language, words_for
 
@@ -44,7 +42,6 @@ __all__ = ["load_localized", "localize", "template_keys"]
 
 META_KEYS = ("name", "reviewed", "right_to_left", "keyboard")
 """Keys of a language file that are about the language, not text of content.yaml."""
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 @dataclass(frozen=True)
@@ -56,35 +53,53 @@ class _Slot:
 
 
 def template_keys(content: Content) -> dict[str, _Slot]:
-    """Every text key a language file may give, in content.yaml's order."""
+    """Every text key a language file may give, in content.yaml's order: the keys the schema
+    marks ``translated`` (:mod:`kiosk.core.content.schema`), where ``content`` has them."""
     keys: dict[str, _Slot] = {}
-    keys["notices.crisis_line"] = _Slot("text", content.notices.crisis_line)
-    keys["notices.disclaimer"] = _Slot("text", content.notices.disclaimer)
-    form = content.form
-    for name in ("button_label", "title", "intro", "emergency_notice"):
-        keys[f"form.{name}"] = _Slot("text", getattr(form, name))
-    keys["form.submit_label"] = _Slot("text", form.submit_label)
-    keys["form.cancel_label"] = _Slot("text", form.cancel_label)
-    for form_field in form.fields:
-        base = f"form.fields.{form_field.key}"
-        keys[f"{base}.label"] = _Slot("text", form_field.label)
-        if form_field.hint:
-            keys[f"{base}.hint"] = _Slot("text", form_field.hint)
-        if form_field.choices:
-            keys[f"{base}.choices"] = _Slot("choices", form_field.choices)
-    for index, rule in enumerate(form.rules):
-        keys[f"form.rules[{index}].message"] = _Slot("text", rule.message)
-    keys["form.thanks.title"] = _Slot("text", form.thanks.title)
-    keys["form.thanks.body"] = _Slot("text", form.thanks.body)
-    keys["article.title"] = _Slot("text", content.article.title)
-    for index, section in enumerate(content.article.sections):
-        base = f"article.sections[{index}]"
-        if section.heading:
-            keys[f"{base}.heading"] = _Slot("text", section.heading)
-        keys[f"{base}.body"] = _Slot("body", section.paragraphs)
-        if section.image_description:
-            keys[f"{base}.image_description"] = _Slot("text", section.image_description)
+
+    def note(key: str, check: Checker, value: Any) -> Any:
+        if value:
+            kind = "choices" if isinstance(check, ListOf) else "text"
+            if isinstance(check, Text) and check.parse is paragraphs:
+                kind = "body"
+            keys[key] = _Slot(kind, value)
+        return value
+
+    _with_texts(CONTENT, content, "", note)
     return keys
+
+
+def _with_texts(
+    mapping: MappingOf, model: Any, path: str, text: Callable[[str, Checker, Any], Any]
+) -> Any:
+    """``model`` (checked by ``mapping`` at key ``path``) with ``text(key, checker, value)`` in
+    place of each of its translated texts, going down into the mappings and lists of mappings
+    it holds. A list's items are named by index, or by the ``keyed_by`` attribute."""
+    changes: dict[str, Any] = {}
+    for name, spec in mapping.fields.items():
+        key = f"{path}.{name}" if path else name
+        attribute = mapping.attribute(name)
+        value = getattr(model, attribute, None)
+        inner = _unlocated(spec.check)
+        if value is None:
+            continue
+        if spec.translated:
+            changes[attribute] = text(key, spec.check, value)
+        elif isinstance(inner, MappingOf):
+            changes[attribute] = _with_texts(inner, value, key, text)
+        elif isinstance(inner, ListOf) and isinstance(item := _unlocated(inner.item), MappingOf):
+            by = inner.keyed_by
+            changes[attribute] = tuple(
+                _with_texts(item, each, f"{key}.{getattr(each, by)}" if by else f"{key}[{i}]", text)
+                for i, each in enumerate(value)
+            )
+    changed = {name: new for name, new in changes.items() if new != getattr(model, name)}
+    return dataclasses.replace(model, **changed) if changed else model
+
+
+def _unlocated(check: Checker) -> Checker:
+    """The checker inside a :class:`~kiosk.core.content.checkers.Located`, or ``check``."""
+    return check.check if isinstance(check, Located) else check
 
 
 def _containers(keys: dict[str, _Slot]) -> set[str]:
@@ -147,7 +162,7 @@ def load_localized(path: Path) -> Content:
 def _read(file: TranslationFile) -> str:
     source = str(file.path)
     try:
-        with _open_regular(file.path) as stream:
+        with open_regular(file.path) as stream:
             data = stream.read(MAX_FILE_BYTES + 1)
     except Exception as exc:  # OSError or not a regular file
         raise ContentError([Problem(source, 0, "", f"cannot read the file: {exc}")]) from exc
@@ -169,8 +184,8 @@ def _translate(
 ) -> tuple[Content, list[tuple[str, int, str]]]:
     """The content in ``file``'s language, and its warnings as (key, line, message)."""
     source = str(file.path)
-    ctx = _Context(source, file.path.parent)
-    root = _compose(ctx, _read(file))
+    ctx = Context(source, file.path.parent)
+    root = compose(ctx, _read(file))
     if ctx.problems:
         raise ContentError(ctx.problems)
     if not isinstance(root, MappingNode):
@@ -275,7 +290,7 @@ def _nearest_line(key: str, lines: dict[str, int]) -> int:
     return 1
 
 
-def _text(ctx: _Context, path: str, node: Node) -> str | None:
+def _text(ctx: Context, path: str, node: Node) -> str | None:
     if not isinstance(node, ScalarNode) or not isinstance(node.value, str):
         ctx.report(node.start_mark.line + 1, path, "must be text")
         return None
@@ -291,7 +306,7 @@ def _text(ctx: _Context, path: str, node: Node) -> str | None:
     return value
 
 
-def _value(ctx: _Context, path: str, node: Node, slot: _Slot) -> Any:
+def _value(ctx: Context, path: str, node: Node, slot: _Slot) -> Any:
     line = node.start_mark.line + 1
     if slot.kind == "choices":
         if not isinstance(node, SequenceNode):
@@ -317,10 +332,10 @@ def _value(ctx: _Context, path: str, node: Node, slot: _Slot) -> Any:
     if text is None:
         return None
     if slot.kind == "body":
-        return _paragraphs(text)
+        return paragraphs(text)
     text = text.strip()
     if path == "form.thanks.title":
-        others = [p for p in _PLACEHOLDER.findall(text) if p != FIRST_NAME_PLACEHOLDER]
+        others = unknown_placeholders(text)
         if others:
             ctx.report(
                 line,
@@ -332,7 +347,7 @@ def _value(ctx: _Context, path: str, node: Node, slot: _Slot) -> Any:
     return text
 
 
-def _meta_value(ctx: _Context, path: str, node: Node) -> Any:
+def _meta_value(ctx: Context, path: str, node: Node) -> Any:
     line = node.start_mark.line + 1
     value = ctx.scalar(node, path) if isinstance(node, ScalarNode) else None
     if path in ("reviewed", "right_to_left"):
@@ -365,57 +380,7 @@ def _language(file: TranslationFile, meta: dict[str, tuple[Any, int]]) -> Langua
 
 def _apply(content: Content, values: dict[str, Any]) -> Content:
     """``content`` with the texts in ``values`` (by key path) in place of its own."""
-
-    def get(key: str, default: Any) -> Any:
-        return values.get(key, default)
-
-    notices = Notices(
-        crisis_line=get("notices.crisis_line", content.notices.crisis_line),
-        disclaimer=get("notices.disclaimer", content.notices.disclaimer),
+    translated: Content = _with_texts(
+        CONTENT, content, "", lambda key, _check, value: values.get(key, value)
     )
-    form = content.form
-    fields = tuple(_field(f, values) for f in form.fields)
-    rules = tuple(
-        dataclasses.replace(rule, message=get(f"form.rules[{i}].message", rule.message))
-        for i, rule in enumerate(form.rules)
-    )
-    translated_form = FormSpec(
-        button_label=get("form.button_label", form.button_label),
-        title=get("form.title", form.title),
-        intro=get("form.intro", form.intro),
-        emergency_notice=get("form.emergency_notice", form.emergency_notice),
-        submit_label=get("form.submit_label", form.submit_label),
-        cancel_label=get("form.cancel_label", form.cancel_label),
-        phone_region=form.phone_region,
-        fields=fields,
-        rules=rules,
-        thanks=dataclasses.replace(
-            form.thanks,
-            title=get("form.thanks.title", form.thanks.title),
-            body=get("form.thanks.body", form.thanks.body),
-        ),
-    )
-    sections = []
-    for index, section in enumerate(content.article.sections):
-        base = f"article.sections[{index}]"
-        sections.append(
-            Section(
-                heading=get(f"{base}.heading", section.heading),
-                paragraphs=get(f"{base}.body", section.paragraphs),
-                image=section.image,
-                image_description=get(f"{base}.image_description", section.image_description),
-                seconds=section.seconds,
-            )
-        )
-    article = Article(get("article.title", content.article.title), tuple(sections))
-    return dataclasses.replace(content, notices=notices, form=translated_form, article=article)
-
-
-def _field(form_field: FormField, values: dict[str, Any]) -> FormField:
-    base = f"form.fields.{form_field.key}"
-    return dataclasses.replace(
-        form_field,
-        label=values.get(f"{base}.label", form_field.label),
-        hint=values.get(f"{base}.hint", form_field.hint),
-        choices=values.get(f"{base}.choices", form_field.choices),
-    )
+    return translated

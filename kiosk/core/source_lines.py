@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from kiosk.core.content.yaml_nodes import Context, compose
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,9 @@ class SourceLines:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        # Read as the content was (libyaml's parser when PyYAML has it): the file has been
+        # checked, so there is nothing to report.
+        root = compose(Context(str(path), path.parent), path.read_text(encoding="utf-8"))
         self._lines: dict[str, int] = {}
         self._texts: list[Located] = []
         if root is not None:

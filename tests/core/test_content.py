@@ -1214,7 +1214,7 @@ def test_a_good_file_is_read_by_libyaml_and_composes_as_pythons_would(
     is about ten times slower), and it must give the very same tree, refusals included."""
     import yaml
 
-    from kiosk.core import content as module
+    from kiosk.core.content import yaml_nodes as module
     from kiosk.paths import bundled_content
 
     assert yaml.__with_libyaml__, "PyYAML without libyaml: start-up reads content.yaml slowly"
@@ -1228,8 +1228,8 @@ def test_a_good_file_is_read_by_libyaml_and_composes_as_pythons_would(
         start = node.start_mark.line if getattr(node, "start_mark", None) else None
         return (type(node).__name__, getattr(node, "tag", None), value, start)
 
-    fast_loader = module._FAST(text)
-    slow_loader = module._Loader(text)
+    fast_loader = module.FAST(text)
+    slow_loader = module.Loader(text)
     try:
         assert shape(fast_loader.get_single_node()) == shape(slow_loader.get_single_node())
         assert [(n.start_mark.line, m) for n, m in fast_loader.refusals] == [
@@ -1242,5 +1242,5 @@ def test_a_good_file_is_read_by_libyaml_and_composes_as_pythons_would(
     def no_python_loader(*args: object) -> None:
         raise AssertionError("a good file was read by the slow Python loader")
 
-    monkeypatch.setattr(module, "_Loader", no_python_loader)
+    monkeypatch.setattr(module, "Loader", no_python_loader)
     load_content(bundled_content())
