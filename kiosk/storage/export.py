@@ -37,7 +37,8 @@ import orjson
 
 from kiosk.core.files import fsync_folder
 from kiosk.core.form import FormField
-from kiosk.storage.store import RawRequest, RequestStream, StoredRequest
+from kiosk.storage.records import RawRequest, StoredRequest
+from kiosk.storage.stream import RequestStream
 
 __all__ = [
     "FIXED_HEADER",

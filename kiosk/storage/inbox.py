@@ -38,16 +38,15 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from kiosk.storage.store import (
+from kiosk.storage.records import (
     AUDIT_EVENTS,
     STATUSES,
     AuditEntry,
     OutgoingRequest,
-    SaveError,
     Status,
     StoredRequest,
-    UnknownRequest,
 )
+from kiosk.storage.store import SaveError, UnknownRequest
 
 _log = logging.getLogger(__name__)
 
