@@ -16,6 +16,7 @@ from kiosk.storage.rows import (
     check_detail,
     check_event,
     check_label,
+    check_page,
     format_time,
     insert_audit,
     to_audit,
@@ -45,8 +46,7 @@ class AuditLog(StoreEngine):
 
     def audit_log(self, limit: int = 50) -> list[AuditEntry]:
         """The latest ``limit`` audit rows, newest first."""
-        if limit < 0:
-            raise ValueError("limit must not be negative")
+        check_page(limit)
 
         def select(conn: sqlite3.Connection) -> list[AuditEntry]:
             rows = conn.execute(

@@ -21,6 +21,7 @@ from kiosk.storage.records import (
     STATUSES,
     AuditEntry,
     AuditEvent,
+    Status,
     StoredRequest,
 )
 
@@ -121,6 +122,14 @@ def check_status(status: str | None) -> None:
         raise ValueError(f"status must be one of {STATUSES} or None, got {status!r}")
 
 
+def check_marked(status: str) -> Status:
+    """A status requests can be marked with."""
+    for known in STATUSES:
+        if status == known:
+            return known
+    raise ValueError(f"status must be one of {STATUSES}, got {status!r}")
+
+
 def check_event(event: str) -> AuditEvent:
     for known in AUDIT_EVENTS:
         if event == known:
@@ -152,8 +161,11 @@ def check_count(count: int) -> int:
     return count
 
 
-def check_page(limit: int, offset: int = 0) -> None:
-    if limit < 0 or offset < 0:
+def check_page(limit: int, offset: int | None = None) -> None:
+    if offset is None:
+        if limit < 0:
+            raise ValueError("limit must not be negative")
+    elif limit < 0 or offset < 0:
         raise ValueError("limit and offset must not be negative")
 
 

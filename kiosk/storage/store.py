@@ -42,7 +42,6 @@ from datetime import datetime
 
 from kiosk.storage.failures import SaveError, StoreError
 from kiosk.storage.records import (
-    STATUSES,
     AuditEvent,
     OutgoingRequest,
     RawRequest,
@@ -56,6 +55,7 @@ from kiosk.storage.rows import (
     check_ids,
     check_label,
     check_language,
+    check_marked,
     check_page,
     encode_answers,
     filter_clause,
@@ -293,8 +293,7 @@ class RequestStore(Retention):
         ``actor``, an audit row (``"mark"``, the count, the status) is written in the same
         transaction.
         """
-        if status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, got {status!r}")
+        check_marked(status)
         changed = self._change(
             "mark",
             ids,
