@@ -5,6 +5,9 @@ of SQLite or of the disk apart (the kind staff are told, and the sentence), move
 database aside instead of deleting it (``requests.db.corrupt-YYYYmmddTHHMMSSZ``, with its
 ``-wal`` and ``-shm``), keeps a ``-wal`` found without its database, refuses symbolic links and
 takes group and other permissions off the files. Nothing here names a visitor's answer.
+
+:class:`SaveError` (what every failure becomes for callers) is defined here and imported from
+:mod:`kiosk.storage.store`, its public home.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""A request's row, both ways: the checks before a value is stored, and reading it back.
+"""A request's row, both ways: the checks before a value is stored, the pieces of the
+statements that store it, and reading it back.
 
 Shared by the local store and the inbox. Every check raises ``ValueError`` (a programming error:
 what can never be stored) with a message that holds no visitor's answer.
@@ -27,6 +28,9 @@ from kiosk.storage.records import (
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 """An answer's key: a form field key (letters, digits and _, at most 64 characters)."""
+
+
+# -- checking what is stored -----------------------------------------------------------------
 
 
 def check_label(name: str, value: object) -> str:
@@ -173,6 +177,8 @@ def check_since(since: datetime | None) -> None:
     if since is not None and (not isinstance(since, datetime) or since.utcoffset() is None):
         raise ValueError("since must be a timezone-aware datetime")
 
+
+# -- writing rows in SQLite's statements -------------------------------------------------------
 
 BATCH_ROWS = 500
 """Rows fetched at a time by a streaming read, and ids per statement."""
