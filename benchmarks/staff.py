@@ -128,7 +128,8 @@ from kiosk.core.content import Content, load_content
 from kiosk.core.form import FormField
 from kiosk.paths import bundled_content
 from kiosk.storage.export import export_csv
-from kiosk.storage.store import SCHEMA_VERSION, RequestStore
+from kiosk.storage.schema import SCHEMA_VERSION
+from kiosk.storage.store import RequestStore
 from kiosk.ui.staff import ExportPlace
 
 WARMUP = 3

@@ -23,7 +23,8 @@ from typing import Any
 import psycopg
 
 from kiosk.storage import inbox
-from kiosk.storage.store import OutgoingRequest, RequestStore, SaveError
+from kiosk.storage.records import OutgoingRequest
+from kiosk.storage.store import RequestStore, SaveError
 
 _log = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.form import FormField
-from kiosk.storage.export import export_csv, safe_cell
+from kiosk.storage.csv_rows import safe_cell
+from kiosk.storage.export import export_csv
 from kiosk.storage.store import StoredRequest
 
 NY = "America/New_York"

@@ -49,9 +49,9 @@ def test_fast_and_reference_exports_are_identical(store, tmp_path, zone, monkeyp
     from kiosk.storage import export
 
     fast_calls = []
-    real_fast = export._write_fast
+    real_fast = export.write_fast
     monkeypatch.setattr(
-        export, "_write_fast", lambda *a, **k: fast_calls.append(1) or real_fast(*a, **k)
+        export, "write_fast", lambda *a, **k: fast_calls.append(1) or real_fast(*a, **k)
     )
     ids = [store.save(answers, "v1", "kiosk-1") for answers in ANSWERS]
     store.mark(ids[1:3], "contacted")

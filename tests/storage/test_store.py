@@ -25,14 +25,9 @@ from typing import Any
 
 import pytest
 
-from kiosk.storage.store import (
-    MAX_ANSWERS_CHARS,
-    MAX_LABEL_CHARS,
-    SCHEMA_VERSION,
-    RequestStore,
-    SaveError,
-    StoredRequest,
-)
+from kiosk.storage.records import MAX_ANSWERS_CHARS, MAX_LABEL_CHARS
+from kiosk.storage.schema import SCHEMA_VERSION
+from kiosk.storage.store import RequestStore, SaveError, StoredRequest
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 NOW_TEXT = "2025-01-02T03:04:05.678901Z"

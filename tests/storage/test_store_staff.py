@@ -15,17 +15,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.storage import store as store_module
-from kiosk.storage.store import (
-    AUDIT_EVENTS,
-    MAX_AUDIT_DETAIL_CHARS,
-    SCHEMA_VERSION,
-    AuditEntry,
-    RequestStore,
-    SaveError,
-    StoredRequest,
-    UnknownRequest,
-)
+from kiosk.storage import rows as rows_module
+from kiosk.storage import schema as schema_module
+from kiosk.storage.connection import sqlite_connect
+from kiosk.storage.records import AUDIT_EVENTS, MAX_AUDIT_DETAIL_CHARS, AuditEntry
+from kiosk.storage.schema import SCHEMA_VERSION
+from kiosk.storage.store import RequestStore, SaveError, StoredRequest, UnknownRequest
 
 START = datetime(2026, 11, 27, 14, 15, 2, tzinfo=UTC)
 CANARY = "CANARY-staff-5e1d"
@@ -101,7 +96,7 @@ def make_v1_database(data_dir: Path) -> Path:
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("BEGIN IMMEDIATE")
-    store_module.MIGRATIONS[0](conn)
+    schema_module.MIGRATIONS[0](conn)
     conn.execute("PRAGMA user_version = 1")
     conn.executemany(
         "INSERT INTO requests (created_at, status, answers, content_version, kiosk_id)"
@@ -141,10 +136,10 @@ def test_a_failed_migration_leaves_version_1_as_it_was(data_dir, clock, monkeypa
     db = make_v1_database(data_dir)
 
     def broken_step(conn: sqlite3.Connection) -> None:
-        store_module._add_contacted_at_and_audit(conn)
+        schema_module._add_contacted_at_and_audit(conn)
         raise sqlite3.OperationalError("simulated failure half-way")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", (store_module.MIGRATIONS[0], broken_step))
+    monkeypatch.setattr(schema_module, "MIGRATIONS", (schema_module.MIGRATIONS[0], broken_step))
     store = RequestStore(data_dir, clock=clock)
     with pytest.raises(SaveError):
         store.count()
@@ -206,7 +201,7 @@ def test_iter_requests_is_oldest_first_with_filters(store, clock):
 
 
 def test_iter_requests_streams_in_batches_beside_saving(store, clock, monkeypatch):
-    monkeypatch.setattr(store_module, "_BATCH_ROWS", 7)
+    monkeypatch.setattr(rows_module, "BATCH_ROWS", 7)
     ids = fill(store, clock, 30, minutes=1)
     stream = store.iter_requests()
     first = [next(stream).id for _ in range(10)]
@@ -286,7 +281,7 @@ def test_mark_with_an_unknown_id_changes_nothing(store, clock):
 
 
 def test_mark_many_ids_in_batches(store, clock, monkeypatch):
-    monkeypatch.setattr(store_module, "_BATCH_ROWS", 4)
+    monkeypatch.setattr(rows_module, "BATCH_ROWS", 4)
     ids = fill(store, clock, 11, minutes=1)
     assert store.mark(ids, "contacted", actor="cli") == 11
     assert store.count(status="contacted") == 11
@@ -502,7 +497,7 @@ def checkpointed_bytes(path: Path) -> bytes:
 def test_every_connection_uses_secure_delete(store, clock):
     fill(store, clock, 1)
     assert store._connect().execute("PRAGMA secure_delete").fetchone()[0] == 1
-    reader = store._sqlite_connect(str(store.path), uri=False)
+    reader = sqlite_connect(str(store.path), 1000, uri=False)
     try:
         assert reader.execute("PRAGMA secure_delete").fetchone()[0] == 1
     finally:
