@@ -34,7 +34,8 @@ from kiosk.core.words import ENGLISH, Words
 from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
 from kiosk.ui import access_text as spoken
 from kiosk.ui.language import LanguageBar
-from kiosk.ui.page_view import Highlight, PageLayout
+from kiosk.ui.page_paint import Highlight, paint_pause_mark, render_page
+from kiosk.ui.page_view import PageLayout
 
 if TYPE_CHECKING:
     from kiosk.ui.speech import Speaker
@@ -387,8 +388,13 @@ class SlideshowScreen(QWidget):
 
     def _render(self, index: int, highlight: Highlight | None = None) -> QPixmap:
         assert self._layout is not None
-        return self._layout.render(
-            self._pages[index], index, len(self._pages), self.devicePixelRatioF(), highlight
+        return render_page(
+            self._layout,
+            self._pages[index],
+            index,
+            len(self._pages),
+            self.devicePixelRatioF(),
+            highlight,
         )
 
     def _start_advance(self) -> None:
@@ -488,7 +494,7 @@ class SlideshowScreen(QWidget):
             painter.setOpacity(1.0)
         if self._paused:
             assert self._layout is not None
-            self._layout.paint_pause_mark(painter)
+            paint_pause_mark(painter, self._layout)
         painter.end()
         if not self._first_shown:
             self._first_shown = True

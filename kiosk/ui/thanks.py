@@ -13,12 +13,9 @@ from kiosk.core.content import Content
 from kiosk.core.words import N_
 from kiosk.timers import TimerFactory, qt_timer
 from kiosk.ui.language import LanguageBar
-from kiosk.ui.page_view import (
-    DISCLAIMER_SCALE,
-    PageLayout,
-    TextBlock,
-    make_font,
-)
+from kiosk.ui.page_paint import paint_footer, paint_header
+from kiosk.ui.page_view import DISCLAIMER_SCALE, PageLayout
+from kiosk.ui.typography import TextBlock, make_font
 
 HINT = N_("Touch the screen to return to the start.")
 
@@ -141,8 +138,8 @@ class ThanksScreen(QWidget):
         painter.setRenderHints(
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
         )
-        page.paint_header(painter)
-        page.paint_footer(painter)
+        paint_header(painter, page)
+        paint_footer(painter, page)
         painter.end()
 
     def _page_layout(self) -> PageLayout | None:
