@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QFont,
-    QFontMetricsF,
     QHideEvent,
     QKeyEvent,
     QMouseEvent,
@@ -29,12 +27,11 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from kiosk.core.content import Content
 from kiosk.core.pacing import word_count
-from kiosk.core.pagination import Page, paginate, split_sentences
-from kiosk.core.words import ENGLISH, Words
+from kiosk.core.pagination import Page, paginate
 from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
-from kiosk.ui import access_text as spoken
 from kiosk.ui.language import LanguageBar
 from kiosk.ui.page_paint import Highlight, paint_pause_mark, render_page
+from kiosk.ui.page_reader import PageReader
 from kiosk.ui.page_view import PageLayout
 
 if TYPE_CHECKING:
@@ -51,24 +48,6 @@ EDGE_FRACTION = 0.18
 """A tap this close to the left or right edge (as a share of the width) turns the page."""
 AFTER_READING_MS = 2000
 """With read aloud on, a page stays this long after it has been read, then the next comes."""
-
-
-def reading_parts(
-    page: Page, number: int, total: int, words: Words = ENGLISH
-) -> list[tuple[str, Highlight | None]]:
-    """What read aloud says for a page, in order, each with the stretch of the page it is
-    (to highlight): the heading, where the page is (in ``words``' language), then every
-    sentence."""
-    parts: list[tuple[str, Highlight | None]] = []
-    if not page.continued:
-        parts.append((page.heading, (-1, 0, len(page.heading))))
-    parts.append((words.tr(spoken.PAGE_POSITION, number=number + 1, total=total), None))
-    for index, paragraph in enumerate(page.paragraphs):
-        start = len(paragraph) - len(paragraph.lstrip())
-        for sentence in split_sentences(paragraph):
-            parts.append((sentence, (index, start, len(sentence.rstrip()))))
-            start += len(sentence)
-    return parts
 
 
 class SlideshowScreen(QWidget):
@@ -115,17 +94,11 @@ class SlideshowScreen(QWidget):
         self._first_shown = False
         self._scale = 1.0
         self._recolor: Recolor = _same
-        self._speaker: Speaker | None = None
-        self._reading = 0  # the utterance reading the page now (0: none)
-        self._reading_parts: list[tuple[str, Highlight | None]] = []
         self.access_button: QPushButton | None = None
-        self.controls: dict[str, QPushButton] = {}
-        for name in ("previous", "pause", "repeat", "next"):
-            button = QPushButton(self)
-            button.setObjectName(f"read-{name}")
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            button.hide()
-            self.controls[name] = button
+        self._reader = PageReader(self)
+        self._reader.part_started.connect(self._on_part_started)
+        self._reader.page_read.connect(self._on_page_read)
+        self.controls = self._reader.controls
         self._name_controls()
         self.controls["previous"].clicked.connect(lambda: self._turn(forward=False))
         self.controls["next"].clicked.connect(lambda: self._turn(forward=True))
@@ -216,7 +189,7 @@ class SlideshowScreen(QWidget):
             self._current = self._render(self._index)
             self._update_accessible_text()
         self.update()
-        if self._speaker is not None and self.isVisible():
+        if self._reader.speaker is not None and self.isVisible():
             self.read_page()  # the new page, in the new language's voice
         elif not self._paused:
             self._start_advance()
@@ -238,15 +211,7 @@ class SlideshowScreen(QWidget):
 
     def _name_controls(self) -> None:
         """The read-aloud controls' words, in the language shown."""
-        words = self._content.words
-        for name, message in (
-            ("previous", spoken.PREVIOUS),
-            ("pause", spoken.RESUME if self._paused else spoken.PAUSE),
-            ("repeat", spoken.REPEAT),
-            ("next", spoken.NEXT),
-        ):
-            self.controls[name].setText(words.tr(message))
-            self.controls[name].setAccessibleName(words.tr(message))
+        self._reader.name_controls(self._content.words, self._paused)
 
     def set_access_button(self, button: QPushButton) -> None:
         """Place the accessibility button (at the left end of the footer band)."""
@@ -270,25 +235,14 @@ class SlideshowScreen(QWidget):
         self._layout = None
         self._ensure_layout()
         self.update()
-        if self._speaker is not None and self.isVisible():
+        if self._reader.speaker is not None and self.isVisible():
             self.read_page()
 
     def set_speaker(self, speaker: Speaker | None) -> None:
         """Read every page aloud with ``speaker`` (None: stop reading)."""
-        if speaker is self._speaker:
+        if not self._reader.set_speaker(speaker):
             return
-        if self._speaker is not None:
-            self._speaker.part_started.disconnect(self._on_part_started)
-            self._speaker.finished.disconnect(self._on_reading_finished)
-            if self._reading and self._speaker.utterance == self._reading:
-                self._speaker.stop()
-        self._speaker = speaker
-        self._reading = 0
-        for button in self.controls.values():
-            button.setVisible(speaker is not None)
         if speaker is not None:
-            speaker.part_started.connect(self._on_part_started)
-            speaker.finished.connect(self._on_reading_finished)
             if self.isVisible() and self._pages:
                 self.read_page()
         elif self._pages and self._layout is not None:
@@ -300,33 +254,25 @@ class SlideshowScreen(QWidget):
     @property
     def reading(self) -> bool:
         """The page is being read aloud now."""
-        return bool(
-            self._reading and self._speaker is not None and self._speaker.utterance == self._reading
-        )
+        return self._reader.reading
 
     def read_page(self) -> None:
         """Read the page shown aloud from its start (the page waits until it is done)."""
-        if self._speaker is None or not self._pages:
+        if self._reader.speaker is None or not self._pages:
             return
         self._advance.stop()
-        self._reading_parts = reading_parts(
-            self._pages[self._index], self._index, len(self._pages), self._content.words
-        )
-        self._reading = self._speaker.speak([text for text, _ in self._reading_parts])
-        if self._paused:
-            self._speaker.pause()
+        page = self._pages[self._index]
+        self._reader.read(page, self._index, len(self._pages), self._content.words, self._paused)
 
     def set_paused(self, paused: bool) -> None:
         """Hold the current page (showing a pause mark) or carry on advancing."""
         if paused:
             self._advance.stop()
             self._resume.start(round(self._content.timing.idle_resume_seconds * 1000))
-            if self.reading and self._speaker is not None:
-                self._speaker.pause()
+            self._reader.pause()
         else:
             self._resume.stop()
-            if self.reading and self._speaker is not None:
-                self._speaker.resume()
+            self._reader.resume()
             self._start_advance()
         if paused != self._paused:
             self._paused = paused
@@ -362,7 +308,7 @@ class SlideshowScreen(QWidget):
             self._frame.stop()
         self._update_accessible_text()
         self.update(self.rect() if swapped else self._changing_rect())
-        if self._speaker is not None and self.isVisible():
+        if self._reader.speaker is not None and self.isVisible():
             self.read_page()
         elif not self._paused:
             self._start_advance()
@@ -403,20 +349,14 @@ class SlideshowScreen(QWidget):
         if self._pages and self.isVisible():
             self._advance.start(round(self._pages[self._index].seconds * 1000))
 
-    def _on_part_started(self, utterance: int, part: int) -> None:
-        if utterance != self._reading or not 0 <= part < len(self._reading_parts):
-            return
-        highlight = self._reading_parts[part][1]
+    def _on_part_started(self, highlight: Highlight | None) -> None:
         if self._pages and self._layout is not None:
             self._previous = None
             self._frame.stop()
             self._current = self._render(self._index, highlight)
             self.update(self._changing_rect())
 
-    def _on_reading_finished(self, utterance: int) -> None:
-        if utterance != self._reading:
-            return
-        self._reading = 0
+    def _on_page_read(self) -> None:
         if self._pages and self._layout is not None:
             self._current = self._render(self._index)
             self.update(self._changing_rect())
@@ -465,7 +405,7 @@ class SlideshowScreen(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._ensure_layout()
-        if self._speaker is not None:
+        if self._reader.speaker is not None:
             self.read_page()
         elif self._paused:
             self._resume.start(round(self._content.timing.idle_resume_seconds * 1000))
@@ -477,9 +417,7 @@ class SlideshowScreen(QWidget):
         for timer in (self._advance, self._resume, self._frame, self._long_press):
             timer.stop()
         self._previous = None
-        if self.reading and self._speaker is not None:
-            self._speaker.stop()
-        self._reading = 0
+        self._reader.stop()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._ensure_layout()
@@ -542,7 +480,7 @@ class SlideshowScreen(QWidget):
             self._turn(forward=False)
         elif key == Qt.Key.Key_Space:
             self.set_paused(not self._paused)
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._speaker is not None:
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._reader.speaker is not None:
             self._on_repeat_clicked()
         else:
             super().keyPressEvent(event)
@@ -562,9 +500,7 @@ class SlideshowScreen(QWidget):
         size = self.size()
         if size.isEmpty() or (self._layout is not None and self._layout.size == size):
             return
-        if self.reading and self._speaker is not None:
-            self._speaker.stop()
-            self._reading = 0
+        self._reader.stop()
         position = self._reading_position()
         self._paginate(size)
         self._index = self._page_at(position)
@@ -580,7 +516,7 @@ class SlideshowScreen(QWidget):
         self._request_button.setGeometry(self._layout.button_rect)
         if self.access_button is not None:
             self.access_button.setGeometry(self._layout.access_rect)
-        self._place_controls(self._layout)
+        self._reader.place_controls(self._layout, self._content.words)
         # Its own size rules win over the window's style sheet, which sets colours only.
         self._request_button.setStyleSheet(
             f"font-size: {self._layout.button_font.pixelSize()}px;"
@@ -589,32 +525,6 @@ class SlideshowScreen(QWidget):
         self.language_bar.fit(self._layout.body_px, self._layout.language_rect)
         self._pages = paginate(self._content, self._layout.fits_for)
         log.debug("paginated %d pages at %dx%d", len(self._pages), size.width(), size.height())
-
-    def _place_controls(self, layout: PageLayout) -> None:
-        """The read-aloud controls, side by side over the progress band."""
-        band = layout.controls_rect
-        gap = layout.gap // 2
-        count = len(self.controls)
-        width = (band.width() - gap * (count - 1)) // count
-        height = max(44, band.height())
-        top = band.bottom() + 1 - height
-        font = max(12, min(round(layout.body_px * 0.7), height // 2))
-        # Smaller type where a language's words are longer ("Página siguiente"): every label,
-        # Pause and Resume both, fits its button.
-        words = self._content.words
-        labels = [b.text() for b in self.controls.values()]
-        labels += [words.tr(spoken.PAUSE), words.tr(spoken.RESUME)]
-        measure = QFont(self.controls["next"].font())
-        measure.setBold(True)
-        while font > 12:
-            measure.setPixelSize(font)
-            widest = max(QFontMetricsF(measure).horizontalAdvance(label) for label in labels)
-            if widest + font <= width:
-                break
-            font -= 1
-        for index, button in enumerate(self.controls.values()):
-            button.setGeometry(band.left() + index * (width + gap), top, width, height)
-            button.setStyleSheet(f"font-size: {font}px; padding: 0px;")
 
     def _reading_position(self) -> tuple[int, int]:
         """(section, words before the page in its section) of the page shown now."""
