@@ -8,10 +8,9 @@ changes nothing runs but one single-shot timer.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QHideEvent,
@@ -29,23 +28,18 @@ from kiosk.core.content import Content
 from kiosk.core.pacing import word_count
 from kiosk.core.pagination import Page, paginate
 from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
-from kiosk.ui.language import LanguageBar
+from kiosk.ui.cross_fade import CrossFade
+from kiosk.ui.page_chrome import Recolor, language_bar_for, same_colors
 from kiosk.ui.page_paint import Highlight, paint_pause_mark, render_page
 from kiosk.ui.page_reader import PageReader
 from kiosk.ui.page_view import PageLayout
+from kiosk.ui.slide_touch import SlideTouch
 
 if TYPE_CHECKING:
     from kiosk.ui.speech import Speaker
 
-Recolor = Callable[[Content], Content]
-"""The content as the visitor sees it (high contrast swaps its colours)."""
-
 log = logging.getLogger(__name__)
 
-FRAME_MS = 33
-"""Cross-fade frame interval: about 30 frames a second is smooth for a slow fade."""
-EDGE_FRACTION = 0.18
-"""A tap this close to the left or right edge (as a share of the width) turns the page."""
 AFTER_READING_MS = 2000
 """With read aloud on, a page stays this long after it has been read, then the next comes."""
 
@@ -82,18 +76,15 @@ class SlideshowScreen(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._content = content
         self._pending: Content | None = None
-        self._clock = clock
         self._layout: PageLayout | None = None
         self._pages: list[Page] = []
         self._index = 0
-        self._current: QPixmap | None = None
-        self._previous: QPixmap | None = None
-        self._fade_start = 0.0
+        self._fade = CrossFade(self, timer_factory, clock)
+        self._fade.frame.connect(self._on_fade_frame)
         self._paused = False
-        self._press: QPoint | None = None
         self._first_shown = False
         self._scale = 1.0
-        self._recolor: Recolor = _same
+        self._recolor: Recolor = same_colors
         self.access_button: QPushButton | None = None
         self._reader = PageReader(self)
         self._reader.part_started.connect(self._on_part_started)
@@ -110,7 +101,7 @@ class SlideshowScreen(QWidget):
         self._request_button.setAccessibleName(content.form.button_label)
         self._request_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._request_button.clicked.connect(self.request_info_requested)
-        self._make_language_bar(content)
+        self.language_bar = language_bar_for(content, self, None, self._on_language_chosen)
 
         self._advance = timer_factory(self)
         self._advance.setObjectName("advance")
@@ -120,14 +111,10 @@ class SlideshowScreen(QWidget):
         self._resume.setObjectName("resume")
         self._resume.setSingleShot(True)
         self._resume.timeout.connect(self._on_resume_timeout)
-        self._frame = timer_factory(self)
-        self._frame.setObjectName("frame")
-        self._frame.setSingleShot(False)
-        self._frame.timeout.connect(self._on_frame_timeout)
-        self._long_press = timer_factory(self)
-        self._long_press.setObjectName("long-press")
-        self._long_press.setSingleShot(True)
-        self._long_press.timeout.connect(self._on_long_press_timeout)
+        self._touch = SlideTouch(self, timer_factory)
+        self._touch.turned.connect(self._turn)
+        self._touch.tapped.connect(self._on_tapped)
+        self._touch.held.connect(self.staff_requested)
 
     # -- public state ----------------------------------------------------------------------
 
@@ -152,7 +139,7 @@ class SlideshowScreen(QWidget):
 
     @property
     def is_fading(self) -> bool:
-        return self._previous is not None
+        return self._fade.fading
 
     def next_page(self) -> None:
         """Show the next page (after the last, the first)."""
@@ -182,11 +169,10 @@ class SlideshowScreen(QWidget):
         """Show ``content`` (the article in another language) at once, from its first page,
         laid out again for this screen: a visitor tapped a language button."""
         self._pending = content
-        self._previous = None
-        self._frame.stop()
+        self._fade.stop()
         self._swap_in_pending()
         if self._pages:
-            self._current = self._render(self._index)
+            self._fade.current = self._render(self._index)
             self._update_accessible_text()
         self.update()
         if self._reader.speaker is not None and self.isVisible():
@@ -194,17 +180,6 @@ class SlideshowScreen(QWidget):
         elif not self._paused:
             self._start_advance()
         self.page_changed.emit(self._index)
-
-    def _make_language_bar(self, content: Content) -> None:
-        bar = getattr(self, "language_bar", None)
-        names = [name for _code, name in content.language_names]
-        if bar is not None and [b.text() for b in bar.buttons.values()] == names:
-            bar.set_current(content.language.code)
-            return
-        if bar is not None:
-            bar.deleteLater()
-        self.language_bar = LanguageBar(content.language_names, content.language.code, self)
-        self.language_bar.language_chosen.connect(self._on_language_chosen)
 
     def _on_language_chosen(self, code: str) -> None:
         self.language_chosen.emit(code)
@@ -246,7 +221,7 @@ class SlideshowScreen(QWidget):
             if self.isVisible() and self._pages:
                 self.read_page()
         elif self._pages and self._layout is not None:
-            self._current = self._render(self._index)
+            self._fade.current = self._render(self._index)
             self.update()
             if not self._paused:
                 self._start_advance()
@@ -296,16 +271,14 @@ class SlideshowScreen(QWidget):
         fade = (
             self._content.timing.fade_ms > 0
             and self.isVisible()
-            and self._current is not None
+            and self._fade.current is not None
             and not swapped
         )
-        self._previous = self._current if fade else None
-        self._current = self._render(index)
+        page = self._render(index)
         if fade:
-            self._fade_start = self._clock()
-            self._frame.start(FRAME_MS)
+            self._fade.fade_to(page, self._content.timing.fade_ms / 1000)
         else:
-            self._frame.stop()
+            self._fade.cut_to(page)
         self._update_accessible_text()
         self.update(self.rect() if swapped else self._changing_rect())
         if self._reader.speaker is not None and self.isVisible():
@@ -322,7 +295,9 @@ class SlideshowScreen(QWidget):
         label = content.form.button_label
         self._request_button.setText(label)
         self._request_button.setAccessibleName(label)
-        self._make_language_bar(content)
+        self.language_bar = language_bar_for(
+            content, self, self.language_bar, self._on_language_chosen
+        )
         self._name_controls()
         self._index = 0
         size = self.size()
@@ -351,14 +326,12 @@ class SlideshowScreen(QWidget):
 
     def _on_part_started(self, highlight: Highlight | None) -> None:
         if self._pages and self._layout is not None:
-            self._previous = None
-            self._frame.stop()
-            self._current = self._render(self._index, highlight)
+            self._fade.cut_to(self._render(self._index, highlight))
             self.update(self._changing_rect())
 
     def _on_page_read(self) -> None:
         if self._pages and self._layout is not None:
-            self._current = self._render(self._index)
+            self._fade.current = self._render(self._index)
             self.update(self._changing_rect())
         if not self._paused and self._pages and self.isVisible():
             self._advance.start(AFTER_READING_MS)
@@ -366,10 +339,6 @@ class SlideshowScreen(QWidget):
     def _on_repeat_clicked(self) -> None:
         self.set_paused(False)
         self.read_page()
-
-    def _fade_progress(self) -> float:
-        duration = self._content.timing.fade_ms / 1000
-        return min(max((self._clock() - self._fade_start) / duration, 0.0), 1.0)
 
     def _changing_rect(self) -> QRect:
         """The part of the screen that differs between pages: the text and the dots."""
@@ -380,9 +349,8 @@ class SlideshowScreen(QWidget):
 
     # -- slots -----------------------------------------------------------------------------
 
-    def _on_long_press_timeout(self) -> None:
-        self._press = None  # the release that follows is not a tap
-        self.staff_requested.emit()
+    def _on_tapped(self) -> None:
+        self.set_paused(not self._paused)
 
     def _on_advance_timeout(self) -> None:
         self.next_page()
@@ -390,10 +358,7 @@ class SlideshowScreen(QWidget):
     def _on_resume_timeout(self) -> None:
         self.set_paused(False)
 
-    def _on_frame_timeout(self) -> None:
-        if self._fade_progress() >= 1.0:
-            self._frame.stop()
-            self._previous = None
+    def _on_fade_frame(self) -> None:
         self.update(self._changing_rect())
 
     # -- Qt overrides ----------------------------------------------------------------------
@@ -414,22 +379,19 @@ class SlideshowScreen(QWidget):
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
-        for timer in (self._advance, self._resume, self._frame, self._long_press):
+        for timer in (self._advance, self._resume):
             timer.stop()
-        self._previous = None
+        self._touch.cancel()
+        self._fade.stop()
         self._reader.stop()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._ensure_layout()
         painter = QPainter(self)
-        if self._current is None:
+        if self._fade.current is None:
             painter.fillRect(event.rect(), QColor(self._content.clinic.colors.background))
             return
-        painter.drawPixmap(0, 0, self._current if self._previous is None else self._previous)
-        if self._previous is not None:
-            painter.setOpacity(self._fade_progress())
-            painter.drawPixmap(0, 0, self._current)
-            painter.setOpacity(1.0)
+        self._fade.paint(painter)
         if self._paused:
             assert self._layout is not None
             paint_pause_mark(painter, self._layout)
@@ -439,38 +401,18 @@ class SlideshowScreen(QWidget):
             self.first_page_shown.emit()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._press = event.position().toPoint()
         if self._paused:  # any touch counts as someone still reading
             self._resume.start(round(self._content.timing.idle_resume_seconds * 1000))
-        if self._layout is not None and self._layout.logo_rect().contains(self._press):
-            self._long_press.start(round(self._content.staff.long_press_seconds * 1000))
+        hold = self._content.staff.long_press_seconds
+        self._touch.press(event.position().toPoint(), self._logo_rect(), hold)
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._layout is not None and not self._layout.logo_rect().contains(
-            event.position().toPoint()
-        ):
-            self._long_press.stop()
+        self._touch.move(event.position().toPoint(), self._logo_rect())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self._long_press.stop()
-        if self._press is None:
-            return  # the press became the staff entry
-        delta = event.position().toPoint() - self._press
-        start = self._press
-        self._press = None
-        event.accept()
-        swipe = max(40, round(self.width() * 0.06))
-        if abs(delta.x()) >= swipe and abs(delta.x()) > 1.5 * abs(delta.y()):
-            self._turn(forward=delta.x() < 0)
-        elif abs(delta.x()) < swipe and abs(delta.y()) < swipe:
-            edge = self.width() * EDGE_FRACTION
-            if start.x() < edge:
-                self._turn(forward=False)
-            elif start.x() > self.width() - edge:
-                self._turn(forward=True)
-            else:
-                self.set_paused(not self._paused)
+        if self._touch.release(event.position().toPoint()):
+            event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -504,9 +446,7 @@ class SlideshowScreen(QWidget):
         position = self._reading_position()
         self._paginate(size)
         self._index = self._page_at(position)
-        self._previous = None
-        self._frame.stop()
-        self._current = self._render(self._index)
+        self._fade.cut_to(self._render(self._index))
         self._update_accessible_text()
         self.update()
 
@@ -552,10 +492,10 @@ class SlideshowScreen(QWidget):
             where = f"Page {self._index + 1} of {len(self._pages)}."
             self.setAccessibleDescription(f"{where}\n{page.text}")
 
+    def _logo_rect(self) -> QRect | None:
+        """The logo's place (the hidden staff entry), once laid out."""
+        return None if self._layout is None else self._layout.logo_rect()
+
     def _update_pause_mark(self) -> None:
         if self._layout is not None:
             self.update(self._layout.pause_mark_rect().adjusted(-2, -2, 2, 2))
-
-
-def _same(content: Content) -> Content:
-    return content
