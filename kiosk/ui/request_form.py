@@ -1,7 +1,9 @@
 """The request form: a visitor leaves contact details by touch.
 
 One form is built for each visitor and thrown away afterwards (submit, Cancel, or nobody
-there), so nothing typed by one visitor can reach the next: no text, no undo history.
+there), so nothing typed by one visitor can reach the next: no text, no undo history. Each
+question is a :class:`FieldView` (:mod:`kiosk.ui.form_fields`); the warning before the form is
+wiped is :mod:`kiosk.ui.still_there`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The slideshow screen: the article a page at a time, looping forever.
 
 Pages are painted once into a pixmap each; a page change cross-fades the two cached pixmaps in
-one paint per frame, and only the part of the screen that differs is repainted. Between page
-changes nothing runs but one single-shot timer.
+one paint per frame (:mod:`kiosk.ui.cross_fade`), and only the part of the screen that differs
+is repainted. Between page changes nothing runs but one single-shot timer. What a touch means
+is in :mod:`kiosk.ui.slide_touch`, reading the page aloud in :mod:`kiosk.ui.page_reader`.
 """
 
 from __future__ import annotations
