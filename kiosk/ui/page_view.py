@@ -1,42 +1,25 @@
-"""Laying out and painting one slideshow page for a given screen size.
+"""Where everything goes on a slideshow page for a given screen size, and the type sizes every
+visitor screen takes from it.
 
-The same :class:`PageLayout` both measures (for pagination) and paints, so what was measured
-is exactly what is drawn: text never overflows its area.
+The same :class:`PageLayout` measures for pagination and tells the painter
+(:mod:`kiosk.ui.page_paint`) where to draw, so what was measured is exactly what is drawn: text
+never overflows its area.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QImage,
-    QImageReader,
-    QPainter,
-    QPainterPath,
-    QPen,
-    QPixmap,
-    QTextCharFormat,
-    QTextLayout,
-    QTextOption,
-)
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetricsF
 
-from kiosk.core.bidi import paragraph_direction
 from kiosk.core.content import Content, Section
 from kiosk.core.pagination import Fits, Page
 from kiosk.core.words import N_
+from kiosk.ui.typography import TextBlock
+from kiosk.ui.typography import make_font as make_font  # kiosk/ui/glyphs.py takes it from here
 
-FONT_FAMILY = "DejaVu Sans"
-"""The kiosk's font. Characters it lacks (Chinese, Japanese, Korean, emoji...) are drawn
-from the Noto fonts by fontconfig's fallback; ``kiosk check`` names any that no font has."""
-LEFT_MIDDLE = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 CENTRED = Qt.AlignmentFlag.AlignHCenter
 PAUSED = N_("Paused")
 ACCESS_LABEL = N_("Accessibility")
@@ -56,11 +39,6 @@ CONTINUED_SCALE = 0.75
 PROGRESS_SCALE = 0.75
 DISCLAIMER_SCALE = 0.85
 """Sizes relative to the body text, the same on every shape of screen."""
-
-
-Highlight = tuple[int, int, int]
-"""(paragraph on the page, or -1 for the heading; first character; length): the stretch of
-text being read aloud."""
 
 
 def body_pixel_size(size: QSize) -> int:
@@ -109,144 +87,6 @@ def language_bar_width(names: Sequence[str], body_px: int) -> int:
         return 0
     spacing = language_metrics(body_px)[2]
     return sum(language_button_width(n, body_px) for n in names) + spacing * (len(names) - 1)
-
-
-def make_font(pixels: int, bold: bool = False) -> QFont:
-    font = QFont(FONT_FAMILY)
-    font.setPixelSize(pixels)
-    font.setBold(bold)
-    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-    return font
-
-
-def text_direction(text: str) -> Qt.LayoutDirection:
-    """Qt's direction for a paragraph of ``text`` (from its first strong character)."""
-    if paragraph_direction(text) == "rtl":
-        return Qt.LayoutDirection.RightToLeft
-    return Qt.LayoutDirection.LeftToRight
-
-
-class TextBlock:
-    """Wrapped text laid out once, for measuring and painting.
-
-    The paragraph's direction comes from its text (Unicode bidi): Arabic or Hebrew runs
-    right to left and sits at the right edge, with its full stop where its readers expect it;
-    ``align`` is for left-to-right text and mirrored for right-to-left. ``balanced`` narrows
-    the lines as far as it can without adding one, so centred text wraps evenly instead of
-    leaving a lone last word.
-    """
-
-    def __init__(
-        self,
-        text: str,
-        font: QFont,
-        width: float,
-        spacing: float = 1.0,
-        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
-        balanced: bool = False,
-    ) -> None:
-        self.direction = text_direction(text)
-        if self.direction == Qt.LayoutDirection.RightToLeft:
-            if align & Qt.AlignmentFlag.AlignLeft:
-                align = Qt.AlignmentFlag.AlignRight
-            elif align & Qt.AlignmentFlag.AlignRight:
-                align = Qt.AlignmentFlag.AlignLeft
-        self.alignment = align | Qt.AlignmentFlag.AlignAbsolute
-        self.width = float(width)
-        self._layout = QTextLayout(text, font)
-        option = QTextOption(self.alignment)
-        option.setTextDirection(self.direction)
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self._layout.setTextOption(option)
-        self._line_height = QFontMetricsF(font).lineSpacing() * spacing
-        self.height = self._lay_out(width)
-        if balanced and self.line_count > 1:
-            lines, low, high = self.line_count, width / 2, width
-            while high - low > 2:
-                middle = (low + high) / 2
-                self._lay_out(middle)
-                if self.line_count > lines:
-                    low = middle
-                else:
-                    high = middle
-            self.height = self._lay_out(high)
-            # Drawn centred in the full width it was given.
-            self._offset = (width - high) / 2
-        else:
-            self._offset = 0.0
-
-    def _lay_out(self, width: float) -> int:
-        y = 0.0
-        self._layout.clearLayout()
-        self._layout.beginLayout()
-        while True:
-            line = self._layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(width)
-            line.setPosition(QPointF(0.0, y + (self._line_height - line.height()) / 2))
-            y += self._line_height
-        self._layout.endLayout()
-        return math.ceil(y)
-
-    @property
-    def line_count(self) -> int:
-        return self._layout.lineCount()
-
-    def full_line_lengths(self) -> list[int]:
-        """Characters on each line but the paragraph's last (which may be short by nature)."""
-        count = self._layout.lineCount()
-        return [self._layout.lineAt(i).textLength() for i in range(count - 1)]
-
-    def natural_width(self) -> float:
-        """The width of its widest line."""
-        count = self._layout.lineCount()
-        return max((self._layout.lineAt(i).naturalTextWidth() for i in range(count)), default=0)
-
-    def draw(
-        self,
-        painter: QPainter,
-        x: float,
-        y: float,
-        mark: tuple[int, int, QColor, QColor] | None = None,
-    ) -> None:
-        """Draw at (x, y); ``mark`` (start, length, ink, paper) highlights a stretch of text
-        (the sentence being read aloud)."""
-        selections = []
-        if mark is not None:
-            start, length, ink, paper = mark
-            selection = QTextLayout.FormatRange()
-            selection.start, selection.length = start, length
-            text_format = QTextCharFormat()
-            text_format.setForeground(ink)
-            text_format.setBackground(paper)
-            selection.format = text_format
-            selections.append(selection)
-        self._layout.draw(painter, QPointF(x + self._offset, y), selections)
-
-
-@lru_cache(maxsize=8)
-def _load_image(path: Path, box: QSize) -> QImage:
-    """The image at ``path`` scaled to fit ``box`` (kept small: pages are painted from it), or
-    a null image if it cannot be read."""
-    if path.suffix.lower() == ".svg":
-        renderer = QSvgRenderer(str(path))
-        if not renderer.isValid():
-            return QImage()
-        size = renderer.defaultSize().scaled(box, Qt.AspectRatioMode.KeepAspectRatio)
-        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        renderer.render(painter)
-        painter.end()
-        return image
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(True)
-    original = reader.size()
-    if original.isValid():
-        reader.setScaledSize(original.scaled(box, Qt.AspectRatioMode.KeepAspectRatio))
-    return reader.read()
 
 
 class PageLayout:
@@ -308,7 +148,7 @@ class PageLayout:
         )
         """Where the language buttons go (empty with one language)."""
         self._logo_rect = QRect(self.margin, (header_h - logo_side) // 2, logo_side, logo_side)
-        self._name_left = name_left
+        self.name_left = name_left
 
         # The accessibility button: at the left end of the footer band, the same on every
         # visitor screen; the crisis line and disclaimer are centred in the rest of the band.
@@ -327,21 +167,22 @@ class PageLayout:
         self.access_stacked = notice_w < 0.7 * inner_w
         if self.access_stacked:
             notice_left, notice_w = self.margin, inner_w
-        self._notice_left = notice_left
-        self._crisis = TextBlock(
+        self.notice_left = notice_left
+        self.crisis_block = TextBlock(
             content.notices.crisis_line, self.crisis_font, notice_w, 1.1, CENTRED, balanced=True
         )
-        self._disclaimer = TextBlock(
+        self.disclaimer_block = TextBlock(
             content.notices.disclaimer, self.disclaimer_font, notice_w, 1.1, CENTRED, balanced=True
         )
-        notices_h = self._crisis.height + self._disclaimer.height + 2 * self.gap + self.gap // 2
+        notices = self.crisis_block.height + self.disclaimer_block.height
+        notices_h = notices + 2 * self.gap + self.gap // 2
         if self.access_stacked:
             footer_h = notices_h + access_h + self.gap
-            self._notices_top = access_h + self.gap
+            self.notices_top = access_h + self.gap
             access_top = h - footer_h + self.gap
         else:
             footer_h = max(notices_h, access_h + 2 * self.gap)
-            self._notices_top = 0
+            self.notices_top = 0
             access_top = h - footer_h + (footer_h - access_h) // 2
         self.footer_rect = QRect(0, h - footer_h, w, footer_h)
         self.access_rect = QRect(self.margin, access_top, access_w, access_h)
@@ -468,48 +309,6 @@ class PageLayout:
                 lengths.extend(block.full_line_lengths())
         return lengths
 
-    # -- painting --------------------------------------------------------------------------
-
-    def render(
-        self,
-        page: Page,
-        number: int,
-        total: int,
-        dpr: float = 1.0,
-        highlight: Highlight | None = None,
-    ) -> QPixmap:
-        """Page ``number`` of ``total`` (from 0), without any pause mark, as a pixmap;
-        ``highlight`` marks the sentence being read aloud."""
-        pixmap = QPixmap(self.size * dpr)
-        pixmap.setDevicePixelRatio(dpr)
-        pixmap.fill(self.colors["background"])
-        painter = QPainter(pixmap)
-        painter.setRenderHints(
-            QPainter.RenderHint.Antialiasing
-            | QPainter.RenderHint.TextAntialiasing
-            | QPainter.RenderHint.SmoothPixmapTransform
-        )
-        self.paint_header(painter)
-        self._paint_body(painter, page, highlight)
-        self._paint_progress(painter, page)
-        self.paint_footer(painter)
-        painter.end()
-        return pixmap
-
-    def paint_header(self, painter: QPainter) -> None:
-        """The band with the clinic's logo and name."""
-        rect = self.header_rect
-        painter.fillRect(rect, self.colors["header_background"])
-        logo = _load_image(self.content.clinic.logo, self.logo_rect().size())
-        if not logo.isNull():
-            target = QRect(self.logo_rect())
-            scaled = logo.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            target.setSize(scaled)
-            painter.drawImage(target, logo)
-        painter.setPen(self.colors["header_text"])
-        y = rect.top() + (rect.height() - self.name_block.height) / 2
-        self.name_block.draw(painter, self._name_left, y)
-
     def logo_rect(self) -> QRect:
         """Where the logo sits in the header (the staff entry's hidden long-press target)."""
         return QRect(self._logo_rect)
@@ -528,67 +327,6 @@ class PageLayout:
             height,
         )
 
-    def paint_pause_mark(self, painter: QPainter) -> None:
-        """Draw the pill: a pause sign and "Paused", in the header's colours."""
-        rect = QRectF(self.pause_mark_rect())
-        height = rect.height()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        path = QPainterPath()
-        path.addRoundedRect(rect, height / 2, height / 2)
-        painter.fillPath(path, self.colors["header_background"])
-        ink = self.colors["header_text"]
-        bar_w, bar_h = height * 0.12, height * 0.46
-        x = rect.left() + height * 0.4
-        y = rect.center().y() - bar_h / 2
-        painter.fillRect(QRectF(x, y, bar_w, bar_h), ink)
-        painter.fillRect(QRectF(x + height * 0.24, y, bar_w, bar_h), ink)
-        painter.setPen(ink)
-        painter.setFont(self.pause_font)
-        text_rect = rect.adjusted(height * (0.4 + 0.36 + 0.3), 0, 0, 0)
-        painter.drawText(text_rect, LEFT_MIDDLE, self.content.words.tr(PAUSED))
-
-    def _paint_body(self, painter: QPainter, page: Page, highlight: Highlight | None) -> None:
-        section = self.content.article.sections[page.section_index]
-        heading = self.heading_block(page.heading, page.continued)
-        # The sentence being read: the page's own colours swapped, so it contrasts as much.
-        ink, paper = self.colors["background"], self.colors["text"]
-
-        def mark(paragraph: int) -> tuple[int, int, QColor, QColor] | None:
-            if highlight is None or highlight[0] != paragraph:
-                return None
-            return (highlight[1], highlight[2], ink, paper)
-
-        painter.setPen(self.colors["heading"])
-        heading_mark = mark(-1)
-        if heading_mark is not None:
-            heading_mark = (*heading_mark[:2], ink, self.colors["heading"])
-        heading.draw(painter, self.content_rect.left(), self.content_rect.top(), heading_mark)
-        image_rect = self.image_rect(section, page.heading, page.continued)
-        if page.image is not None and not image_rect.isEmpty():
-            image = _load_image(page.image, image_rect.size())
-            if not image.isNull():
-                scaled = image.size().scaled(image_rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                target = QRect(0, 0, scaled.width(), scaled.height())
-                target.moveCenter(image_rect.center())
-                painter.drawImage(target, image)
-        body = self.body_rect(section, page.heading, page.continued)
-        painter.setPen(self.colors["text"])
-        y = float(body.top())
-        for index, block in enumerate(self.paragraph_blocks(page.paragraphs, body.width())):
-            block.draw(painter, body.left(), y, mark(index))
-            y += block.height + self.gap
-
-    def paint_footer(self, painter: QPainter) -> None:
-        """The band with the crisis line and the disclaimer."""
-        rect = self.footer_rect
-        painter.fillRect(rect, self.colors["footer_background"])
-        painter.setPen(self.colors["footer_text"])
-        text_h = self._crisis.height + self.gap // 2 + self._disclaimer.height
-        room = rect.height() - self._notices_top
-        y = rect.top() + self._notices_top + (room - text_h) / 2
-        self._crisis.draw(painter, self._notice_left, y)
-        self._disclaimer.draw(painter, self._notice_left, y + self._crisis.height + self.gap // 2)
-
     def progress_text(self, page: Page) -> str:
         """Where the reader is, in words: "Part 2 of 4", and "page 2 of 3" within it."""
         sections = len(self.content.article.sections)
@@ -602,52 +340,3 @@ class PageLayout:
             )
             text += f"  ·  {within}"
         return text
-
-    def _paint_progress(self, painter: QPainter, page: Page) -> None:
-        """One bar a section (done ones filled, the current one filled as far as its page),
-        and under it where the reader is, in words."""
-        rect = QRectF(self.dots_rect)
-        sections = len(self.content.article.sections)
-        accent = self.colors["accent"]
-        bar_h = max(4.0, self.body_px * 0.28)
-        top = rect.top() + self.gap * 0.3
-        gap = max(4.0, self.body_px * 0.3)
-        width = (rect.width() - gap * (sections - 1)) / max(sections, 1)
-        # Read from the right in Arabic and Hebrew: the bars fill from the right too.
-        rtl = self.content.language.right_to_left
-        if sections > 1 and width < self.body_px * 0.6:
-            # Too many sections for bars: one bar, filled as far as this page.
-            done = page.section_index + (page.index_in_section + 1) / page.count_in_section
-            whole = QRectF(rect.left(), top, rect.width(), bar_h)
-            self._paint_bar(painter, whole, done / sections, rtl)
-        elif sections > 1:
-            for index in range(sections):
-                place = sections - 1 - index if rtl else index
-                bar = QRectF(rect.left() + place * (width + gap), top, width, bar_h)
-                if index < page.section_index:
-                    fill = 1.0
-                elif index == page.section_index:
-                    fill = (page.index_in_section + 1) / page.count_in_section
-                else:
-                    fill = 0.0
-                self._paint_bar(painter, bar, fill, rtl)
-        painter.setPen(accent)
-        painter.setFont(self.progress_font)
-        label = QRectF(rect.left(), top + bar_h, rect.width(), rect.bottom() - top - bar_h)
-        painter.drawText(label, CENTRED | Qt.AlignmentFlag.AlignVCenter, self.progress_text(page))
-
-    def _paint_bar(
-        self, painter: QPainter, bar: QRectF, fill: float, from_right: bool = False
-    ) -> None:
-        accent = self.colors["accent"]
-        radius = bar.height() / 2
-        painter.setPen(QPen(accent, max(1.5, bar.height() * 0.18)))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        inset = bar.height() * 0.09
-        painter.drawRoundedRect(bar.adjusted(inset, inset, -inset, -inset), radius, radius)
-        if fill > 0:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(accent)
-            filled = bar.width() * min(fill, 1.0)
-            left = bar.right() - filled if from_right else bar.left()
-            painter.drawRoundedRect(QRectF(left, bar.top(), filled, bar.height()), radius, radius)

@@ -1,7 +1,9 @@
 """The request form: a visitor leaves contact details by touch.
 
 One form is built for each visitor and thrown away afterwards (submit, Cancel, or nobody
-there), so nothing typed by one visitor can reach the next: no text, no undo history.
+there), so nothing typed by one visitor can reach the next: no text, no undo history. Each
+question is a :class:`FieldView` (:mod:`kiosk.ui.form_fields`); the warning before the form is
+wiped is :mod:`kiosk.ui.still_there`.
 """
 
 from __future__ import annotations
@@ -10,17 +12,12 @@ import logging
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QHideEvent, QMouseEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QGuiApplication, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
-    QCheckBox,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -29,14 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.content import Content, Notices, Timing
-from kiosk.core.form import Answer, FormField, FormSpec, thanks_title, validate
+from kiosk.core.form import Answer, FormSpec, thanks_title, validate
 from kiosk.core.words import ENGLISH, N_, Words
 from kiosk.storage.store import SaveError
 from kiosk.timers import TimerFactory, qt_timer
 from kiosk.ui import access_text as spoken
+from kiosk.ui.form_fields import FieldView, plain_label
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.language import LanguageBar
 from kiosk.ui.page_view import form_pixel_size
+from kiosk.ui.still_there import StillThereOverlay
 
 log = logging.getLogger(__name__)
 
@@ -45,35 +44,9 @@ EDGE_PX = 24
 """The least room between a button and the edge of the screen (or of the keyboard)."""
 COLUMN_EMS = 36
 """The widest the questions get, in body text sizes (about 65 characters of text)."""
-PRIVATE_HINTS = (
-    Qt.InputMethodHint.ImhNoPredictiveText
-    | Qt.InputMethodHint.ImhSensitiveData
-    | Qt.InputMethodHint.ImhNoTextHandles
-)
-_TYPE_HINTS = {
-    "text": Qt.InputMethodHint.ImhNone,
-    "phone": Qt.InputMethodHint.ImhDialableCharactersOnly,
-    "email": Qt.InputMethodHint.ImhEmailCharactersOnly | Qt.InputMethodHint.ImhNoAutoUppercase,
-    "multiline": Qt.InputMethodHint.ImhMultiLine,
-}
-
 SaveRequest = Callable[[dict[str, Answer]], int]
 """Saves a visitor's checked answers; returns the request's id once committed.
 Raises :class:`SaveError` when it could not."""
-
-
-def _private(widget: QWidget) -> None:
-    """No context menu (copy/paste), no drag and drop, no remembered words."""
-    widget.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-    widget.setAcceptDrops(False)
-
-
-def _label(text: str, name: str, parent: QWidget | None = None) -> QLabel:
-    label = QLabel(text, parent)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 def _error_summary(count: int, words: Words = ENGLISH) -> str:
@@ -82,317 +55,6 @@ def _error_summary(count: int, words: Words = ENGLISH) -> str:
         "Please check the {count} answers marked in red above.",
         count,
     )
-
-
-class _ClickableLabel(QLabel):
-    """A label that toggles its checkbox when tapped (the consent wording)."""
-
-    def __init__(self, text: str, box: QCheckBox) -> None:
-        super().__init__(text)
-        self._box = box
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self.rect().contains(event.position().toPoint()):
-            self._box.toggle()
-            self._box.setFocus()
-
-
-class FieldView(QWidget):
-    """One question: label, optional hint, the input, and room for an error under it."""
-
-    def __init__(self, spec: FormField, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.spec = spec
-        self.setObjectName(f"field-{spec.key}")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.label = _label(spec.label, "field-label")
-        self.hint = _label(spec.hint or "", "field-hint")
-        self.hint.setVisible(bool(spec.hint))
-        self.error = _label("", "field-error")
-        self.error.hide()
-        self.line: QLineEdit | None = None
-        self.text: QPlainTextEdit | None = None
-        self.chips: list[QPushButton] = []
-        self.box: QCheckBox | None = None
-
-        if spec.type != "consent":
-            layout.addWidget(self.label)
-            layout.addWidget(self.hint)
-        if spec.type in ("text", "phone", "email"):
-            self.line = QLineEdit(self)
-            self.line.setObjectName(f"input-{spec.key}")
-            self.line.setMaxLength(spec.max_length)
-            self.line.setInputMethodHints(PRIVATE_HINTS | _TYPE_HINTS[spec.type])
-            self.line.setAccessibleName(spec.label)
-            self.line.setDragEnabled(False)
-            if spec.type in ("phone", "email"):
-                # Numbers and addresses read left to right in every language.
-                self.line.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-                self.line.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-            _private(self.line)
-            layout.addWidget(self.line)
-            self.label.setBuddy(self.line)
-        elif spec.type == "multiline":
-            self.text = QPlainTextEdit(self)
-            self.text.setObjectName(f"input-{spec.key}")
-            self.text.setInputMethodHints(PRIVATE_HINTS | _TYPE_HINTS["multiline"])
-            self.text.setAccessibleName(spec.label)
-            self.text.setTabChangesFocus(True)
-            self.text.setUndoRedoEnabled(False)
-            self.text.textChanged.connect(self._on_text_changed)
-            _private(self.text)
-            self.text.viewport().setAcceptDrops(False)
-            layout.addWidget(self.text)
-        elif spec.type == "choice":
-            row = QWidget(self)
-            # Its width follows the form's, never the other way round: side by side, the chips'
-            # widths would hold the whole form wider than the screen, and resizeEvent (which
-            # stacks them when they do not fit) would never see less room than they take.
-            row.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            chips = QBoxLayout(QBoxLayout.Direction.LeftToRight, row)
-            chips.setContentsMargins(0, 0, 0, 0)
-            self._chip_layout = chips
-            for choice in spec.choices:
-                chip = QPushButton(choice, row)
-                chip.setObjectName(f"choice-{spec.key}")
-                chip.setProperty("chip", True)
-                chip.setCheckable(True)
-                chip.setAccessibleName(f"{spec.label}: {choice}")
-                chip.clicked.connect(self._on_chip_clicked)
-                chip.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-                chips.addWidget(chip)
-                self.chips.append(chip)
-            layout.addWidget(row)
-        elif spec.type == "consent":
-            row = QWidget(self)
-            line = QHBoxLayout(row)
-            line.setContentsMargins(0, 0, 0, 0)
-            self.box = QCheckBox(row)
-            self.box.setObjectName(f"input-{spec.key}")
-            self.box.setAccessibleName(spec.label)
-            words = _ClickableLabel(spec.label, self.box)
-            words.setObjectName("field-label")
-            self.consent_words = words
-            line.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
-            line.addWidget(words, 1)
-            layout.addWidget(row)
-        layout.addWidget(self.error)
-
-    def retranslate(self, spec: FormField) -> None:
-        """Show the question in another language (the same field); answers stay."""
-        self.spec = spec
-        self.label.setText(spec.label)
-        self.hint.setText(spec.hint or "")
-        self.hint.setVisible(bool(spec.hint))
-        if self.line is not None:
-            self.line.setAccessibleName(spec.label)
-        if self.text is not None:
-            self.text.setAccessibleName(spec.label)
-        if self.box is not None:
-            self.box.setAccessibleName(spec.label)
-            self.consent_words.setText(spec.label)
-        for chip, choice in zip(self.chips, spec.choices, strict=True):
-            chip.setText(choice)
-            chip.setAccessibleName(f"{spec.label}: {choice}")
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self.chips:
-            # Side by side when they fit, else one under the other (narrow portrait screens).
-            spacing = self._chip_layout.spacing()
-            needed = sum(chip.sizeHint().width() + spacing for chip in self.chips)
-            direction = (
-                QBoxLayout.Direction.LeftToRight
-                if needed <= event.size().width()
-                else QBoxLayout.Direction.TopToBottom
-            )
-            if self._chip_layout.direction() != direction:
-                self._chip_layout.setDirection(direction)
-
-    def answer(self) -> Answer:
-        if self.line is not None:
-            return self.line.text()
-        if self.text is not None:
-            return self.text.toPlainText()
-        if self.box is not None:
-            return self.box.isChecked()
-        return next((chip.text() for chip in self.chips if chip.isChecked()), "")
-
-    def focus_target(self) -> QWidget:
-        if self.line is not None:
-            return self.line
-        if self.text is not None:
-            return self.text
-        if self.box is not None:
-            return self.box
-        return self.chips[0]
-
-    def spoken(self, widget: QWidget, words: Words = ENGLISH) -> list[str]:
-        """The question, its hint, and the answer so far (or the choice with its state), in
-        ``words``' language."""
-        question = words.tr(spoken.QUESTION, label=self.spec.label, hint=self.spec.hint or "")
-        parts = [question.strip()]
-        if widget in self.chips and isinstance(widget, QPushButton):
-            state = words.tr(spoken.SELECTED if widget.isChecked() else spoken.NOT_SELECTED)
-            parts.append(words.tr(spoken.CHOICE_ROLE, name=widget.text(), state=state))
-        elif self.box is not None:
-            parts = [self.spec.label]
-            state = words.tr(spoken.CHECKED if self.box.isChecked() else spoken.NOT_CHECKED)
-            name = words.tr(spoken.CHECKBOX)
-            parts.append(words.tr(spoken.CHOICE_ROLE, name=name, state=state))
-        else:
-            answer = self.answer()
-            parts.append(
-                words.tr(spoken.ANSWER, answer=answer) if answer else words.tr(spoken.NO_ANSWER)
-            )
-        if self.error.isVisible():
-            parts.append(words.tr(spoken.ERROR, message=self.error.text()))
-        return parts
-
-    def set_error(self, message: str | None) -> None:
-        self.error.setText(message or "")
-        self.error.setVisible(bool(message))
-        target = self.focus_target()
-        target.setProperty("invalid", bool(message))
-        target.setAccessibleDescription(message or "")
-        target.style().unpolish(target)
-        target.style().polish(target)
-
-    def wipe(self) -> None:
-        """Forget the answer, including any undo history."""
-        if self.line is not None:
-            self.line.setText("")  # setText also clears the undo/redo history
-        if self.text is not None:
-            self.text.clear()
-        if self.box is not None:
-            self.box.setChecked(False)
-        for chip in self.chips:
-            chip.setChecked(False)
-        self.set_error(None)
-
-    def _on_chip_clicked(self, checked: bool) -> None:
-        clicked = self.sender()
-        for chip in self.chips:
-            if chip is not clicked:
-                chip.setChecked(False)
-
-    def _on_text_changed(self) -> None:
-        assert self.text is not None
-        text = self.text.toPlainText()
-        if len(text) > self.spec.max_length:
-            cursor = self.text.textCursor()
-            position = min(cursor.position(), self.spec.max_length)
-            self.text.setPlainText(text[: self.spec.max_length])
-            cursor = self.text.textCursor()
-            cursor.setPosition(position)
-            self.text.setTextCursor(cursor)
-
-
-class StillThereOverlay(QWidget):
-    """ "Are you still there?" with a countdown and a big "Yes, continue" button.
-
-    It covers the whole form with a solid panel: answers are not readable across the room
-    while their owner may have walked away.
-
-    Signals:
-        continued(): the visitor is still there.
-        more_time(): the visitor asked for more time.
-    """
-
-    continued = Signal()
-    more_time = Signal()
-
-    def __init__(self, parent: QWidget, words: Words = ENGLISH) -> None:
-        super().__init__(parent)
-        self._words = words
-        self.setObjectName("still-there")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.text_scale = 1.0
-        outer = QVBoxLayout(self)
-        self.card = QFrame(self)
-        self.card.setObjectName("still-there-card")
-        outer.addStretch(1)
-        outer.addWidget(self.card, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(1)
-        layout = QVBoxLayout(self.card)
-        self._card_layout = layout
-        self.title = _label(words.tr("Are you still there?"), "still-there-title", self.card)
-        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.countdown = _label("", "still-there-countdown", self.card)
-        self.countdown.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.button = QPushButton(words.tr("Yes, continue"), self.card)
-        self.button.setObjectName("still-there-continue")
-        self.button.setAccessibleName(self.button.text())
-        self.button.clicked.connect(self.continued)
-        self.more_button = QPushButton(words.tr(spoken.MORE_TIME), self.card)
-        self.more_button.setObjectName("still-there-more")
-        self.more_button.setAccessibleName(self.more_button.text())
-        self.more_button.clicked.connect(self.more_time)
-        layout.addWidget(self.title)
-        layout.addWidget(self.countdown)
-        buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self._buttons = buttons
-        buttons.addWidget(self.button, 1)
-        buttons.addWidget(self.more_button, 1)
-        layout.addLayout(buttons)
-        self.hide()
-
-    def set_seconds_left(self, seconds: int) -> None:
-        self._seconds = seconds
-        self.countdown.setText(
-            self._words.tr_plural(
-                "To keep your answers private, this form will be cleared in {count} second.",
-                "To keep your answers private, this form will be cleared in {count} seconds.",
-                seconds,
-            )
-        )
-        self._fit_text()
-
-    def set_words(self, words: Words) -> None:
-        self._words = words
-        self.title.setText(words.tr("Are you still there?"))
-        self.button.setText(words.tr("Yes, continue"))
-        self.button.setAccessibleName(self.button.text())
-        self.more_button.setText(words.tr(spoken.MORE_TIME))
-        self.more_button.setAccessibleName(self.more_button.text())
-        if getattr(self, "_seconds", None) is not None:
-            self.set_seconds_left(self._seconds)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        # A wide card, so the sentence wraps onto few lines; room around everything.
-        share = 0.6 if self.text_scale <= 1.0 else 1.0  # larger text: the whole width
-        width = min(event.size().width() - 40, max(round(event.size().width() * share), 320))
-        self.card.setFixedWidth(width)
-        unit = max(12, form_pixel_size(self.window().size(), self.text_scale))
-        self._card_layout.setContentsMargins(unit, unit, unit, unit)
-        self._card_layout.setSpacing(unit)
-        self._buttons.setSpacing(unit)
-        # Side by side when both fit, else one above the other.
-        room = width - 2 * unit - unit
-        needed = self.button.sizeHint().width() + self.more_button.sizeHint().width()
-        self._buttons.setDirection(
-            QBoxLayout.Direction.LeftToRight if needed <= room else QBoxLayout.Direction.TopToBottom
-        )
-        self._fit_text()
-
-    def _fit_text(self) -> None:
-        """Give each wrapped line of text the height it needs at the card's width (a centred
-        card does not pass height-for-width down to its labels by itself)."""
-        margins = self._card_layout.contentsMargins()
-        width = self.card.width() - margins.left() - margins.right()
-        for label in (self.title, self.countdown):
-            label.setMinimumHeight(label.heightForWidth(width))
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self.continued.emit()  # a tap anywhere means someone is still here
-
-    def spoken(self) -> list[str]:
-        """What read aloud says when the warning appears."""
-        return [self._words.tr(spoken.STILL_THERE, countdown=self.countdown.text())]
 
 
 class RequestFormScreen(QWidget):
@@ -448,7 +110,7 @@ class RequestFormScreen(QWidget):
         header.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         header_layout = QGridLayout(header)
         self._header_layout = header_layout
-        title = _label(spec.title, "form-title", header)
+        title = plain_label(spec.title, "form-title", header)
         self._title = title
         self.cancel_button = QPushButton(spec.cancel_label, header)
         self.cancel_button.setObjectName("cancel")
@@ -478,13 +140,13 @@ class RequestFormScreen(QWidget):
         notice = QFrame(body)
         notice.setObjectName("form-notice")
         notice_layout = QVBoxLayout(notice)
-        emergency = _label(spec.emergency_notice, "form-emergency", notice)
-        crisis = _label(notices.crisis_line, "form-crisis", notice)
+        emergency = plain_label(spec.emergency_notice, "form-emergency", notice)
+        crisis = plain_label(notices.crisis_line, "form-crisis", notice)
         crisis.setStyleSheet("font-weight: bold;")
         notice_layout.addWidget(emergency)
         notice_layout.addWidget(crisis)
         fields.addWidget(notice)
-        intro = _label(spec.intro, "form-intro", body)
+        intro = plain_label(spec.intro, "form-intro", body)
         fields.addWidget(intro)
         self._emergency, self._crisis, self._intro = emergency, crisis, intro
 
@@ -507,11 +169,11 @@ class RequestFormScreen(QWidget):
         actions.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         actions_layout = QVBoxLayout(actions)
         self._actions_layout = actions_layout
-        self.save_error = _label(words.tr(SAVE_FAILED), "save-error", actions)
+        self.save_error = plain_label(words.tr(SAVE_FAILED), "save-error", actions)
         self.save_error.hide()
         actions_layout.addWidget(self.save_error)
         # Beside Send, where the visitor's eyes are when it did not go: how many to fix.
-        self.error_summary = _label("", "field-error", actions)
+        self.error_summary = plain_label("", "field-error", actions)
         self.error_summary.hide()
         actions_layout.addWidget(self.error_summary)
         self.submit_button = QPushButton(spec.submit_label, actions)

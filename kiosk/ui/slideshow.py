@@ -1,21 +1,19 @@
 """The slideshow screen: the article a page at a time, looping forever.
 
 Pages are painted once into a pixmap each; a page change cross-fades the two cached pixmaps in
-one paint per frame, and only the part of the screen that differs is repainted. Between page
-changes nothing runs but one single-shot timer.
+one paint per frame (:mod:`kiosk.ui.cross_fade`), and only the part of the screen that differs
+is repainted. Between page changes nothing runs but one single-shot timer. What a touch means
+is in :mod:`kiosk.ui.slide_touch`, reading the page aloud in :mod:`kiosk.ui.page_reader`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QFont,
-    QFontMetricsF,
     QHideEvent,
     QKeyEvent,
     QMouseEvent,
@@ -29,45 +27,22 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from kiosk.core.content import Content
 from kiosk.core.pacing import word_count
-from kiosk.core.pagination import Page, paginate, split_sentences
-from kiosk.core.words import ENGLISH, Words
+from kiosk.core.pagination import Page, paginate
 from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
-from kiosk.ui import access_text as spoken
-from kiosk.ui.language import LanguageBar
-from kiosk.ui.page_view import Highlight, PageLayout
+from kiosk.ui.cross_fade import CrossFade
+from kiosk.ui.page_chrome import Recolor, language_bar_for, same_colors
+from kiosk.ui.page_paint import Highlight, paint_pause_mark, render_page
+from kiosk.ui.page_reader import PageReader
+from kiosk.ui.page_view import PageLayout
+from kiosk.ui.slide_touch import SlideTouch
 
 if TYPE_CHECKING:
     from kiosk.ui.speech import Speaker
 
-Recolor = Callable[[Content], Content]
-"""The content as the visitor sees it (high contrast swaps its colours)."""
-
 log = logging.getLogger(__name__)
 
-FRAME_MS = 33
-"""Cross-fade frame interval: about 30 frames a second is smooth for a slow fade."""
-EDGE_FRACTION = 0.18
-"""A tap this close to the left or right edge (as a share of the width) turns the page."""
 AFTER_READING_MS = 2000
 """With read aloud on, a page stays this long after it has been read, then the next comes."""
-
-
-def reading_parts(
-    page: Page, number: int, total: int, words: Words = ENGLISH
-) -> list[tuple[str, Highlight | None]]:
-    """What read aloud says for a page, in order, each with the stretch of the page it is
-    (to highlight): the heading, where the page is (in ``words``' language), then every
-    sentence."""
-    parts: list[tuple[str, Highlight | None]] = []
-    if not page.continued:
-        parts.append((page.heading, (-1, 0, len(page.heading))))
-    parts.append((words.tr(spoken.PAGE_POSITION, number=number + 1, total=total), None))
-    for index, paragraph in enumerate(page.paragraphs):
-        start = len(paragraph) - len(paragraph.lstrip())
-        for sentence in split_sentences(paragraph):
-            parts.append((sentence, (index, start, len(sentence.rstrip()))))
-            start += len(sentence)
-    return parts
 
 
 class SlideshowScreen(QWidget):
@@ -102,29 +77,20 @@ class SlideshowScreen(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._content = content
         self._pending: Content | None = None
-        self._clock = clock
         self._layout: PageLayout | None = None
         self._pages: list[Page] = []
         self._index = 0
-        self._current: QPixmap | None = None
-        self._previous: QPixmap | None = None
-        self._fade_start = 0.0
+        self._fade = CrossFade(self, timer_factory, clock)
+        self._fade.frame.connect(self._on_fade_frame)
         self._paused = False
-        self._press: QPoint | None = None
         self._first_shown = False
         self._scale = 1.0
-        self._recolor: Recolor = _same
-        self._speaker: Speaker | None = None
-        self._reading = 0  # the utterance reading the page now (0: none)
-        self._reading_parts: list[tuple[str, Highlight | None]] = []
+        self._recolor: Recolor = same_colors
         self.access_button: QPushButton | None = None
-        self.controls: dict[str, QPushButton] = {}
-        for name in ("previous", "pause", "repeat", "next"):
-            button = QPushButton(self)
-            button.setObjectName(f"read-{name}")
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            button.hide()
-            self.controls[name] = button
+        self._reader = PageReader(self)
+        self._reader.part_started.connect(self._on_part_started)
+        self._reader.page_read.connect(self._on_page_read)
+        self.controls = self._reader.controls
         self._name_controls()
         self.controls["previous"].clicked.connect(lambda: self._turn(forward=False))
         self.controls["next"].clicked.connect(lambda: self._turn(forward=True))
@@ -136,7 +102,7 @@ class SlideshowScreen(QWidget):
         self._request_button.setAccessibleName(content.form.button_label)
         self._request_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._request_button.clicked.connect(self.request_info_requested)
-        self._make_language_bar(content)
+        self.language_bar = language_bar_for(content, self, None, self._on_language_chosen)
 
         self._advance = timer_factory(self)
         self._advance.setObjectName("advance")
@@ -146,14 +112,10 @@ class SlideshowScreen(QWidget):
         self._resume.setObjectName("resume")
         self._resume.setSingleShot(True)
         self._resume.timeout.connect(self._on_resume_timeout)
-        self._frame = timer_factory(self)
-        self._frame.setObjectName("frame")
-        self._frame.setSingleShot(False)
-        self._frame.timeout.connect(self._on_frame_timeout)
-        self._long_press = timer_factory(self)
-        self._long_press.setObjectName("long-press")
-        self._long_press.setSingleShot(True)
-        self._long_press.timeout.connect(self._on_long_press_timeout)
+        self._touch = SlideTouch(self, timer_factory)
+        self._touch.turned.connect(self._turn)
+        self._touch.tapped.connect(self._on_tapped)
+        self._touch.held.connect(self.staff_requested)
 
     # -- public state ----------------------------------------------------------------------
 
@@ -178,7 +140,7 @@ class SlideshowScreen(QWidget):
 
     @property
     def is_fading(self) -> bool:
-        return self._previous is not None
+        return self._fade.fading
 
     def next_page(self) -> None:
         """Show the next page (after the last, the first)."""
@@ -208,44 +170,24 @@ class SlideshowScreen(QWidget):
         """Show ``content`` (the article in another language) at once, from its first page,
         laid out again for this screen: a visitor tapped a language button."""
         self._pending = content
-        self._previous = None
-        self._frame.stop()
+        self._fade.stop()
         self._swap_in_pending()
         if self._pages:
-            self._current = self._render(self._index)
+            self._fade.current = self._render(self._index)
             self._update_accessible_text()
         self.update()
-        if self._speaker is not None and self.isVisible():
+        if self._reader.speaker is not None and self.isVisible():
             self.read_page()  # the new page, in the new language's voice
         elif not self._paused:
             self._start_advance()
         self.page_changed.emit(self._index)
-
-    def _make_language_bar(self, content: Content) -> None:
-        bar = getattr(self, "language_bar", None)
-        names = [name for _code, name in content.language_names]
-        if bar is not None and [b.text() for b in bar.buttons.values()] == names:
-            bar.set_current(content.language.code)
-            return
-        if bar is not None:
-            bar.deleteLater()
-        self.language_bar = LanguageBar(content.language_names, content.language.code, self)
-        self.language_bar.language_chosen.connect(self._on_language_chosen)
 
     def _on_language_chosen(self, code: str) -> None:
         self.language_chosen.emit(code)
 
     def _name_controls(self) -> None:
         """The read-aloud controls' words, in the language shown."""
-        words = self._content.words
-        for name, message in (
-            ("previous", spoken.PREVIOUS),
-            ("pause", spoken.RESUME if self._paused else spoken.PAUSE),
-            ("repeat", spoken.REPEAT),
-            ("next", spoken.NEXT),
-        ):
-            self.controls[name].setText(words.tr(message))
-            self.controls[name].setAccessibleName(words.tr(message))
+        self._reader.name_controls(self._content.words, self._paused)
 
     def set_access_button(self, button: QPushButton) -> None:
         """Place the accessibility button (at the left end of the footer band)."""
@@ -269,29 +211,18 @@ class SlideshowScreen(QWidget):
         self._layout = None
         self._ensure_layout()
         self.update()
-        if self._speaker is not None and self.isVisible():
+        if self._reader.speaker is not None and self.isVisible():
             self.read_page()
 
     def set_speaker(self, speaker: Speaker | None) -> None:
         """Read every page aloud with ``speaker`` (None: stop reading)."""
-        if speaker is self._speaker:
+        if not self._reader.set_speaker(speaker):
             return
-        if self._speaker is not None:
-            self._speaker.part_started.disconnect(self._on_part_started)
-            self._speaker.finished.disconnect(self._on_reading_finished)
-            if self._reading and self._speaker.utterance == self._reading:
-                self._speaker.stop()
-        self._speaker = speaker
-        self._reading = 0
-        for button in self.controls.values():
-            button.setVisible(speaker is not None)
         if speaker is not None:
-            speaker.part_started.connect(self._on_part_started)
-            speaker.finished.connect(self._on_reading_finished)
             if self.isVisible() and self._pages:
                 self.read_page()
         elif self._pages and self._layout is not None:
-            self._current = self._render(self._index)
+            self._fade.current = self._render(self._index)
             self.update()
             if not self._paused:
                 self._start_advance()
@@ -299,33 +230,25 @@ class SlideshowScreen(QWidget):
     @property
     def reading(self) -> bool:
         """The page is being read aloud now."""
-        return bool(
-            self._reading and self._speaker is not None and self._speaker.utterance == self._reading
-        )
+        return self._reader.reading
 
     def read_page(self) -> None:
         """Read the page shown aloud from its start (the page waits until it is done)."""
-        if self._speaker is None or not self._pages:
+        if self._reader.speaker is None or not self._pages:
             return
         self._advance.stop()
-        self._reading_parts = reading_parts(
-            self._pages[self._index], self._index, len(self._pages), self._content.words
-        )
-        self._reading = self._speaker.speak([text for text, _ in self._reading_parts])
-        if self._paused:
-            self._speaker.pause()
+        page = self._pages[self._index]
+        self._reader.read(page, self._index, len(self._pages), self._content.words, self._paused)
 
     def set_paused(self, paused: bool) -> None:
         """Hold the current page (showing a pause mark) or carry on advancing."""
         if paused:
             self._advance.stop()
             self._resume.start(round(self._content.timing.idle_resume_seconds * 1000))
-            if self.reading and self._speaker is not None:
-                self._speaker.pause()
+            self._reader.pause()
         else:
             self._resume.stop()
-            if self.reading and self._speaker is not None:
-                self._speaker.resume()
+            self._reader.resume()
             self._start_advance()
         if paused != self._paused:
             self._paused = paused
@@ -349,19 +272,17 @@ class SlideshowScreen(QWidget):
         fade = (
             self._content.timing.fade_ms > 0
             and self.isVisible()
-            and self._current is not None
+            and self._fade.current is not None
             and not swapped
         )
-        self._previous = self._current if fade else None
-        self._current = self._render(index)
+        page = self._render(index)
         if fade:
-            self._fade_start = self._clock()
-            self._frame.start(FRAME_MS)
+            self._fade.fade_to(page, self._content.timing.fade_ms / 1000)
         else:
-            self._frame.stop()
+            self._fade.cut_to(page)
         self._update_accessible_text()
         self.update(self.rect() if swapped else self._changing_rect())
-        if self._speaker is not None and self.isVisible():
+        if self._reader.speaker is not None and self.isVisible():
             self.read_page()
         elif not self._paused:
             self._start_advance()
@@ -375,7 +296,9 @@ class SlideshowScreen(QWidget):
         label = content.form.button_label
         self._request_button.setText(label)
         self._request_button.setAccessibleName(label)
-        self._make_language_bar(content)
+        self.language_bar = language_bar_for(
+            content, self, self.language_bar, self._on_language_chosen
+        )
         self._name_controls()
         self._index = 0
         size = self.size()
@@ -387,8 +310,13 @@ class SlideshowScreen(QWidget):
 
     def _render(self, index: int, highlight: Highlight | None = None) -> QPixmap:
         assert self._layout is not None
-        return self._layout.render(
-            self._pages[index], index, len(self._pages), self.devicePixelRatioF(), highlight
+        return render_page(
+            self._layout,
+            self._pages[index],
+            index,
+            len(self._pages),
+            self.devicePixelRatioF(),
+            highlight,
         )
 
     def _start_advance(self) -> None:
@@ -397,22 +325,14 @@ class SlideshowScreen(QWidget):
         if self._pages and self.isVisible():
             self._advance.start(round(self._pages[self._index].seconds * 1000))
 
-    def _on_part_started(self, utterance: int, part: int) -> None:
-        if utterance != self._reading or not 0 <= part < len(self._reading_parts):
-            return
-        highlight = self._reading_parts[part][1]
+    def _on_part_started(self, highlight: Highlight | None) -> None:
         if self._pages and self._layout is not None:
-            self._previous = None
-            self._frame.stop()
-            self._current = self._render(self._index, highlight)
+            self._fade.cut_to(self._render(self._index, highlight))
             self.update(self._changing_rect())
 
-    def _on_reading_finished(self, utterance: int) -> None:
-        if utterance != self._reading:
-            return
-        self._reading = 0
+    def _on_page_read(self) -> None:
         if self._pages and self._layout is not None:
-            self._current = self._render(self._index)
+            self._fade.current = self._render(self._index)
             self.update(self._changing_rect())
         if not self._paused and self._pages and self.isVisible():
             self._advance.start(AFTER_READING_MS)
@@ -420,10 +340,6 @@ class SlideshowScreen(QWidget):
     def _on_repeat_clicked(self) -> None:
         self.set_paused(False)
         self.read_page()
-
-    def _fade_progress(self) -> float:
-        duration = self._content.timing.fade_ms / 1000
-        return min(max((self._clock() - self._fade_start) / duration, 0.0), 1.0)
 
     def _changing_rect(self) -> QRect:
         """The part of the screen that differs between pages: the text and the dots."""
@@ -434,9 +350,8 @@ class SlideshowScreen(QWidget):
 
     # -- slots -----------------------------------------------------------------------------
 
-    def _on_long_press_timeout(self) -> None:
-        self._press = None  # the release that follows is not a tap
-        self.staff_requested.emit()
+    def _on_tapped(self) -> None:
+        self.set_paused(not self._paused)
 
     def _on_advance_timeout(self) -> None:
         self.next_page()
@@ -444,10 +359,7 @@ class SlideshowScreen(QWidget):
     def _on_resume_timeout(self) -> None:
         self.set_paused(False)
 
-    def _on_frame_timeout(self) -> None:
-        if self._fade_progress() >= 1.0:
-            self._frame.stop()
-            self._previous = None
+    def _on_fade_frame(self) -> None:
         self.update(self._changing_rect())
 
     # -- Qt overrides ----------------------------------------------------------------------
@@ -459,7 +371,7 @@ class SlideshowScreen(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._ensure_layout()
-        if self._speaker is not None:
+        if self._reader.speaker is not None:
             self.read_page()
         elif self._paused:
             self._resume.start(round(self._content.timing.idle_resume_seconds * 1000))
@@ -468,65 +380,40 @@ class SlideshowScreen(QWidget):
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
-        for timer in (self._advance, self._resume, self._frame, self._long_press):
+        for timer in (self._advance, self._resume):
             timer.stop()
-        self._previous = None
-        if self.reading and self._speaker is not None:
-            self._speaker.stop()
-        self._reading = 0
+        self._touch.cancel()
+        self._fade.stop()
+        self._reader.stop()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._ensure_layout()
         painter = QPainter(self)
-        if self._current is None:
+        if self._fade.current is None:
             painter.fillRect(event.rect(), QColor(self._content.clinic.colors.background))
             return
-        painter.drawPixmap(0, 0, self._current if self._previous is None else self._previous)
-        if self._previous is not None:
-            painter.setOpacity(self._fade_progress())
-            painter.drawPixmap(0, 0, self._current)
-            painter.setOpacity(1.0)
+        self._fade.paint(painter)
         if self._paused:
             assert self._layout is not None
-            self._layout.paint_pause_mark(painter)
+            paint_pause_mark(painter, self._layout)
         painter.end()
         if not self._first_shown:
             self._first_shown = True
             self.first_page_shown.emit()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._press = event.position().toPoint()
         if self._paused:  # any touch counts as someone still reading
             self._resume.start(round(self._content.timing.idle_resume_seconds * 1000))
-        if self._layout is not None and self._layout.logo_rect().contains(self._press):
-            self._long_press.start(round(self._content.staff.long_press_seconds * 1000))
+        hold = self._content.staff.long_press_seconds
+        self._touch.press(event.position().toPoint(), self._logo_rect(), hold)
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._layout is not None and not self._layout.logo_rect().contains(
-            event.position().toPoint()
-        ):
-            self._long_press.stop()
+        self._touch.move(event.position().toPoint(), self._logo_rect())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self._long_press.stop()
-        if self._press is None:
-            return  # the press became the staff entry
-        delta = event.position().toPoint() - self._press
-        start = self._press
-        self._press = None
-        event.accept()
-        swipe = max(40, round(self.width() * 0.06))
-        if abs(delta.x()) >= swipe and abs(delta.x()) > 1.5 * abs(delta.y()):
-            self._turn(forward=delta.x() < 0)
-        elif abs(delta.x()) < swipe and abs(delta.y()) < swipe:
-            edge = self.width() * EDGE_FRACTION
-            if start.x() < edge:
-                self._turn(forward=False)
-            elif start.x() > self.width() - edge:
-                self._turn(forward=True)
-            else:
-                self.set_paused(not self._paused)
+        if self._touch.release(event.position().toPoint()):
+            event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -536,7 +423,7 @@ class SlideshowScreen(QWidget):
             self._turn(forward=False)
         elif key == Qt.Key.Key_Space:
             self.set_paused(not self._paused)
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._speaker is not None:
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._reader.speaker is not None:
             self._on_repeat_clicked()
         else:
             super().keyPressEvent(event)
@@ -556,15 +443,11 @@ class SlideshowScreen(QWidget):
         size = self.size()
         if size.isEmpty() or (self._layout is not None and self._layout.size == size):
             return
-        if self.reading and self._speaker is not None:
-            self._speaker.stop()
-            self._reading = 0
+        self._reader.stop()
         position = self._reading_position()
         self._paginate(size)
         self._index = self._page_at(position)
-        self._previous = None
-        self._frame.stop()
-        self._current = self._render(self._index)
+        self._fade.cut_to(self._render(self._index))
         self._update_accessible_text()
         self.update()
 
@@ -574,7 +457,7 @@ class SlideshowScreen(QWidget):
         self._request_button.setGeometry(self._layout.button_rect)
         if self.access_button is not None:
             self.access_button.setGeometry(self._layout.access_rect)
-        self._place_controls(self._layout)
+        self._reader.place_controls(self._layout, self._content.words)
         # Its own size rules win over the window's style sheet, which sets colours only.
         self._request_button.setStyleSheet(
             f"font-size: {self._layout.button_font.pixelSize()}px;"
@@ -583,32 +466,6 @@ class SlideshowScreen(QWidget):
         self.language_bar.fit(self._layout.body_px, self._layout.language_rect)
         self._pages = paginate(self._content, self._layout.fits_for)
         log.debug("paginated %d pages at %dx%d", len(self._pages), size.width(), size.height())
-
-    def _place_controls(self, layout: PageLayout) -> None:
-        """The read-aloud controls, side by side over the progress band."""
-        band = layout.controls_rect
-        gap = layout.gap // 2
-        count = len(self.controls)
-        width = (band.width() - gap * (count - 1)) // count
-        height = max(44, band.height())
-        top = band.bottom() + 1 - height
-        font = max(12, min(round(layout.body_px * 0.7), height // 2))
-        # Smaller type where a language's words are longer ("Página siguiente"): every label,
-        # Pause and Resume both, fits its button.
-        words = self._content.words
-        labels = [b.text() for b in self.controls.values()]
-        labels += [words.tr(spoken.PAUSE), words.tr(spoken.RESUME)]
-        measure = QFont(self.controls["next"].font())
-        measure.setBold(True)
-        while font > 12:
-            measure.setPixelSize(font)
-            widest = max(QFontMetricsF(measure).horizontalAdvance(label) for label in labels)
-            if widest + font <= width:
-                break
-            font -= 1
-        for index, button in enumerate(self.controls.values()):
-            button.setGeometry(band.left() + index * (width + gap), top, width, height)
-            button.setStyleSheet(f"font-size: {font}px; padding: 0px;")
 
     def _reading_position(self) -> tuple[int, int]:
         """(section, words before the page in its section) of the page shown now."""
@@ -636,10 +493,10 @@ class SlideshowScreen(QWidget):
             where = f"Page {self._index + 1} of {len(self._pages)}."
             self.setAccessibleDescription(f"{where}\n{page.text}")
 
+    def _logo_rect(self) -> QRect | None:
+        """The logo's place (the hidden staff entry), once laid out."""
+        return None if self._layout is None else self._layout.logo_rect()
+
     def _update_pause_mark(self) -> None:
         if self._layout is not None:
             self.update(self._layout.pause_mark_rect().adjusted(-2, -2, 2, 2))
-
-
-def _same(content: Content) -> Content:
-    return content

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
@@ -12,13 +11,10 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 from kiosk.core.content import Content
 from kiosk.core.words import N_
 from kiosk.timers import TimerFactory, qt_timer
-from kiosk.ui.language import LanguageBar
-from kiosk.ui.page_view import (
-    DISCLAIMER_SCALE,
-    PageLayout,
-    TextBlock,
-    make_font,
-)
+from kiosk.ui.page_chrome import Recolor, language_bar_for, same_colors
+from kiosk.ui.page_paint import paint_footer, paint_header
+from kiosk.ui.page_view import DISCLAIMER_SCALE, PageLayout
+from kiosk.ui.typography import TextBlock, make_font
 
 HINT = N_("Touch the screen to return to the start.")
 
@@ -48,7 +44,7 @@ class ThanksScreen(QWidget):
         self.setAccessibleName("Thank you")
         self._content = content
         self._scale = 1.0
-        self._recolor: Callable[[Content], Content] = lambda shown: shown
+        self._recolor: Recolor = same_colors
         self.access_button: QPushButton | None = None
         self._page: PageLayout | None = None
         self._layout = QVBoxLayout(self)
@@ -69,8 +65,7 @@ class ThanksScreen(QWidget):
         self._timer.setObjectName("thanks")
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timeout)
-        self.language_bar = LanguageBar(content.language_names, content.language.code, self)
-        self.language_bar.language_chosen.connect(self._on_language_chosen)
+        self.language_bar = language_bar_for(content, self, None, self._on_language_chosen)
 
     def replace_content(self, content: Content) -> None:
         """Use new content's wording, branding and timing from the next thank-you on."""
@@ -78,13 +73,9 @@ class ThanksScreen(QWidget):
         self.body.setText(content.form.thanks.body)
         self.hint.setText(content.words.tr(HINT))
         self.setAccessibleDescription(f"{self.title.text()} {self.body.text()}".strip())
-        if [b.text() for b in self.language_bar.buttons.values()] != [
-            name for _code, name in content.language_names
-        ]:
-            self.language_bar.deleteLater()
-            self.language_bar = LanguageBar(content.language_names, content.language.code, self)
-            self.language_bar.language_chosen.connect(self._on_language_chosen)
-        self.language_bar.set_current(content.language.code)
+        self.language_bar = language_bar_for(
+            content, self, self.language_bar, self._on_language_chosen
+        )
         self._page = None
         self._fit()
         self.update()
@@ -98,7 +89,7 @@ class ThanksScreen(QWidget):
             button.setGeometry(page.access_rect)
         button.show()
 
-    def set_look(self, scale: float, recolor: Callable[[Content], Content]) -> None:
+    def set_look(self, scale: float, recolor: Recolor) -> None:
         """Text at ``scale`` times the body size, in ``recolor``'s colours."""
         self._scale, self._recolor = scale, recolor
         self._page = None
@@ -141,8 +132,8 @@ class ThanksScreen(QWidget):
         painter.setRenderHints(
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
         )
-        page.paint_header(painter)
-        page.paint_footer(painter)
+        paint_header(painter, page)
+        paint_footer(painter, page)
         painter.end()
 
     def _page_layout(self) -> PageLayout | None:
