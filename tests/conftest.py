@@ -15,9 +15,10 @@ import pytest
 
 from kiosk.core.content import Content, load_content
 from kiosk.paths import bundled_content
+from tests.helpers.clock import FakeClock
 
 if TYPE_CHECKING:
-    from tests.helpers.fakes import FakeClock, FakeTimers
+    from tests.helpers.fakes import FakeTimers
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -50,9 +51,8 @@ def timers() -> FakeTimers:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    from tests.helpers.fakes import FakeClock
-
+def clock() -> FakeClock[float]:
+    """Monotonic seconds moved by hand."""
     return FakeClock()
 
 

@@ -12,6 +12,7 @@ import pytest
 from kiosk import cli
 from kiosk.storage.forwarder import Forwarder
 from kiosk.storage.store import RequestStore
+from tests.helpers.clock import FakeClock
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content.yaml"
@@ -26,18 +27,13 @@ def _storage_log_level():
     logger.setLevel(level)
 
 
-class Ticks:
-    def __call__(self) -> float:
-        return 1000.0
-
-
 def send(data: Path, *names: str) -> None:
     store = RequestStore(data)
     for name in names:
         store.save({"name": name, "phone": "+12025550100", "consent": True}, "v1", "room-1")
     store.close()
     forwarder = Forwarder(
-        lambda: RequestStore(data), "kiosk", "room-1", lambda: "v1", clock=Ticks()
+        lambda: RequestStore(data), "kiosk", "room-1", lambda: "v1", clock=FakeClock()
     )
     forwarder.step()
     forwarder.close()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.storage.store import RequestStore
+from tests.helpers.clock import FakeClock
 from tests.helpers.terminal import Terminal
 
 REPO = Path(__file__).resolve().parent.parent
@@ -87,14 +88,6 @@ def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
@@ -104,12 +97,12 @@ def data_dir(tmp_path: Path) -> Path:
 def filled(data_dir: Path) -> Path:
     """Three requests: 1 Zoë (late on the 26th, New York time), 2 Sara (early on the 27th),
     3 a canary (later on the 27th)."""
-    clock = Clock(LATE_26TH)
+    clock = FakeClock(LATE_26TH)
     store = RequestStore(data_dir, clock=clock)
     store.save(ZOE, "2026-11-27", "kiosk-lobby", language="en")
-    clock.now = EARLY_27TH
+    clock.set(EARLY_27TH)
     store.save(SARA, "2026-11-27", "kiosk-lobby", language="es")
-    clock.now = LATER
+    clock.set(LATER)
     store.save(SECRET, "2026-11-27", "kiosk-lobby")
     store.close()
     return data_dir
@@ -452,12 +445,12 @@ def test_delete(filled):
 
 def test_purge_deletes_only_contacted_older_than_days(data_dir):
     long_ago = datetime.now(UTC) - timedelta(days=40)
-    clock = Clock(long_ago)
+    clock = FakeClock(long_ago)
     store = RequestStore(data_dir, clock=clock)
     old_contacted = store.save(ZOE, "v1", "k")
     old_new = store.save(SARA, "v1", "k")
     store.mark([old_contacted], "contacted")
-    clock.now = datetime.now(UTC)
+    clock.set(datetime.now(UTC))
     recent = store.save(SECRET, "v1", "k")
     store.mark([recent], "contacted")
     store.close()

@@ -13,25 +13,10 @@ from kiosk.storage.forwarder import Forwarder
 from kiosk.storage.inbox import InboxListener, InboxStore, connect, send_heartbeat
 from kiosk.storage.store import RequestStore
 from kiosk.ui.inbox import FLAG_COLOR, InboxWindow
+from tests.helpers.clock import WALL_START, FakeClock
 from tests.helpers.postgres import STAFF_ROLE
 
 PIN = "2468"
-
-
-class Wall:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Ticks:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Spy:
@@ -53,7 +38,9 @@ def kiosk_sends(data: Path, count: int, kiosk: str = "waiting-room-1", start: in
             {"name": f"Zoë Example {n}", "phone": f"+1202555{n:04d}", "consent": True}, "v1", kiosk
         )
     store.close()
-    forwarder = Forwarder(lambda: RequestStore(data), "kiosk", kiosk, lambda: "v1", clock=Ticks())
+    forwarder = Forwarder(
+        lambda: RequestStore(data), "kiosk", kiosk, lambda: "v1", clock=FakeClock()
+    )
     forwarder.step()
     assert forwarder.status().error == ""
     forwarder.close()
@@ -61,7 +48,7 @@ def kiosk_sends(data: Path, count: int, kiosk: str = "waiting-room-1", start: in
 
 @pytest.fixture
 def vault(tmp_path):
-    made = PinVault(tmp_path / "desk", clock=Wall())
+    made = PinVault(tmp_path / "desk", clock=FakeClock(WALL_START))
     made.set_pin(PIN)
     return made
 

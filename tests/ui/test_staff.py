@@ -15,24 +15,16 @@ from kiosk.core.pin import PinVault
 from kiosk.storage.store import RequestStore
 from kiosk.ui.pin_pad import NOT_SET
 from kiosk.ui.staff import PAGE_SIZE, ExportPlace
+from tests.helpers.clock import WALL_START
 from tests.helpers.fakes import FakeClock
 
 PIN = "2468"
 
 
-class Wall:
-    """A wall clock for the PIN lockout that moves only when told."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def wall():
-    return Wall()
+    """A wall clock for the PIN lockout that moves only when told."""
+    return FakeClock(WALL_START)
 
 
 @pytest.fixture
@@ -151,10 +143,10 @@ def test_wrong_pins_say_so_then_lock_the_pad(qtbot, kiosk, timers, vault, store,
         enter_pin(qtbot, kiosk, "1111")
     assert kiosk.pin_pad.message.text() == "Too many wrong PINs. Try again in 1:00."
     assert not kiosk.pin_pad.keys["OK"].isEnabled()
-    wall.now += 30
+    wall.advance(30)
     timers.named("pin-lock-tick").fire()
     assert kiosk.pin_pad.message.text() == "Too many wrong PINs. Try again in 0:30."
-    wall.now += 31
+    wall.advance(31)
     timers.named("pin-lock-tick").fire()
     assert kiosk.pin_pad.keys["OK"].isEnabled()
     enter_pin(qtbot, kiosk, PIN)
