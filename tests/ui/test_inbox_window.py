@@ -248,9 +248,11 @@ def test_a_silent_kiosk_and_a_growing_backlog_are_flagged(qtbot, window, inbox_d
 def test_a_lost_connection_is_said_and_retried(qtbot, window, inbox_db, tmp_path, timers):
     unlock(qtbot, window)
     inbox_db.server.restart()
-    qtbot.waitUntil(
-        lambda: window.connection_label.text().startswith("Not connected"), timeout=10_000
-    )
+
+    def not_connected() -> None:
+        assert window.connection_label.text().startswith("Not connected")
+
+    qtbot.waitUntil(not_connected, timeout=10_000)
     assert "cannot be reached" in window.connection_label.text()
     kiosk_sends(tmp_path / "k1", 1)  # arrives while the desk is not listening
     timers.named("reconnect").fire()
@@ -298,7 +300,11 @@ def test_the_desktop_notification_goes_through_notify_send(qtbot, tmp_path, monk
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     desktop_notify("New request", "1 new request from waiting-room-2 in the front-desk inbox.")
-    qtbot.waitUntil(said.exists, timeout=10_000)
+
+    def notified() -> None:
+        assert said.exists(), f"notify-send has not written {said}"
+
+    qtbot.waitUntil(notified, timeout=10_000)
     assert said.read_text().splitlines() == [
         "--app-name=Clinic kiosk inbox",
         "New request",

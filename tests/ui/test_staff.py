@@ -580,7 +580,11 @@ def test_the_staff_screen_shows_whole_names_and_numbers_in_one_toolbar_row(
     kiosk.window.resize(*size)
     sign_in(qtbot, kiosk, timers, vault)
     staff = kiosk.staff
-    qtbot.waitUntil(lambda: staff.table.width() > 0)
+
+    def laid_out() -> None:
+        assert staff.table.width() > 0
+
+    qtbot.waitUntil(laid_out)
     tap_row(qtbot, staff, 0)
     table = staff.table
     metrics = table.fontMetrics()
@@ -594,7 +598,12 @@ def test_the_staff_screen_shows_whole_names_and_numbers_in_one_toolbar_row(
         assert table.rowHeight(0) * 0.248 >= 9
     # One toolbar row, inside the screen.
     bar = [staff.export_button, staff.lock_button, staff.exit_button, *staff.filters.values()]
-    qtbot.waitUntil(lambda: all(b.width() >= b.sizeHint().width() for b in bar))
+
+    def buttons_whole() -> None:
+        for button in bar:
+            assert button.width() >= button.sizeHint().width(), button.text()
+
+    qtbot.waitUntil(buttons_whole)
     tops = {button.mapTo(staff, button.rect().topLeft()).y() for button in bar}
     assert len(tops) == 1
     for button in bar:
