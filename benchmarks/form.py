@@ -74,14 +74,9 @@ expected number of rows. The defaults take about a minute.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
-import platform
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -90,91 +85,43 @@ from typing import Any
 
 os.environ["QT_QPA_PLATFORM"] = "xcb"
 
-import PySide6
-from _support import (
-    WAIT_TIMEOUT_S,
-    BenchmarkError,
-    Driving,
-    data_parent,
-    filesystem_type,
-    parse_size,
-    positive,
-    reexec_under_xvfb,
-    summary_ms,
-)
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QSize, QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+import _support as bench
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QAbstractButton, QApplication
 
-from kiosk.app import Kiosk, application
+from kiosk.app import Kiosk
 from kiosk.core.content import load_content
 from kiosk.paths import bundled_content
 from kiosk.storage.store import RequestStore
 
 WARMUP = 10
-KEYBOARD_TIMEOUT_S = 30.0
-HEARTBEAT_MS = 50
 SETTLE_S = 0.1
 TARGET_TAP_P95_MS = 100.0
 TARGET_SUBMIT_P95_MS = 50.0
-FAKE_NAME = "Zoë Example"
-FAKE_PHONE = "202-555-0100"
 
 
 # -- set-up ------------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        description="Request-form latency: tap -> form, submit -> thank-you screen."
+    return bench.benchmark_parser(
+        "Request-form latency: tap -> form, submit -> thank-you screen.",
+        taps=(50, "measured taps"),
+        submits=(200, "measured submits"),
     )
-    parser.add_argument("--taps", type=positive, default=50, help="measured taps (50)")
-    parser.add_argument("--submits", type=positive, default=200, help="measured submits (200)")
-    parser.add_argument(
-        "--size", type=parse_size, default=(1920, 1080), help="window size WxH (1920x1080)"
-    )
-    return parser
-
-
-# -- statistics --------------------------------------------------------------------------------
 
 
 # -- driving the kiosk -------------------------------------------------------------------------
 
 
-class PaintWatch(QObject):
-    """Records when watched widgets last received a paint event (``perf_counter`` seconds)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._painted: dict[QObject, float] = {}
-
-    def watch(self, widget: QWidget) -> None:
-        widget.installEventFilter(self)
-
-    def forget(self, widget: QWidget) -> None:
-        widget.removeEventFilter(self)
-        self._painted.pop(widget, None)
-
-    def painted_since(self, widget: QWidget | None, moment: float | None) -> bool:
-        """Whether ``widget`` got a paint event at or after ``moment``."""
-        if widget is None or moment is None:
-            return False
-        return self._painted.get(widget, -math.inf) >= moment
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self._painted[watched] = time.perf_counter()
-        return False
-
-
 @dataclass
-class Driver(Driving):
+class Driver(bench.VisitorDriving):
     """The kiosk under test and the bookkeeping to wait for it."""
 
     app: QApplication
     kiosk: Kiosk
     size: QSize
-    paints: PaintWatch = field(default_factory=PaintWatch)
+    paints: bench.PaintTimes = field(default_factory=bench.PaintTimes)
     keyboard_shown_at: float | None = None
     forms_built: int = 0
     forms_destroyed: int = 0
@@ -190,10 +137,7 @@ class Driver(Driving):
         # Connected after the kiosk's own slot, so the new form exists when this runs, before
         # the event loop has had a chance to paint it.
         self.kiosk.slideshow.request_info_requested.connect(self._on_form_opened)
-        button = self.kiosk.slideshow.findChild(QAbstractButton, "request-info")
-        if button is None:
-            raise BenchmarkError("no request-info button on the slideshow")
-        self.button = button
+        self.button = self.find_request_button()
 
     def _on_keyboard_shown_changed(self, shown: bool) -> None:
         self.keyboard_shown_at = time.perf_counter() if shown else None
@@ -221,13 +165,11 @@ class Driver(Driving):
                 and kiosk.form is None
             ),
             "the slideshow to come back",
-            WAIT_TIMEOUT_S,
         )
         if not self.paints.painted_since(kiosk.slideshow, since):
             self.wait_for(
                 lambda: self.paints.painted_since(kiosk.slideshow, since),
                 "the slideshow to be painted",
-                WAIT_TIMEOUT_S,
             )
         self.idle(SETTLE_S)
         self.check_size()
@@ -240,18 +182,9 @@ class Driver(Driving):
         keyboard = kiosk.keyboard
         assert keyboard is not None
         t0 = time.perf_counter()
-        self.tap(self.button)
+        form = self.open_form()
         t_button = time.perf_counter()
-        form = kiosk.form
-        if form is None:
-            raise BenchmarkError("tapping the button opened no form")
-        line = form.fields["name"].line
-        if line is None:
-            raise BenchmarkError("the name field has no line edit")
-        viewport = form.scroll_area.viewport()
-        centre = line.mapTo(viewport, line.rect().center())
-        if not viewport.rect().contains(centre):
-            form.scroll_area.ensureWidgetVisible(line)  # a visitor would scroll first
+        line = self.name_in_view(form)
         self.tap(line)
         t_field = time.perf_counter()
 
@@ -265,7 +198,7 @@ class Driver(Driving):
                 and self.paints.painted_since(keyboard, shown_at)
             )
 
-        self.wait_for(ready, "the form with the keyboard up, painted", WAIT_TIMEOUT_S)
+        self.wait_for(ready, "the form with the keyboard up, painted")
         t1 = time.perf_counter()
         self.check_size()
         self.tap(form.cancel_button)
@@ -277,24 +210,13 @@ class Driver(Driving):
         """One submit -> thank-you screen; (total, Send tap returned) in seconds."""
         kiosk = self.kiosk
         opened = time.perf_counter()
-        self.tap(self.button)
-        form = kiosk.form
-        if form is None:
-            raise BenchmarkError("tapping the button opened no form")
-        name, phone = form.fields["name"].line, form.fields["phone"].line
-        consent = form.fields["consent"].box
-        if name is None or phone is None or consent is None:
-            raise BenchmarkError("the form has no name, phone or consent input")
-        name.setText(FAKE_NAME)
-        phone.setText(FAKE_PHONE)
-        consent.setChecked(True)
-        form.scroll_area.ensureWidgetVisible(form.submit_button)
+        form = self.open_form()
+        self.fill_in(form)
         self.wait_for(
             lambda: (
                 kiosk.window.current_screen() is form and self.paints.painted_since(form, opened)
             ),
             "the form to be painted",
-            WAIT_TIMEOUT_S,
         )
         self.app.processEvents()  # the scroll's repaint, if any
         self.paints.forget(form)
@@ -308,7 +230,6 @@ class Driver(Driving):
                 and self.paints.painted_since(kiosk.thanks, t0)
             ),
             "the thank-you screen, painted",
-            WAIT_TIMEOUT_S,
         )
         t1 = time.perf_counter()
         self.tap(kiosk.thanks)
@@ -333,24 +254,10 @@ class Results:
 
 def start(size: tuple[int, int], store: RequestStore) -> Driver:
     """The kiosk, presented, with its keyboard loaded and its window active."""
-    app = application()
-    kiosk = Kiosk(load_content(bundled_content()), store, "bench")
-    kiosk.window.present(QSize(*size))
-    heartbeat = QTimer(app)  # wakes processEvents(WaitForMoreEvents) so waits can time out
-    heartbeat.start(HEARTBEAT_MS)
-    deadline = time.perf_counter() + KEYBOARD_TIMEOUT_S
-    flags = QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
-    # The kiosk loads its keyboard with the first visitor's form; load it up front, as the
-    # first (untimed) visitor would, so every measured tap finds it ready.
-    kiosk.load_keyboard()
-    while not (kiosk.keyboard is not None and kiosk.keyboard.loaded):
-        if time.perf_counter() > deadline:
-            raise BenchmarkError("the on-screen keyboard did not load")
-        app.processEvents(flags)
+    content = load_content(bundled_content())
+    app, kiosk = bench.start_kiosk(content, store, "bench", size, keyboard=True)
     driver = Driver(app, kiosk, QSize(*size))
-    driver.wait_for(kiosk.window.isActiveWindow, "the window to become active", WAIT_TIMEOUT_S)
-    driver.idle(0.5)
-    driver.check_size()
+    driver.settle_in()
     return driver
 
 
@@ -380,14 +287,13 @@ def run(taps: int, submits: int, size: tuple[int, int], data_dir: Path) -> Resul
     finally:
         store.close()
         if driver is not None:
-            driver.kiosk.window.close()
-            driver.app.processEvents()
+            driver.close()
     return results
 
 
 def report(size: tuple[int, int], results: Results) -> dict[str, Any]:
-    tap = summary_ms(results.taps)
-    submit = summary_ms(results.submits)
+    tap = bench.summary_ms(results.taps)
+    submit = bench.summary_ms(results.submits)
     return {
         "benchmark": "form",
         "size": f"{size[0]}x{size[1]}",
@@ -398,19 +304,17 @@ def report(size: tuple[int, int], results: Results) -> dict[str, Any]:
             "tap_p95_le_100ms": tap["p95"] <= TARGET_TAP_P95_MS,
             "submit_p95_le_50ms": submit["p95"] <= TARGET_SUBMIT_P95_MS,
         },
-        "python": platform.python_version(),
-        "pyside6": PySide6.__version__,
     }
 
 
-def summarize(summary: dict[str, Any], results: Results, where: str, elapsed: float) -> str:
+def summarize(summary: dict[str, Any], results: Results, where: str) -> list[str]:
     """A few lines for people, for stderr."""
 
     def median_ms(samples: Sequence[float]) -> str:
         return f"{statistics.median(samples) * 1000:.1f} ms"
 
     tap, submit = summary["tap_to_form_ms"], summary["submit_to_thanks_ms"]
-    lines = [
+    return [
         f"form benchmark at {summary['size']}, database in {where}",
         f"  tap -> form:       p50 {tap['p50']} p95 {tap['p95']} max {tap['max']} ms"
         f" (n={tap['n']}); medians: button tap handled (form built) after"
@@ -421,35 +325,21 @@ def summarize(summary: dict[str, Any], results: Results, where: str, elapsed: fl
         f"  rows saved {results.rows}; forms built {results.forms_built},"
         f" destroyed {results.forms_destroyed}",
     ]
-    for target, met in summary["targets"].items():
-        lines.append(f"  {'ok  ' if met else 'MISS'} {target}")
-    lines.append(f"  took {elapsed:.0f} s")
-    return "\n".join(lines)
+
+
+def measure(args: argparse.Namespace, data_dir: Path) -> bench.Outcome:
+    """Both measurements, reported; a problem if the store lost or gained a row."""
+    results = run(args.taps, args.submits, args.size, data_dir)
+    summary = report(args.size, results)
+    expected = WARMUP + args.submits
+    problems = []
+    if results.rows != expected:
+        problems.append(f"the store holds {results.rows} rows, not {expected}")
+    return bench.Outcome(summary, lambda where: summarize(summary, results, where), problems)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if not os.environ.get("DISPLAY"):
-        reexec_under_xvfb(__file__, args.size)
-    began = time.perf_counter()
-    parent = data_parent()
-    data_dir = Path(tempfile.mkdtemp(prefix="kiosk-form-bench-", dir=parent))
-    try:
-        results = run(args.taps, args.submits, args.size, data_dir)
-        where = f"{data_dir} ({filesystem_type(data_dir)})"
-    except BenchmarkError as error:
-        print(f"form.py: {error}", file=sys.stderr)
-        return 1
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-    summary = report(args.size, results)
-    print(summarize(summary, results, where, time.perf_counter() - began), file=sys.stderr)
-    print(json.dumps(summary, ensure_ascii=False), flush=True)
-    expected = WARMUP + args.submits
-    if results.rows != expected:
-        print(f"form.py: the store holds {results.rows} rows, not {expected}", file=sys.stderr)
-        return 1
-    return 0
+    return bench.run_benchmark(__file__, build_parser().parse_args(argv), measure)
 
 
 if __name__ == "__main__":

@@ -139,12 +139,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
-import json
 import math
 import os
-import platform
 import re
-import shutil
 import statistics
 import sys
 import tempfile
@@ -158,28 +155,14 @@ from typing import Any, NamedTuple, TextIO
 
 os.environ["QT_QPA_PLATFORM"] = "xcb"
 
-import PySide6
-from _support import (
-    BenchmarkError,
-    Driving,
-    data_parent,
-    filesystem_type,
-    parse_size,
-    positive,
-    reexec_under_xvfb,
-)
-from PySide6.QtCore import (
-    QEvent,
-    QEventLoop,
-    QObject,
-    QSize,
-    QTimer,
-)
+import _support as bench
+from _support import BenchmarkError
+from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from shiboken6 import Shiboken
 
-from kiosk.app import Kiosk, application
+from kiosk.app import Kiosk
 from kiosk.core.content import Content, load_content
 from kiosk.paths import bundled_content
 from kiosk.storage.store import RequestStore
@@ -188,15 +171,11 @@ FADE_MS = 60
 PAGE_SECONDS = 600.0
 WARMUP_PAGES = 50
 WARMUP_SUBMISSIONS = 20
-KEYBOARD_TIMEOUT_S = 30.0
-HEARTBEAT_MS = 50
 SETTLE_S = 0.03
 SAMPLE_SETTLE_S = 0.5
 TARGET_RSS_GROWTH_MB = 5.0
 PYTHON_OBJECT_SLACK = 250
 TOP_GROWTH = 12
-FAKE_NAME = "Zoë Example"
-FAKE_PHONE = "202-555-0100"
 KNOWN_NOISE = (
     re.compile(r"pipewire", re.IGNORECASE),
     re.compile(r"non-bindable properties"),
@@ -210,23 +189,12 @@ RECORD_END = "\x1f"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        description="Soak test: many page changes and form submissions; does memory grow?"
+    return bench.benchmark_parser(
+        "Soak test: many page changes and form submissions; does memory grow?",
+        pages=(10000, "page changes"),
+        submissions=(1000, "form submissions"),
+        sample_every=(1000, "take a sample every this many page changes"),
     )
-    parser.add_argument("--pages", type=positive, default=10000, help="page changes (10000)")
-    parser.add_argument(
-        "--submissions", type=positive, default=1000, help="form submissions (1000)"
-    )
-    parser.add_argument(
-        "--sample-every",
-        type=positive,
-        default=1000,
-        help="take a sample every this many page changes (1000)",
-    )
-    parser.add_argument(
-        "--size", type=parse_size, default=(1920, 1080), help="window size WxH (1920x1080)"
-    )
-    return parser
 
 
 def soak_content() -> Content:
@@ -460,7 +428,7 @@ class FormCounter(QObject):
 
 
 @dataclass
-class Driver(Driving):
+class Driver(bench.VisitorDriving):
     """The kiosk under test and the bookkeeping to wait for it."""
 
     app: QApplication
@@ -485,10 +453,7 @@ class Driver(Driving):
         self.paints.watch(self.kiosk.thanks)
         self.paints.watch(keyboard)
         slideshow.page_changed.connect(self._on_page_changed)
-        button = slideshow.findChild(QAbstractButton, "request-info")
-        if button is None:
-            raise BenchmarkError("no request-info button on the slideshow")
-        self.button = button
+        self.button = self.find_request_button()
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -517,19 +482,10 @@ class Driver(Driving):
         kiosk = self.kiosk
         keyboard = kiosk.keyboard
         assert keyboard is not None
-        self.tap(self.button)
-        form = kiosk.form
-        if form is None:
-            raise BenchmarkError("tapping the button opened no form")
+        form = self.open_form()
         self.forms.add(form)
         self.paints.watch(form)
-        name, phone = form.fields["name"].line, form.fields["phone"].line
-        consent = form.fields["consent"].box
-        if name is None or phone is None or consent is None:
-            raise BenchmarkError("the form has no name, phone or consent input")
-        viewport = form.scroll_area.viewport()
-        if not viewport.rect().contains(name.mapTo(viewport, name.rect().center())):
-            form.scroll_area.ensureWidgetVisible(name)  # a visitor would scroll first
+        name = self.name_in_view(form)
         keyboard_paints = self.paints.count(keyboard)
         self.tap(name)
         self.wait_for(
@@ -542,10 +498,7 @@ class Driver(Driving):
             ),
             "the form with the keyboard up, painted",
         )
-        name.setText(FAKE_NAME)
-        phone.setText(FAKE_PHONE)
-        consent.setChecked(True)
-        form.scroll_area.ensureWidgetVisible(form.submit_button)
+        self.fill_in(form)
         self.app.processEvents()
         self.paints.forget(form)
         return form.submit_button
@@ -656,24 +609,9 @@ class Driver(Driving):
 
 def start(size: tuple[int, int], store: RequestStore) -> Driver:
     """The kiosk, presented, with its keyboard loaded and its window active."""
-    app = application()
-    kiosk = Kiosk(soak_content(), store, "soak")
-    kiosk.window.present(QSize(*size))
-    heartbeat = QTimer(app)  # wakes processEvents(WaitForMoreEvents) so waits can time out
-    heartbeat.start(HEARTBEAT_MS)
-    deadline = time.perf_counter() + KEYBOARD_TIMEOUT_S
-    flags = QEventLoop.ProcessEventsFlag.AllEvents | QEventLoop.ProcessEventsFlag.WaitForMoreEvents
-    # The kiosk loads its keyboard with the first visitor's form; load it up front, as the
-    # first visitor would, so the warm-up and the soak start with it loaded.
-    kiosk.load_keyboard()
-    while not (kiosk.keyboard is not None and kiosk.keyboard.loaded):
-        if time.perf_counter() > deadline:
-            raise BenchmarkError("the on-screen keyboard did not load")
-        app.processEvents(flags)
+    app, kiosk = bench.start_kiosk(soak_content(), store, "soak", size, keyboard=True)
     driver = Driver(app, kiosk, store, QSize(*size))
-    driver.wait_for(kiosk.window.isActiveWindow, "the window to become active")
-    driver.idle(0.5)
-    driver.check_size()
+    driver.settle_in()
     return driver
 
 
@@ -731,8 +669,7 @@ def soak(args: argparse.Namespace, data_dir: Path, messages: MessageLog) -> Resu
     finally:
         store.close()
         if driver is not None:
-            driver.kiosk.window.close()
-            driver.app.processEvents()
+            driver.close()
 
 
 def report(args: argparse.Namespace, results: Results, messages: MessageLog) -> dict[str, Any]:
@@ -779,12 +716,10 @@ def report(args: argparse.Namespace, results: Results, messages: MessageLog) -> 
         "samples": [sample.as_dict() for sample in results.samples],
         "seconds": round(results.seconds, 1),
         "targets": {"rss_growth_le_5mb": rss_growth <= TARGET_RSS_GROWTH_MB, "objects_flat": flat},
-        "python": platform.python_version(),
-        "pyside6": PySide6.__version__,
     }
 
 
-def summarize(summary: dict[str, Any], where: str, elapsed: float) -> str:
+def summarize(summary: dict[str, Any], where: str) -> list[str]:
     """A few lines for people, for stderr."""
     lines = [
         f"soak at {summary['size']}: {summary['page_changes']} page changes,"
@@ -807,49 +742,36 @@ def summarize(summary: dict[str, Any], where: str, elapsed: float) -> str:
     )
     for text, count in warnings["other"].items():
         lines.append(f"    {count:6} x {text[:160]}")
-    for target, met in summary["targets"].items():
-        lines.append(f"  {'ok  ' if met else 'MISS'} {target}")
     rates = [s["rss_mb"] for s in summary["samples"]]
     if len(rates) > 1:
         lines.append(f"  RSS samples (MB): {rates} (median {statistics.median(rates)})")
-    lines.append(f"  took {elapsed:.0f} s in all")
-    return "\n".join(lines)
+    return lines
+
+
+def measure(args: argparse.Namespace, data_dir: Path) -> bench.Outcome:
+    """The soak, with Qt's messages captured; problems if rows or forms do not add up."""
+    messages = MessageLog()
+    messages.begin()
+    try:
+        results = soak(args, data_dir, messages)
+        summary = report(args, results, messages)
+    except BenchmarkError as error:
+        said = f"soak.py: Qt said: {dict(messages.counts())}"
+        raise BenchmarkError(f"{error}\n{said}") from error
+    finally:
+        messages.end()
+    problems = []
+    expected = WARMUP_SUBMISSIONS + args.submissions
+    if results.rows != expected:
+        problems.append(f"the store holds {results.rows} rows, not {expected}")
+    forms = results.driver.forms
+    if forms.destroyed_count != forms.built:
+        problems.append(f"{forms.built} forms built but only {forms.destroyed_count} destroyed")
+    return bench.Outcome(summary, lambda where: summarize(summary, where), problems)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if not os.environ.get("DISPLAY"):
-        reexec_under_xvfb(__file__, args.size)
-    began = time.perf_counter()
-    messages = MessageLog()
-    messages.begin()
-    data_dir = Path(tempfile.mkdtemp(prefix="kiosk-soak-bench-", dir=data_parent()))
-    try:
-        results = soak(args, data_dir, messages)
-        where = f"{data_dir} ({filesystem_type(data_dir)})"
-        summary = report(args, results, messages)
-    except BenchmarkError as error:
-        print(f"soak.py: {error}", file=sys.stderr)
-        print(f"soak.py: Qt said: {dict(messages.counts())}", file=sys.stderr)
-        return 1
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-        messages.end()
-    print(summarize(summary, where, time.perf_counter() - began), file=sys.stderr)
-    print(json.dumps(summary, ensure_ascii=False), flush=True)
-    status = 0
-    expected = WARMUP_SUBMISSIONS + args.submissions
-    if results.rows != expected:
-        print(f"soak.py: the store holds {results.rows} rows, not {expected}", file=sys.stderr)
-        status = 1
-    forms = results.driver.forms
-    if forms.destroyed_count != forms.built:
-        print(
-            f"soak.py: {forms.built} forms built but only {forms.destroyed_count} destroyed",
-            file=sys.stderr,
-        )
-        status = 1
-    return status
+    return bench.run_benchmark(__file__, build_parser().parse_args(argv), measure)
 
 
 if __name__ == "__main__":

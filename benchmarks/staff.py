@@ -91,14 +91,11 @@ import argparse
 import csv
 import itertools
 import json
-import math
 import os
-import platform
 import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -108,22 +105,13 @@ from typing import Any
 
 os.environ["QT_QPA_PLATFORM"] = "xcb"
 
-import PySide6
-from _support import (
-    BenchmarkError,
-    Driving,
-    data_parent,
-    filesystem_type,
-    parse_size,
-    positive,
-    reexec_under_xvfb,
-    summary_ms,
-)
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+import _support as bench
+from _support import BenchmarkError
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.app import Kiosk, application
+from kiosk.app import Kiosk
 from kiosk.core.content import Content, load_content
 from kiosk.core.form import FormField
 from kiosk.paths import bundled_content
@@ -134,7 +122,6 @@ from kiosk.ui.staff import ExportPlace
 
 WARMUP = 3
 EXPORT_RUNS = 3
-HEARTBEAT_MS = 50
 SETTLE_S = 0.1
 TARGET_OPEN_P95_MS = 200.0
 TARGET_EXPORT_ROWS_PER_S = 100_000
@@ -160,20 +147,11 @@ QUESTIONS = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        description="Staff screen with many requests: unlock -> first rows, and CSV export."
+    return bench.benchmark_parser(
+        "Staff screen with many requests: unlock -> first rows, and CSV export.",
+        requests=(100_000, "requests in the store"),
+        opens=(20, "measured opens"),
     )
-    parser.add_argument(
-        "--requests", type=positive, default=100_000, help="requests in the store (100000)"
-    )
-    parser.add_argument("--opens", type=positive, default=20, help="measured opens (20)")
-    parser.add_argument(
-        "--size", type=parse_size, default=(1920, 1080), help="window size WxH (1920x1080)"
-    )
-    return parser
-
-
-# -- statistics --------------------------------------------------------------------------------
 
 
 # -- the generated requests --------------------------------------------------------------------
@@ -306,35 +284,24 @@ def populate(data_dir: Path, content: Content, count: int) -> Generated:
 # -- driving the kiosk -------------------------------------------------------------------------
 
 
-class PaintWatch(QObject):
-    """Records when watched widgets last received a paint event (``perf_counter`` seconds), and
-    how many rows the staff table's model held when its viewport last got one."""
+class PaintWatch(bench.PaintTimes):
+    """Paint times, and how many rows the staff table's model held when its viewport last got
+    a paint event."""
 
     def __init__(self, viewport: QWidget, row_count: Callable[[], int]) -> None:
         super().__init__()
-        self._painted: dict[QObject, float] = {}
         self._viewport = viewport
         self._row_count = row_count
         self.viewport_rows = 0
         self.watch(viewport)
 
-    def watch(self, widget: QWidget) -> None:
-        widget.installEventFilter(self)
-
-    def painted_since(self, widget: QWidget, moment: float) -> bool:
-        """Whether ``widget`` got a paint event at or after ``moment``."""
-        return self._painted.get(widget, -math.inf) >= moment
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self._painted[watched] = time.perf_counter()
-            if watched is self._viewport:
-                self.viewport_rows = self._row_count()
-        return False
+    def painted(self, widget: QObject) -> None:
+        if widget is self._viewport:
+            self.viewport_rows = self._row_count()
 
 
 @dataclass
-class Driver(Driving):
+class Driver(bench.Driving):
     """The kiosk under test and the bookkeeping to wait for it."""
 
     app: QApplication
@@ -438,19 +405,14 @@ class Driver(Driving):
 
 def start(size: tuple[int, int], store: RequestStore, content: Content) -> Driver:
     """The kiosk, presented windowed at ``size``, its window active and slideshow painted."""
-    app = application()
-    kiosk = Kiosk(content, store, KIOSK_ID, load_keyboard=False)
-    heartbeat = QTimer(app)  # wakes processEvents(WaitForMoreEvents) so waits can time out
-    heartbeat.start(HEARTBEAT_MS)
-    driver = Driver(app, kiosk, QSize(*size))
     since = time.perf_counter()
-    kiosk.window.present(QSize(*size))
-    driver.wait_for(kiosk.window.isActiveWindow, "the window to become active")
+    # Presented, but not painted before the event loop runs: the driver's watch sees it.
+    app, kiosk = bench.start_kiosk(content, store, KIOSK_ID, size, keyboard=False)
+    driver = Driver(app, kiosk, QSize(*size))
     driver.wait_for(
         lambda: driver.paints.painted_since(kiosk.slideshow, since), "the first slide, painted"
     )
-    driver.idle(0.5)
-    driver.check_size()
+    driver.settle_in()
     return driver
 
 
@@ -539,13 +501,12 @@ def run(requests: int, opens: int, size: tuple[int, int], data_dir: Path) -> Res
     finally:
         store.close()
         if driver is not None:
-            driver.kiosk.window.close()
-            driver.app.processEvents()
+            driver.close()
     return results
 
 
 def report(requests: int, results: Results) -> dict[str, Any]:
-    opened = summary_ms(results.opens)
+    opened = bench.summary_ms(results.opens)
     seconds = statistics.median(results.export_seconds)
     rate = requests / seconds
     return {
@@ -567,19 +528,24 @@ def report(requests: int, results: Results) -> dict[str, Any]:
             "export_ge_100k_rows_per_s": rate >= TARGET_EXPORT_ROWS_PER_S,
             "gui_stall_le_100ms": results.gui_stall_seconds * 1000 <= TARGET_GUI_STALL_MS,
         },
-        "python": platform.python_version(),
-        "pyside6": PySide6.__version__,
     }
 
 
-def summarize(summary: dict[str, Any], results: Results, where: str, elapsed: float) -> str:
+def measure(args: argparse.Namespace, data_dir: Path) -> bench.Outcome:
+    """Fill the store, then both measurements, reported."""
+    results = run(args.requests, args.opens, args.size, data_dir)
+    summary = report(args.requests, results)
+    return bench.Outcome(summary, lambda where: summarize(summary, results, where))
+
+
+def summarize(summary: dict[str, Any], results: Results, where: str) -> list[str]:
     """A few lines for people, for stderr."""
     opened, export = summary["open_ms"], summary["export"]
     generated = results.generated
     bulk = f"{generated.bulk_seconds:.1f} s" if generated is not None else "?"
     unlock = statistics.median(results.unlocks) * 1000
     runs = ", ".join(f"{s:.3f}" for s in results.export_seconds)
-    lines = [
+    return [
         f"staff benchmark, {summary['requests']} requests in {where} (bulk insert {bulk})",
         f"  open (unlock -> rows painted): p50 {opened['p50']} p95 {opened['p95']}"
         f" max {opened['max']} ms (n={opened['n']}); median: unlock handled (queries, model"
@@ -589,30 +555,10 @@ def summarize(summary: dict[str, Any], results: Results, where: str, elapsed: fl
         f"  from the staff screen: {summary['screen_export']['seconds']} s on its own thread;"
         f" the GUI thread's longest stall {summary['screen_export']['gui_max_stall_ms']} ms",
     ]
-    for target, met in summary["targets"].items():
-        lines.append(f"  {'ok  ' if met else 'MISS'} {target}")
-    lines.append(f"  took {elapsed:.0f} s")
-    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if not os.environ.get("DISPLAY"):
-        reexec_under_xvfb(__file__, args.size)
-    began = time.perf_counter()
-    data_dir = Path(tempfile.mkdtemp(prefix="kiosk-staff-bench-", dir=data_parent()))
-    try:
-        where = f"{data_dir} ({filesystem_type(data_dir)})"
-        results = run(args.requests, args.opens, args.size, data_dir)
-    except BenchmarkError as error:
-        print(f"staff.py: {error}", file=sys.stderr)
-        return 1
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-    summary = report(args.requests, results)
-    print(summarize(summary, results, where, time.perf_counter() - began), file=sys.stderr)
-    print(json.dumps(summary, ensure_ascii=False), flush=True)
-    return 0
+    return bench.run_benchmark(__file__, build_parser().parse_args(argv), measure)
 
 
 if __name__ == "__main__":

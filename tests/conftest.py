@@ -15,9 +15,13 @@ import pytest
 
 from kiosk.core.content import Content, load_content
 from kiosk.paths import bundled_content
+from tests.helpers.clock import FakeClock
 
 if TYPE_CHECKING:
-    from tests.helpers.fakes import FakeClock, FakeTimers
+    from PySide6.QtWidgets import QApplication
+
+    from tests.helpers.cli import Cli
+    from tests.helpers.fakes import FakeTimers
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -50,10 +54,21 @@ def timers() -> FakeTimers:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    from tests.helpers.fakes import FakeClock
-
+def clock() -> FakeClock[float]:
+    """Monotonic seconds moved by hand."""
     return FakeClock()
+
+
+@pytest.fixture
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, qapp: QApplication
+) -> Cli:
+    """``kiosk ARGS`` run in this process (tests/helpers/cli.py). The QApplication exists
+    first, as pytest-qt's, so that a command that needs one (check, screenshots) uses it
+    rather than making one of its own for the tests that follow."""
+    from tests.helpers.cli import Cli
+
+    return Cli(capsys, monkeypatch)
 
 
 # A real PostgreSQL server (started once per session, only by the tests that ask for it) and

@@ -1,37 +1,33 @@
-"""``kiosk set-pin``, run as staff run it: in a subprocess, from a script or on a terminal."""
+"""``kiosk set-pin``, run as staff run it: from a script (in-process, and once in a real process
+through a pipe) or on a terminal (a real process on a pseudo-terminal)."""
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kiosk.core.pin import PinCheck, PinVault
+from tests.helpers.cli import Cli, Ran, run_kiosk
 from tests.helpers.terminal import Terminal
 
-REPO = Path(__file__).resolve().parent.parent
 PROMPT = "New staff PIN (4 to 12 digits; 6 or more suggested): "
 NOT_CHANGED = "; the PIN was not changed."
 DIGITS_ONLY = "the staff PIN must be digits only (0 to 9): no letters, spaces or other signs"
 
+SetPin = Callable[..., Ran]
 
-def set_pin(
-    *args: str, stdin: str = "1234\n", env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=60,
-        cwd=REPO,
-    )
+
+@pytest.fixture
+def set_pin(cli: Cli) -> SetPin:
+    """``kiosk ARGS`` with ``stdin`` (default one PIN) as its standard input, not a terminal."""
+
+    def run(*args: str, stdin: str = "1234\n", env: dict[str, str] | None = None) -> Ran:
+        return cli(*args, stdin=stdin, env=env)
+
+    return run
 
 
 def pin_file(data_dir: Path) -> Path:
@@ -43,8 +39,9 @@ def pin_file(data_dir: Path) -> Path:
 
 
 def test_set_pin_from_standard_input(tmp_path: Path) -> None:
+    """In a real process, the PIN through a pipe."""
     data = tmp_path / "data"
-    result = set_pin("--data-dir", str(data), "set-pin")
+    result = run_kiosk("--data-dir", str(data), "set-pin", stdin="1234\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Staff PIN set.\n"
     assert "1234" not in result.stdout + result.stderr
@@ -68,7 +65,9 @@ def test_set_pin_from_standard_input(tmp_path: Path) -> None:
     ],
     ids=["letters", "short", "long", "inner-space", "nothing", "empty-line"],
 )
-def test_a_bad_pin_is_refused_with_one_clear_line(tmp_path: Path, stdin: str, message: str) -> None:
+def test_a_bad_pin_is_refused_with_one_clear_line(
+    set_pin: SetPin, tmp_path: Path, stdin: str, message: str
+) -> None:
     data = tmp_path / "data"
     result = set_pin("--data-dir", str(data), "set-pin", stdin=stdin)
     assert result.returncode == 1
@@ -77,7 +76,7 @@ def test_a_bad_pin_is_refused_with_one_clear_line(tmp_path: Path, stdin: str, me
     assert not pin_file(data).exists()
 
 
-def test_a_refused_pin_leaves_the_old_one(tmp_path: Path) -> None:
+def test_a_refused_pin_leaves_the_old_one(set_pin: SetPin, tmp_path: Path) -> None:
     PinVault(tmp_path).set_pin("2468")
     result = set_pin("--data-dir", str(tmp_path), "set-pin", stdin="12ab\n")
     assert result.returncode == 1
@@ -85,13 +84,15 @@ def test_a_refused_pin_leaves_the_old_one(tmp_path: Path) -> None:
     assert PinVault(tmp_path).check("2468").outcome is PinCheck.OK
 
 
-def test_only_the_first_line_is_read_and_line_ends_do_not_count(tmp_path: Path) -> None:
+def test_only_the_first_line_is_read_and_line_ends_do_not_count(
+    set_pin: SetPin, tmp_path: Path
+) -> None:
     result = set_pin("--data-dir", str(tmp_path), "set-pin", stdin=" 5678\r\n9999\n")
     assert result.returncode == 0, result.stderr
     assert PinVault(tmp_path).check("5678").outcome is PinCheck.OK
 
 
-def test_a_new_pin_replaces_the_old_one_and_ends_a_lockout(tmp_path: Path) -> None:
+def test_a_new_pin_replaces_the_old_one_and_ends_a_lockout(set_pin: SetPin, tmp_path: Path) -> None:
     vault = PinVault(tmp_path)
     vault.set_pin("2468")
     for _ in range(5):
@@ -104,13 +105,13 @@ def test_a_new_pin_replaces_the_old_one_and_ends_a_lockout(tmp_path: Path) -> No
     assert vault.check("97531").outcome is PinCheck.OK
 
 
-def test_the_data_folder_comes_from_kiosk_data_dir(tmp_path: Path) -> None:
+def test_the_data_folder_comes_from_kiosk_data_dir(set_pin: SetPin, tmp_path: Path) -> None:
     result = set_pin("set-pin", env={"KIOSK_DATA_DIR": str(tmp_path / "env")})
     assert result.returncode == 0, result.stderr
     assert PinVault(tmp_path / "env").check("1234").outcome is PinCheck.OK
 
 
-def test_a_folder_that_cannot_be_written_is_reported(tmp_path: Path) -> None:
+def test_a_folder_that_cannot_be_written_is_reported(set_pin: SetPin, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
     result = set_pin("--data-dir", str(blocker / "data"), "set-pin")
@@ -122,14 +123,14 @@ def test_a_folder_that_cannot_be_written_is_reported(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_help_lists_set_pin() -> None:
+def test_help_lists_set_pin(set_pin: SetPin) -> None:
     result = set_pin("--help", stdin="")
     assert result.returncode == 0
     assert "set-pin" in result.stdout
     assert "set the staff PIN (asked twice, not shown)" in " ".join(result.stdout.split())
 
 
-def test_set_pin_help_suggests_six_digits() -> None:
+def test_set_pin_help_suggests_six_digits(set_pin: SetPin) -> None:
     result = set_pin("set-pin", "--help", stdin="")
     assert result.returncode == 0
     assert "use 6 or more" in " ".join(result.stdout.split())

@@ -1,5 +1,7 @@
-"""``kiosk requests ...`` run as the IT person runs it: in a subprocess, reading its output, its
-errors and its exit code. The store is filled through RequestStore.save; all data is fake."""
+"""``kiosk requests ...`` run as the IT person runs it, reading its output, its errors and its
+exit code: in-process (``kiosk.cli.main``), and in a real process where only one will do (on a
+terminal, without the right to write). The store is filled through RequestStore.save; all data
+is fake."""
 
 from __future__ import annotations
 
@@ -10,13 +12,15 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from kiosk.storage.store import RequestStore
+from tests.helpers.cli import Cli, Ran, run_kiosk
+from tests.helpers.clock import FakeClock
 from tests.helpers.terminal import Terminal
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,49 +54,30 @@ SECRET: dict[str, str | bool] = {
 }
 
 
-def kiosk(
-    data_dir: Path,
-    *args: str,
-    cwd: Path | None = None,
-    content: Path = CONTENT,
-    prefix: tuple[str, ...] = (),
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("KIOSK_DATA_DIR", None)
-    env.pop("KIOSK_CONTENT", None)
-    return subprocess.run(
-        [
-            *prefix,
-            sys.executable,
-            "-m",
-            "kiosk",
-            "--content",
-            str(content),
-            "--data-dir",
-            str(data_dir),
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd or REPO,
-        timeout=120,
-    )
+Kiosk = Callable[..., Ran]
+UNSET = ("KIOSK_DATA_DIR", "KIOSK_CONTENT")
+"""The command line says which files: the environment must not."""
 
 
-def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+def options(data_dir: Path, content: Path = CONTENT) -> tuple[str, ...]:
+    return ("--content", str(content), "--data-dir", str(data_dir))
+
+
+@pytest.fixture
+def kiosk(cli: Cli) -> Kiosk:
+    """``kiosk --content CONTENT --data-dir DATA_DIR ARGS``, in-process, in ``cwd``."""
+
+    def run(data_dir: Path, *args: str, cwd: Path | None = None, content: Path = CONTENT) -> Ran:
+        return cli(*options(data_dir, content), *args, cwd=cwd or REPO, unset=UNSET)
+
+    return run
+
+
+def one_error_line(result: Ran | subprocess.CompletedProcess[str]) -> str:
     assert "Traceback" not in result.stdout + result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     return lines[0]
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -104,12 +89,12 @@ def data_dir(tmp_path: Path) -> Path:
 def filled(data_dir: Path) -> Path:
     """Three requests: 1 Zoë (late on the 26th, New York time), 2 Sara (early on the 27th),
     3 a canary (later on the 27th)."""
-    clock = Clock(LATE_26TH)
+    clock = FakeClock(LATE_26TH)
     store = RequestStore(data_dir, clock=clock)
     store.save(ZOE, "2026-11-27", "kiosk-lobby", language="en")
-    clock.now = EARLY_27TH
+    clock.set(EARLY_27TH)
     store.save(SARA, "2026-11-27", "kiosk-lobby", language="es")
-    clock.now = LATER
+    clock.set(LATER)
     store.save(SECRET, "2026-11-27", "kiosk-lobby")
     store.close()
     return data_dir
@@ -127,7 +112,7 @@ def read_csv(path: Path) -> list[list[str]]:
 # -- list -----------------------------------------------------------------------------------------
 
 
-def test_list_shows_a_table_in_the_clinic_time_zone(filled):
+def test_list_shows_a_table_in_the_clinic_time_zone(kiosk: Kiosk, filled):
     result = kiosk(filled, "requests", "list")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -151,7 +136,7 @@ def test_list_shows_a_table_in_the_clinic_time_zone(filled):
     assert all(len(line) <= 100 for line in lines)
 
 
-def test_list_cuts_long_answers_and_never_prints_control_characters(data_dir):
+def test_list_cuts_long_answers_and_never_prints_control_characters(kiosk: Kiosk, data_dir):
     store = RequestStore(data_dir)
     store.save(
         {
@@ -172,7 +157,7 @@ def test_list_cuts_long_answers_and_never_prints_control_characters(data_dir):
     assert row.count("…") == 2
 
 
-def test_list_json_has_every_answer(filled):
+def test_list_json_has_every_answer(kiosk: Kiosk, filled):
     result = kiosk(filled, "requests", "list", "--json")
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
@@ -191,7 +176,7 @@ def test_list_json_has_every_answer(filled):
     assert records[1]["language"] == "es"
 
 
-def test_list_filters_by_status_and_since(filled):
+def test_list_filters_by_status_and_since(kiosk: Kiosk, filled):
     store = read_store(filled)
     store.mark([2], "contacted")
     store.close()
@@ -204,7 +189,7 @@ def test_list_filters_by_status_and_since(filled):
     assert [line.split()[0] for line in both.stdout.splitlines()[1:-1]] == ["3"]
 
 
-def test_list_of_nothing_says_so(filled):
+def test_list_of_nothing_says_so(kiosk: Kiosk, filled):
     result = kiosk(filled, "requests", "list", "--since", "2030-01-01")
     assert (result.returncode, result.stdout, result.stderr) == (0, "No requests.\n", "")
     as_json = kiosk(filled, "requests", "list", "--since", "2030-01-01", "--json")
@@ -214,7 +199,7 @@ def test_list_of_nothing_says_so(filled):
 # -- export ---------------------------------------------------------------------------------------
 
 
-def test_export_then_read_back(filled, tmp_path):
+def test_export_then_read_back(kiosk: Kiosk, filled, tmp_path):
     result = kiosk(filled, "requests", "export", "out.csv", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Exported 3 requests to out.csv\n"
@@ -251,7 +236,7 @@ def test_export_then_read_back(filled, tmp_path):
     store.close()
 
 
-def test_export_with_mark_contacted_marks_exactly_the_exported(filled, tmp_path):
+def test_export_with_mark_contacted_marks_exactly_the_exported(kiosk: Kiosk, filled, tmp_path):
     out = tmp_path / "new.csv"
     result = kiosk(
         filled, "requests", "export", str(out), "--since", "2026-11-27", "--mark-contacted"
@@ -272,7 +257,7 @@ def test_export_with_mark_contacted_marks_exactly_the_exported(filled, tmp_path)
     store.close()
 
 
-def test_export_refuses_an_existing_file_without_force(filled, tmp_path):
+def test_export_refuses_an_existing_file_without_force(kiosk: Kiosk, filled, tmp_path):
     out = tmp_path / "out.csv"
     out.write_text("the old export", encoding="utf-8")
     result = kiosk(filled, "requests", "export", "out.csv", cwd=tmp_path)
@@ -293,7 +278,9 @@ def test_export_refuses_an_existing_file_without_force(filled, tmp_path):
     ["requests.db", "requests.db-wal", "exports.csv", "link/requests.db"],
     ids=["the-database", "its-wal", "a-new-file", "through-a-symlink"],
 )
-def test_export_never_writes_into_the_data_folder_even_with_force(filled, tmp_path, target):
+def test_export_never_writes_into_the_data_folder_even_with_force(
+    kiosk: Kiosk, filled, tmp_path, target
+):
     """``export DATA/requests.db --force`` used to replace the database with CSV: the next start
     then moved it aside as damaged and the audit log was gone."""
     (tmp_path / "link").symlink_to(filled)
@@ -324,7 +311,7 @@ def damage(data_dir: Path, request_id: int, how: str) -> None:
 
 
 @pytest.mark.parametrize("how", ["not-utf8", "not-json"])
-def test_one_damaged_row_is_named_and_hides_none_of_the_others(filled, tmp_path, how):
+def test_one_damaged_row_is_named_and_hides_none_of_the_others(kiosk: Kiosk, filled, tmp_path, how):
     damage(filled, 2, how)
     expected = (
         "request 2 is damaged in the database and could not be read, so it was left out; "
@@ -355,7 +342,7 @@ def test_one_damaged_row_is_named_and_hides_none_of_the_others(filled, tmp_path,
     assert store.newest_first(limit=10)[1].damaged
 
 
-def test_export_into_a_missing_folder_or_onto_a_folder(filled, tmp_path):
+def test_export_into_a_missing_folder_or_onto_a_folder(kiosk: Kiosk, filled, tmp_path):
     missing = kiosk(filled, "requests", "export", str(tmp_path / "nope" / "out.csv"))
     assert missing.returncode == 1
     assert one_error_line(missing) == (
@@ -383,12 +370,14 @@ def test_export_to_an_unwritable_folder(filled, tmp_path):
     locked.mkdir()
     locked.chmod(0o555)
     try:
-        result = kiosk(
-            filled,
+        # A real process: as root, only one with fewer capabilities meets the folder's mode.
+        result = run_kiosk(
+            *options(filled),
             "requests",
             "export",
             str(locked / "out.csv"),
-            prefix=without_write_permission(),
+            unset=UNSET,
+            program=(*without_write_permission(), sys.executable, "-m", "kiosk"),
         )
     finally:
         locked.chmod(0o755)
@@ -406,7 +395,7 @@ def test_export_to_an_unwritable_folder(filled, tmp_path):
 # -- mark, delete, purge --------------------------------------------------------------------------
 
 
-def test_mark_contacted_and_back(filled):
+def test_mark_contacted_and_back(kiosk: Kiosk, filled):
     result = kiosk(filled, "requests", "mark", "1", "3", "--contacted")
     assert (result.returncode, result.stdout) == (0, "Marked 2 requests as contacted.\n")
     again = kiosk(filled, "requests", "mark", "1", "2", "--contacted")
@@ -427,7 +416,7 @@ def test_mark_contacted_and_back(filled):
     store.close()
 
 
-def test_mark_or_delete_an_unknown_id_changes_nothing(filled):
+def test_mark_or_delete_an_unknown_id_changes_nothing(kiosk: Kiosk, filled):
     for args in (("mark", "1", "42", "--contacted"), ("delete", "42", "2", "--yes")):
         result = kiosk(filled, "requests", *args)
         assert result.returncode == 1
@@ -441,7 +430,7 @@ def test_mark_or_delete_an_unknown_id_changes_nothing(filled):
     store.close()
 
 
-def test_delete(filled):
+def test_delete(kiosk: Kiosk, filled):
     result = kiosk(filled, "requests", "delete", "1", "3", "--yes")
     assert (result.returncode, result.stdout, result.stderr) == (0, "Deleted 2 requests.\n", "")
     store = read_store(filled)
@@ -450,14 +439,14 @@ def test_delete(filled):
     store.close()
 
 
-def test_purge_deletes_only_contacted_older_than_days(data_dir):
+def test_purge_deletes_only_contacted_older_than_days(kiosk: Kiosk, data_dir):
     long_ago = datetime.now(UTC) - timedelta(days=40)
-    clock = Clock(long_ago)
+    clock = FakeClock(long_ago)
     store = RequestStore(data_dir, clock=clock)
     old_contacted = store.save(ZOE, "v1", "k")
     old_new = store.save(SARA, "v1", "k")
     store.mark([old_contacted], "contacted")
-    clock.now = datetime.now(UTC)
+    clock.set(datetime.now(UTC))
     recent = store.save(SECRET, "v1", "k")
     store.mark([recent], "contacted")
     store.close()
@@ -471,7 +460,7 @@ def test_purge_deletes_only_contacted_older_than_days(data_dir):
     store.close()
 
 
-def test_delete_and_purge_without_a_terminal_need_yes(filled):
+def test_delete_and_purge_without_a_terminal_need_yes(kiosk: Kiosk, filled):
     store = read_store(filled)
     store.mark([1], "contacted")
     store.close()
@@ -546,7 +535,7 @@ def test_on_a_terminal_purge_asks_first_showing_how_many(filled):
 # -- stats, audit ---------------------------------------------------------------------------------
 
 
-def test_stats(filled):
+def test_stats(kiosk: Kiosk, filled):
     store = read_store(filled)
     store.mark([1], "contacted")
     store.close()
@@ -561,7 +550,7 @@ def test_stats(filled):
     ]
 
 
-def test_audit_lists_newest_first(filled, tmp_path):
+def test_audit_lists_newest_first(kiosk: Kiosk, filled, tmp_path):
     kiosk(filled, "requests", "mark", "1", "--contacted")
     kiosk(filled, "requests", "export", str(tmp_path / "a.csv"))
     result = kiosk(filled, "requests", "audit")
@@ -594,7 +583,7 @@ def test_audit_lists_newest_first(filled, tmp_path):
         ("audit",),
     ],
 )
-def test_a_missing_database_is_named_and_not_created(tmp_path, args):
+def test_a_missing_database_is_named_and_not_created(kiosk: Kiosk, tmp_path, args):
     data_dir = tmp_path / "nowhere"
     result = kiosk(data_dir, "requests", *args, cwd=tmp_path)
     assert result.returncode == 1
@@ -624,7 +613,7 @@ def lock(filled: Path) -> Iterator[sqlite3.Connection]:
         (("purge", "--older-than", "0", "--yes"), "nothing was deleted"),
     ],
 )
-def test_a_locked_database_is_said_to_be_in_use(filled, lock, args, after):
+def test_a_locked_database_is_said_to_be_in_use(kiosk: Kiosk, filled, lock, args, after):
     result = kiosk(filled, "requests", *args)
     assert result.returncode == 1
     line = one_error_line(result)
@@ -635,7 +624,7 @@ def test_a_locked_database_is_said_to_be_in_use(filled, lock, args, after):
 
 
 def test_while_locked_reading_works_and_an_export_says_what_was_not_recorded(
-    filled, lock, tmp_path
+    kiosk: Kiosk, filled, lock, tmp_path
 ):
     listed = kiosk(filled, "requests", "list", "--json")  # WAL: readers are never blocked
     assert listed.returncode == 0
@@ -672,14 +661,14 @@ def test_while_locked_reading_works_and_an_export_says_what_was_not_recorded(
         (("bogus",), "argument COMMAND: invalid choice: 'bogus'"),
     ],
 )
-def test_usage_mistakes_exit_2_with_one_line(filled, args, message):
+def test_usage_mistakes_exit_2_with_one_line(kiosk: Kiosk, filled, args, message):
     result = kiosk(filled, "requests", *args)
     assert result.returncode == 2
     assert message in one_error_line(result)
     assert result.stdout == ""
 
 
-def test_a_broken_content_file_lists_its_problems(filled, tmp_path):
+def test_a_broken_content_file_lists_its_problems(kiosk: Kiosk, filled, tmp_path):
     text = CONTENT.read_text(encoding="utf-8").replace("  fade_ms: 600", "  fade_ms: fast")
     broken = tmp_path / "content.yaml"
     broken.write_text(text, encoding="utf-8")
@@ -703,7 +692,7 @@ def test_a_broken_content_file_lists_its_problems(filled, tmp_path):
     assert not (tmp_path / "out.csv").exists()
 
 
-def test_a_corrupt_database_is_one_line_too(data_dir):
+def test_a_corrupt_database_is_one_line_too(kiosk: Kiosk, data_dir):
     data_dir.mkdir(mode=0o700)
     (data_dir / "requests.db").write_bytes(b"this is not a database " * 100)
     result = kiosk(data_dir, "requests", "stats")
@@ -711,7 +700,7 @@ def test_a_corrupt_database_is_one_line_too(data_dir):
     assert "the database file was damaged; it was moved aside" in one_error_line(result)
 
 
-def test_no_answer_appears_in_the_errors_of_failing_commands(filled, tmp_path):
+def test_no_answer_appears_in_the_errors_of_failing_commands(kiosk: Kiosk, filled, tmp_path):
     (tmp_path / "exists.csv").write_text("x", encoding="utf-8")
     failing = [
         ("mark", "3", "99", "--contacted"),

@@ -1,5 +1,6 @@
-"""``kiosk install-service``, run as an installer would: in a subprocess, with HOME and
-XDG_CONFIG_HOME pointed at a temporary folder."""
+"""``kiosk install-service``, run as an installer would, with HOME and XDG_CONFIG_HOME pointed
+at a temporary folder: in-process as ``python -m kiosk``, and from the console script in a real
+process."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import shutil
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kiosk.paths import bundled_content, resource
+from tests.helpers.cli import Cli, Ran, run_kiosk
 
 REPO = Path(__file__).resolve().parent.parent
 UNIT = "clinic-kiosk.service"
@@ -21,35 +24,39 @@ RECOVER = ("clinic-kiosk-recover.service", "clinic-kiosk-recover.timer")
 DESKTOP = "clinic-kiosk.desktop"
 ENABLE = "systemctl --user daemon-reload && systemctl --user enable --now clinic-kiosk.service"
 
+Install = Callable[..., Ran | subprocess.CompletedProcess[str]]
 
-def install(
-    tmp_path: Path,
-    *args: str,
-    config_home: bool = True,
-    program: list[str] | None = None,
-    path: str | None = None,
-    extra_env: dict[str, str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "HOME": str(tmp_path / "home"),
-        "QT_QPA_PLATFORM": "offscreen",
-        "PATH": path if path is not None else "/usr/bin:/bin",
-    }
-    env.pop("XDG_CONFIG_HOME", None)
-    env.pop("KIOSK_DATA_DIR", None)
-    env.pop("KIOSK_CONTENT", None)
-    if config_home:
-        env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
-    env.update(extra_env or {})
-    return subprocess.run(
-        [*(program or [sys.executable, "-m", "kiosk"]), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        cwd=tmp_path,
-    )
+
+@pytest.fixture
+def install(cli: Cli) -> Install:
+    """``kiosk ARGS`` with HOME (and XDG_CONFIG_HOME, unless ``config_home`` is false) in
+    ``tmp_path``, run there: in-process, or in a real process when ``program`` names one."""
+
+    def run(
+        tmp_path: Path,
+        *args: str,
+        config_home: bool = True,
+        program: list[str] | None = None,
+        path: str | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> Ran | subprocess.CompletedProcess[str]:
+        env = {
+            "HOME": str(tmp_path / "home"),
+            "PATH": path if path is not None else "/usr/bin:/bin",
+        }
+        if config_home:
+            env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+        env.update(extra_env or {})
+        unset = [
+            name
+            for name in ("XDG_CONFIG_HOME", "KIOSK_DATA_DIR", "KIOSK_CONTENT")
+            if name not in env
+        ]
+        if program is not None:
+            return run_kiosk(*args, env=env, unset=unset, cwd=tmp_path, program=program, timeout=60)
+        return cli(*args, env=env, unset=unset, cwd=tmp_path)
+
+    return run
 
 
 def fake_kiosk(folder: Path, name: str = "kiosk") -> Path:
@@ -118,7 +125,7 @@ def desktop_words(value: str) -> list[str]:
     return [w.replace("%%", "%") for w in words]
 
 
-def test_writes_the_unit_and_autostart_entry(tmp_path):
+def test_writes_the_unit_and_autostart_entry(install: Install, tmp_path):
     program = fake_kiosk(tmp_path / "bin")
     content = tmp_path / "content.yaml"
     shutil.copy(bundled_content(), content)
@@ -160,7 +167,7 @@ def test_writes_the_unit_and_autostart_entry(tmp_path):
     assert not (tmp_path / "home" / ".config").exists()
 
 
-def test_without_xdg_config_home_it_uses_home_dot_config(tmp_path):
+def test_without_xdg_config_home_it_uses_home_dot_config(install: Install, tmp_path):
     program = fake_kiosk(tmp_path / "bin")
     result = install(tmp_path, "install-service", "--exec", str(program), config_home=False)
     assert result.returncode == 0, result.stderr
@@ -168,7 +175,7 @@ def test_without_xdg_config_home_it_uses_home_dot_config(tmp_path):
         assert path.is_file()
 
 
-def test_running_it_again_changes_nothing(tmp_path):
+def test_running_it_again_changes_nothing(install: Install, tmp_path):
     program = fake_kiosk(tmp_path / "bin")
     assert install(tmp_path, "install-service", "--exec", str(program)).returncode == 0
     before = {p: p.stat().st_mtime_ns for p in written(tmp_path).values()}
@@ -178,7 +185,7 @@ def test_running_it_again_changes_nothing(tmp_path):
     assert {p: p.stat().st_mtime_ns for p in written(tmp_path).values()} == before
 
 
-def test_a_changed_file_is_only_replaced_with_force(tmp_path):
+def test_a_changed_file_is_only_replaced_with_force(install: Install, tmp_path):
     program = fake_kiosk(tmp_path / "bin")
     assert install(tmp_path, "install-service", "--exec", str(program)).returncode == 0
     files = written(tmp_path)
@@ -210,7 +217,7 @@ def test_a_changed_file_is_only_replaced_with_force(tmp_path):
         (["--content", "missing.yaml", "install-service"], "--content missing.yaml: no such file"),
     ],
 )
-def test_bad_paths_fail_with_one_line(tmp_path, args, message):
+def test_bad_paths_fail_with_one_line(install: Install, tmp_path, args, message):
     result = install(tmp_path, *args)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
@@ -219,7 +226,7 @@ def test_bad_paths_fail_with_one_line(tmp_path, args, message):
     assert not (tmp_path / "config").exists()
 
 
-def test_a_config_folder_that_cannot_be_written_fails_with_one_line(tmp_path):
+def test_a_config_folder_that_cannot_be_written_fails_with_one_line(install: Install, tmp_path):
     (tmp_path / "config").write_text("a file where a folder should be")
     program = fake_kiosk(tmp_path / "bin")
     result = install(tmp_path, "install-service", "--exec", str(program))
@@ -228,7 +235,7 @@ def test_a_config_folder_that_cannot_be_written_fails_with_one_line(tmp_path):
     assert result.stderr.startswith("kiosk install-service: cannot ")
 
 
-def test_the_kiosk_script_it_runs_from_is_the_default(tmp_path):
+def test_the_kiosk_script_it_runs_from_is_the_default(install: Install, tmp_path):
     script = REPO / ".venv" / "bin" / "kiosk"
     if not script.exists():
         pytest.skip("no .venv/bin/kiosk here")
@@ -237,21 +244,23 @@ def test_the_kiosk_script_it_runs_from_is_the_default(tmp_path):
     assert systemd_words(key(written(tmp_path)[UNIT], "ExecStart")) == [str(script.resolve())]
 
 
-def test_from_python_m_kiosk_it_uses_kiosk_on_path(tmp_path):
+def test_from_python_m_kiosk_it_uses_kiosk_on_path(install: Install, tmp_path):
     program = fake_kiosk(tmp_path / "bin")
     result = install(tmp_path, "install-service", path=f"{tmp_path / 'bin'}:/usr/bin:/bin")
     assert result.returncode == 0, result.stderr
     assert systemd_words(key(written(tmp_path)[UNIT], "ExecStart")) == [str(program)]
 
 
-def test_from_python_m_kiosk_without_kiosk_on_path_it_runs_python_m_kiosk(tmp_path):
+def test_from_python_m_kiosk_without_kiosk_on_path_it_runs_python_m_kiosk(
+    install: Install, tmp_path
+):
     result = install(tmp_path, "install-service")
     assert result.returncode == 0, result.stderr
     words = systemd_words(key(written(tmp_path)[UNIT], "ExecStart"))
     assert words == [sys.executable, "-m", "kiosk"]
 
 
-def test_spaces_percent_signs_and_quotes_are_quoted(tmp_path):
+def test_spaces_percent_signs_and_quotes_are_quoted(install: Install, tmp_path):
     odd = tmp_path / 'bin with space/100% "kiosk"$'
     program = fake_kiosk(odd, "kiosk app")
     result = install(
@@ -264,7 +273,7 @@ def test_spaces_percent_signs_and_quotes_are_quoted(tmp_path):
     assert desktop_words(key(files[DESKTOP], "Exec")) == expected
 
 
-def test_systemd_accepts_the_written_units(tmp_path):
+def test_systemd_accepts_the_written_units(install: Install, tmp_path):
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.skip("systemd-analyze is not installed")
@@ -285,7 +294,7 @@ def test_systemd_accepts_the_written_units(tmp_path):
     assert verify.stderr == ""
 
 
-def test_help_describes_it(tmp_path):
+def test_help_describes_it(install: Install, tmp_path):
     result = install(tmp_path, "install-service", "--help")
     assert result.returncode == 0
     assert "--exec PATH" in result.stdout
@@ -294,7 +303,7 @@ def test_help_describes_it(tmp_path):
     assert "install-service" in listed.stdout
 
 
-def test_environment_settings_the_service_would_not_see_are_pointed_out(tmp_path):
+def test_environment_settings_the_service_would_not_see_are_pointed_out(install: Install, tmp_path):
     program = fake_kiosk(tmp_path / "bin")
     data = str(tmp_path / "elsewhere")
     result = install(

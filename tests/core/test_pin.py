@@ -19,6 +19,7 @@ import pytest
 
 from kiosk.core import pin as pin_module
 from kiosk.core.pin import PinCheck, PinFileError, PinResult, PinVault, pin_problem
+from tests.helpers.clock import FakeClock
 
 FAST_N = 2**10
 """A cheap scrypt cost for the tests that only need some hash (the real one takes ~0.5 s)."""
@@ -27,22 +28,10 @@ START = 1_764_000_000.0
 """A wall-clock time (late 2025) the fake clock starts at."""
 
 
-class Clock:
-    """A wall clock moved by hand."""
-
-    def __init__(self, now: float = START) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock[float]:
+    """A wall clock moved by hand."""
+    return FakeClock(START)
 
 
 @pytest.fixture
@@ -51,7 +40,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def vault(data_dir: Path, clock: Clock) -> PinVault:
+def vault(data_dir: Path, clock: FakeClock) -> PinVault:
     return PinVault(data_dir, clock, scrypt_n=FAST_N)
 
 
@@ -70,7 +59,7 @@ def wrong(vault: PinVault, times: int) -> list[PinResult]:
     return [vault.check("1111") for _ in range(times)]
 
 
-def lock_out(vault: PinVault, clock: Clock) -> None:
+def lock_out(vault: PinVault, clock: FakeClock) -> None:
     """Five wrong PINs, then wait for the 60 s lock to end."""
     wrong(vault, 5)
     clock.advance(60)
@@ -110,7 +99,7 @@ def test_the_file_records_the_algorithm_and_owasps_parameters(data_dir: Path) ->
 
 
 def test_a_weak_hash_is_made_strong_when_the_right_pin_is_entered(
-    data_dir: Path, clock: Clock
+    data_dir: Path, clock: FakeClock
 ) -> None:
     PinVault(data_dir, clock, scrypt_n=2**14).set_pin("2468")  # as earlier versions kept it
     old = stored(PinVault(data_dir, clock))
@@ -296,7 +285,7 @@ def test_the_comparison_takes_constant_time(
 # Lockout
 
 
-def test_five_wrong_pins_lock_the_pad_for_a_minute(set_vault: PinVault, clock: Clock) -> None:
+def test_five_wrong_pins_lock_the_pad_for_a_minute(set_vault: PinVault, clock: FakeClock) -> None:
     results = wrong(set_vault, 5)
     assert [r.attempts_left for r in results[:4]] == [4, 3, 2, 1]
     assert all(r.outcome is PinCheck.WRONG and r.seconds_locked == 0 for r in results[:4])
@@ -312,7 +301,7 @@ def test_five_wrong_pins_lock_the_pad_for_a_minute(set_vault: PinVault, clock: C
 
 
 def test_a_locked_pad_does_not_even_hash(
-    set_vault: PinVault, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    set_vault: PinVault, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wrong(set_vault, 5)
 
@@ -323,7 +312,7 @@ def test_a_locked_pad_does_not_even_hash(
     assert set_vault.check("2468").outcome is PinCheck.LOCKED
 
 
-def test_locked_attempts_do_not_lengthen_the_lock(set_vault: PinVault, clock: Clock) -> None:
+def test_locked_attempts_do_not_lengthen_the_lock(set_vault: PinVault, clock: FakeClock) -> None:
     wrong(set_vault, 5)
     for _ in range(20):
         clock.advance(1)
@@ -333,7 +322,7 @@ def test_locked_attempts_do_not_lengthen_the_lock(set_vault: PinVault, clock: Cl
 
 
 def test_each_wrong_pin_after_a_lockout_locks_again_for_twice_as_long(
-    set_vault: PinVault, clock: Clock
+    set_vault: PinVault, clock: FakeClock
 ) -> None:
     lock_out(set_vault, clock)
     lengths = []
@@ -349,14 +338,16 @@ def test_each_wrong_pin_after_a_lockout_locks_again_for_twice_as_long(
     assert lengths == [120, 240, 480, 960, 1920, 3600, 3600, 3600]
 
 
-def test_the_right_pin_resets_the_count(set_vault: PinVault, clock: Clock) -> None:
+def test_the_right_pin_resets_the_count(set_vault: PinVault, clock: FakeClock) -> None:
     wrong(set_vault, 4)
     assert set_vault.check("2468").outcome is PinCheck.OK
     assert not set_vault.lock_path.exists()
     assert wrong(set_vault, 1)[0] == PinResult(PinCheck.WRONG, attempts_left=4)
 
 
-def test_the_right_pin_after_a_lockout_resets_everything(set_vault: PinVault, clock: Clock) -> None:
+def test_the_right_pin_after_a_lockout_resets_everything(
+    set_vault: PinVault, clock: FakeClock
+) -> None:
     lock_out(set_vault, clock)
     set_vault.check("1111")  # 120 s
     clock.advance(120)
@@ -373,7 +364,9 @@ def test_setting_a_pin_ends_a_lockout(set_vault: PinVault) -> None:
     assert set_vault.check("8642").outcome is PinCheck.OK
 
 
-def test_the_lockout_survives_a_restart(set_vault: PinVault, data_dir: Path, clock: Clock) -> None:
+def test_the_lockout_survives_a_restart(
+    set_vault: PinVault, data_dir: Path, clock: FakeClock
+) -> None:
     wrong(set_vault, 3)
     restarted = PinVault(data_dir, clock)
     assert restarted.check("1111").attempts_left == 1
@@ -386,14 +379,14 @@ def test_the_lockout_survives_a_restart(set_vault: PinVault, data_dir: Path, clo
     assert PinVault(data_dir, clock).check("1111").seconds_locked == 120
 
 
-def test_the_lock_file_records_the_state(set_vault: PinVault, clock: Clock) -> None:
+def test_the_lock_file_records_the_state(set_vault: PinVault, clock: FakeClock) -> None:
     wrong(set_vault, 5)
     state = json.loads(set_vault.lock_path.read_text(encoding="utf-8"))
     assert state == {"format": 1, "failures": 5, "lock_seconds": 60, "locked_until": START + 60}
 
 
 def test_a_clock_that_goes_back_does_not_stretch_the_lock(
-    set_vault: PinVault, clock: Clock
+    set_vault: PinVault, clock: FakeClock
 ) -> None:
     wrong(set_vault, 5)
     clock.advance(-86_400)  # the clock was set back a day
@@ -455,7 +448,7 @@ def test_an_attempt_is_on_disk_before_the_pin_is_compared(
 
 
 def test_logs_say_what_happened_without_the_pin(
-    set_vault: PinVault, clock: Clock, caplog: pytest.LogCaptureFixture
+    set_vault: PinVault, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="kiosk")
     set_vault.set_pin("2468")

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from tests.helpers.clock import FakeClock
+
+__all__ = ["FakeClock", "FakeTimer", "FakeTimers"]
+
 
 class FakeTimer(QObject):
     """Behaves like a QTimer, but only fires when a test calls :meth:`fire`."""
@@ -54,16 +58,3 @@ class FakeTimers:
 
     def active(self) -> list[FakeTimer]:
         return [t for t in self.made if t.isActive()]
-
-
-class FakeClock:
-    """Monotonic seconds that only move when a test says so."""
-
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds

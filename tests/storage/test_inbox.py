@@ -25,6 +25,7 @@ from kiosk.storage.inbox import (
     send_requests,
 )
 from kiosk.storage.store import RequestStore, SaveError, UnknownRequest
+from tests.helpers.clock import FakeClock
 from tests.helpers.postgres import KIOSK_ROLE, STAFF_ROLE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,18 +36,8 @@ def answers(n: int) -> dict[str, str | bool]:
     return {"name": f"{CANARY} {n}", "phone": f"+1202555{n:04d}", "consent": True}
 
 
-class Ticks:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def make_forwarder(data_dir: Path, service: str = "kiosk", **kwargs) -> Forwarder:
-    kwargs.setdefault("clock", Ticks())
+    kwargs.setdefault("clock", FakeClock())
     return Forwarder(
         lambda: RequestStore(data_dir), service, "waiting-room-1", lambda: "v1", **kwargs
     )
@@ -189,7 +180,7 @@ def test_a_request_sent_twice_is_stored_once(inbox_db, tmp_path):
 def test_the_server_stopped_the_kiosk_keeps_saving_and_all_arrive_once(inbox_db, tmp_path):
     data = tmp_path / "data"
     store = RequestStore(data)
-    ticks = Ticks()
+    ticks = FakeClock()
     forwarder = make_forwarder(data, clock=ticks)
     store.save(answers(0), "v1", "k")
     forwarder.step()
@@ -201,7 +192,7 @@ def test_the_server_stopped_the_kiosk_keeps_saving_and_all_arrive_once(inbox_db,
     delays = []
     for _ in range(4):
         delays.append(forwarder.step())
-        ticks.now += delays[-1]
+        ticks.advance(delays[-1])
     assert delays == [FIRST_BACKOFF_S, 2 * FIRST_BACKOFF_S, 4 * FIRST_BACKOFF_S, 8.0]
     status = forwarder.status()
     assert status.waiting == 3
@@ -212,7 +203,7 @@ def test_the_server_stopped_the_kiosk_keeps_saving_and_all_arrive_once(inbox_db,
     assert all(store.get(i).answers for i in later)  # nothing erased while it waits
 
     inbox_db.server.start()
-    ticks.now += 60
+    ticks.advance(60)
     forwarder.step()
     assert sorted(stored_uuids(inbox_db)) == sorted(local_uuids(data))
     assert len(stored_uuids(inbox_db)) == 4
@@ -248,12 +239,12 @@ def test_the_server_restarts_during_a_forward_nothing_lost_or_doubled(inbox_db, 
             conn.execute("COMMIT")
         send_requests(conn, batch)
 
-    ticks = Ticks()
+    ticks = FakeClock()
     forwarder = make_forwarder(data, clock=ticks, send=send_then_restart, batch=10)
     assert forwarder.step() == FIRST_BACKOFF_S
     assert len(stored_uuids(inbox_db)) == 10  # the first batch only
     assert store.unsent_count() == 15
-    ticks.now += 1
+    ticks.advance(1)
     forwarder.step()
     assert sorted(stored_uuids(inbox_db)) == sorted(local_uuids(data))
     assert len(set(stored_uuids(inbox_db))) == 25
@@ -267,7 +258,7 @@ def test_stored_there_but_not_erased_here_is_sent_again_and_stored_once(
     store = RequestStore(data)
     for n in range(3):
         store.save(answers(n), "v1", "k")
-    ticks = Ticks()
+    ticks = FakeClock()
     forwarder = make_forwarder(data, clock=ticks)
     forwarder.step()  # opens its own store...
     for n in range(3, 6):
@@ -282,7 +273,7 @@ def test_stored_there_but_not_erased_here_is_sent_again_and_stored_once(
     assert store.unsent_count() == 3  # ...but still here with its answers
     assert forwarder.status().error.startswith("the disk is full")
     monkeypatch.undo()
-    ticks.now += 1
+    ticks.advance(1)
     forwarder.step()
     assert len(stored_uuids(inbox_db)) == 6
     assert store.unsent_count() == 0
@@ -460,11 +451,11 @@ def test_silence_is_more_than_five_minutes():
 
 
 def test_the_forwarder_reports_its_heartbeat_every_minute(inbox_db, tmp_path):
-    ticks = Ticks()
+    ticks = FakeClock()
     forwarder = make_forwarder(tmp_path / "data", clock=ticks)
     assert forwarder.step() == 60
     assert inbox_db.sql("SELECT kiosk_id, backlog FROM inbox.heartbeats") == [("waiting-room-1", 0)]
-    ticks.now += 30
+    ticks.advance(30)
     assert forwarder.step() == 30  # not due yet
     forwarder.close()
 

@@ -21,27 +21,16 @@ from kiosk.storage.connection import sqlite_connect
 from kiosk.storage.records import AUDIT_EVENTS, MAX_AUDIT_DETAIL_CHARS, AuditEntry
 from kiosk.storage.schema import SCHEMA_VERSION
 from kiosk.storage.store import RequestStore, SaveError, StoredRequest, UnknownRequest
+from tests.helpers.clock import FakeClock
 
 START = datetime(2026, 11, 27, 14, 15, 2, tzinfo=UTC)
 CANARY = "CANARY-staff-5e1d"
 
 
-class Clock:
-    """A clock that stays where a test puts it."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock[datetime]:
+    """A clock that stays where a test puts it."""
+    return FakeClock(START)
 
 
 @pytest.fixture
@@ -50,7 +39,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(data_dir: Path, clock: Clock) -> Iterator[RequestStore]:
+def store(data_dir: Path, clock: FakeClock) -> Iterator[RequestStore]:
     made = RequestStore(data_dir, clock=clock, busy_timeout_ms=50)
     yield made
     made.close()
@@ -65,7 +54,7 @@ def answers(n: int, secret: str = "") -> dict[str, str | bool]:
     }
 
 
-def fill(store: RequestStore, clock: Clock, count: int, minutes: float = 10) -> list[int]:
+def fill(store: RequestStore, clock: FakeClock, count: int, minutes: float = 10) -> list[int]:
     """``count`` requests, ``minutes`` apart."""
     ids = []
     for n in range(count):

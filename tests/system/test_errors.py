@@ -55,7 +55,11 @@ def test_pytest_qt_capture_still_sees_slot_exceptions_without_the_hook(qtbot):
     """pytest-qt's own capture (how every other test is protected) keeps working."""
     with qtbot.capture_exceptions() as exceptions:
         QTimer.singleShot(0, _raise_in_a_slot)
-        qtbot.waitUntil(lambda: len(exceptions) == 1, timeout=5000)
+
+        def caught() -> None:
+            assert len(exceptions) == 1
+
+        qtbot.waitUntil(caught, timeout=5000)
     assert exceptions[0][0] is VisitorDataError
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 
 import pytest
 from PySide6.QtDBus import QDBusConnection
@@ -29,7 +30,7 @@ from kiosk.system.screen import (
 from tests.helpers import screensaver
 from tests.helpers.fakes import FakeClock, FakeTimers
 from tests.helpers.processes import REPO, wait_for_line
-from tests.ui.test_sleep import FakeWallClock, hours, ny
+from tests.ui.test_sleep import hours, ny
 
 WEEKDAYS = dict.fromkeys(DAY_NAMES[:5], "08:00-18:00")  # 2026-03-02 is a Monday
 _names = itertools.count()
@@ -57,7 +58,7 @@ def make_kiosk(
     content: Content,
     tmp_path,
     keeper: ScreenKeeper,
-    wall: FakeWallClock,
+    wall: FakeClock[datetime],
     timers: FakeTimers,
 ) -> Kiosk:
     store = RequestStore(tmp_path / "data")
@@ -93,7 +94,7 @@ def test_the_inhibitor_follows_the_opening_hours(
     with dim, held all night; nothing held after stop()."""
     opening = replace(hours(5, **WEEKDAYS), closed_display=closed_display)
     content = replace(shipped_content, opening_hours=opening)
-    wall = FakeWallClock(ny(3, 2, 17, 30))
+    wall = FakeClock(ny(3, 2, 17, 30))
     inhibitor = ScreenSaverInhibitor(
         private_bus(fake_screensaver.address), "clinic-kiosk", "showing the slideshow"
     )
@@ -138,7 +139,7 @@ def test_a_touch_while_closed_holds_it_while_awake(
 ) -> None:
     opening = replace(hours(5, **WEEKDAYS), closed_display="power_off")
     content = replace(shipped_content, opening_hours=opening)
-    wall = FakeWallClock(ny(3, 2, 21))  # closed
+    wall = FakeClock(ny(3, 2, 21))  # closed
     keeper = ScreenKeeper(
         [ScreenSaverInhibitor(private_bus(fake_screensaver.address), "clinic-kiosk", "test")]
     )
@@ -272,7 +273,7 @@ def test_the_staff_screen_shows_that_nothing_keeps_the_screen_on(
     qtbot: QtBot, shipped_content: Content, tmp_path, timers: FakeTimers
 ) -> None:
     keeper = ScreenKeeper([XScreenSaver(None)])
-    wall = FakeWallClock(ny(3, 2, 10))
+    wall = FakeClock(ny(3, 2, 10))
     kiosk = make_kiosk(qtbot, shipped_content, tmp_path, keeper, wall, timers)
     kiosk.start()
     assert kiosk.staff.notice.text() == keeper.problem
@@ -290,7 +291,7 @@ def test_new_content_that_turns_the_display_off_applies_while_asleep(
     xset = RecordedXset(XSET_Q_NO_DPMS)
     keeper = ScreenKeeper([XScreenSaver(":9", 300, "/usr/bin/xset", xset)])
     content = replace(shipped_content, opening_hours=hours(5, **WEEKDAYS))
-    wall = FakeWallClock(ny(3, 2, 21))  # closed, the dim clock lit
+    wall = FakeClock(ny(3, 2, 21))  # closed, the dim clock lit
     kiosk = make_kiosk(qtbot, content, tmp_path, keeper, wall, timers)
     kiosk.start()
     assert ["s", "activate"] not in xset.calls

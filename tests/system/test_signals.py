@@ -25,9 +25,17 @@ def test_sigterm_calls_on_stop_from_the_event_loop(qtbot, caplog):
     try:
         with caplog.at_level(logging.INFO, logger="kiosk.system.signals"):
             os.kill(os.getpid(), signal.SIGTERM)
-            qtbot.waitUntil(lambda: stops == ["stop"], timeout=5000)
+
+            def stopped() -> None:
+                assert stops == ["stop"]
+
+            qtbot.waitUntil(stopped, timeout=5000)
             os.kill(os.getpid(), signal.SIGTERM)
-            qtbot.waitUntil(lambda: len(watcher.received) == 2, timeout=5000)
+
+            def received_twice() -> None:
+                assert len(watcher.received) == 2
+
+            qtbot.waitUntil(received_twice, timeout=5000)
     finally:
         watcher.uninstall()
     assert stops == ["stop"]  # once only
@@ -48,7 +56,11 @@ def test_on_stop_failing_is_logged(qtbot, caplog):
     try:
         with caplog.at_level(logging.INFO, logger="kiosk.system.signals"):
             os.kill(os.getpid(), signal.SIGTERM)
-            qtbot.waitUntil(lambda: "stopping after SIGTERM failed" in caplog.text, timeout=5000)
+
+            def logged() -> None:
+                assert "stopping after SIGTERM failed" in caplog.text
+
+            qtbot.waitUntil(logged, timeout=5000)
     finally:
         watcher.uninstall()
 

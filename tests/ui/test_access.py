@@ -59,7 +59,11 @@ def build(qtbot, content, store, timers, size=(1280, 800), tmp_path=None) -> Kio
     window = kiosk.window.windowHandle()
     assert window is not None
     window.requestActivate()  # key presses go to the active window's focus
-    qtbot.waitUntil(kiosk.window.isActiveWindow)
+
+    def active() -> None:
+        assert kiosk.window.isActiveWindow()
+
+    qtbot.waitUntil(active)
     return kiosk
 
 
@@ -104,14 +108,26 @@ def test_a_whole_request_with_the_keypad_only_and_read_aloud_on(
     # F1 from the slideshow: read aloud comes on and the page is read, heading first.
     key(qtbot, Qt.Key.Key_F1)
     assert kiosk.access.settings.read_aloud
-    qtbot.waitUntil(lambda: "Sleep well" in said(kiosk))
+
+    def first_page_begun() -> None:
+        assert "Sleep well" in said(kiosk)
+
+    qtbot.waitUntil(first_page_begun)
     assert said(kiosk)[-4:] == ["Sleep well", "Page 1 of 2.", "Sleep helps.", "Rest a lot."]
     assert slideshow.reading
     assert not advance.isActive(), "the page moved on while being read"
-    qtbot.waitUntil(lambda: not slideshow.reading, timeout=10000)
+
+    def read_to_the_end() -> None:
+        assert not slideshow.reading
+
+    qtbot.waitUntil(read_to_the_end, timeout=10000)
     assert advance.isActive()  # read: now the next page may come
     advance.fire()
-    qtbot.waitUntil(lambda: "Eat well" in said(kiosk))
+
+    def second_page_begun() -> None:
+        assert "Eat well" in said(kiosk)
+
+    qtbot.waitUntil(second_page_begun)
     assert said(kiosk)[-4:] == ["Eat well", "Page 2 of 2.", "Eat greens.", "Drink water."]
 
     # Tab to "Request more information": it says what it is; Enter opens the form.
@@ -533,7 +549,11 @@ def test_the_sentence_being_read_is_highlighted_and_pause_holds_the_speech(
     assert slideshow.controls["pause"].text() == words.RESUME
     slideshow.controls["pause"].click()
     assert not speaker.paused
-    qtbot.waitUntil(lambda: not slideshow.reading, timeout=10000)
+
+    def read_to_the_end() -> None:
+        assert not slideshow.reading
+
+    qtbot.waitUntil(read_to_the_end, timeout=10000)
     assert dark_pixels(slideshow) < plain + 50  # read: the highlight is gone
 
 

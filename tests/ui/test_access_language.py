@@ -15,8 +15,8 @@ from kiosk.core.i18n import load_localized
 from kiosk.core.words import KNOWN_LANGUAGES
 from kiosk.paths import bundled_content
 from kiosk.ui.content_check import voice_warnings
+from tests.helpers.cli import Cli
 from tests.test_cli import CONTENT
-from tests.test_cli import kiosk as run_kiosk
 from tests.ui.test_access import access_buttons, build, said
 
 # What a visitor sees and hears, written out (not looked up through the catalogues, so a
@@ -127,7 +127,11 @@ def test_the_accessibility_words_follow_the_visitors_language(
     for control in controls.values():  # the longer words still fit their buttons
         control.ensurePolished()
         assert QFontMetrics(control.font()).horizontalAdvance(control.text()) < control.width()
-    qtbot.waitUntil(lambda: any(part.startswith(words["page"]) for part in said(kiosk)))
+
+    def the_page_is_read() -> None:
+        assert any(part.startswith(words["page"]) for part in said(kiosk)), said(kiosk)
+
+    qtbot.waitUntil(the_page_is_read)
 
     # The form: the still-there warning, its countdown and More time.
     kiosk.open_form()
@@ -161,7 +165,11 @@ def test_a_question_read_aloud_in_spanish(qtbot, localized, store, timers):
     kiosk.access.apply(AccessSettings(read_aloud=True))
     field = next(iter(form.fields.values()))
     field.focus_target().setFocus()
-    qtbot.waitUntil(lambda: "Todavía no hay respuesta." in said(kiosk))
+
+    def the_empty_field_is_read() -> None:
+        assert "Todavía no hay respuesta." in said(kiosk)
+
+    qtbot.waitUntil(the_empty_field_is_read)
     form.submit()
     assert any(part.startswith("Error: ") for part in said(kiosk))
     assert all("Your answer" not in part for part in said(kiosk))
@@ -181,16 +189,16 @@ def test_check_names_the_languages_without_a_voice():
     assert engine_missing.startswith("read aloud: the speechd speech engine cannot be loaded")
 
 
-def test_kiosk_check_warns_about_languages_without_a_voice_and_a_missing_engine():
+def test_kiosk_check_warns_about_languages_without_a_voice_and_a_missing_engine(cli: Cli):
     # Qt's mock engine has English voices only.
-    result = run_kiosk("check", str(CONTENT), "--speech-engine", "mock")
+    result = cli("check", str(CONTENT), "--speech-engine", "mock")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (
         "warning: read aloud: no mock voice installed for Español (es), 中文 (zh), العربية (ar); "
         "read aloud reads that text with another language's voice, which a listener may not "
         "understand"
     ) in result.stdout.splitlines()
-    result = run_kiosk("check", str(CONTENT), "--speech-engine", "no-such-engine")
+    result = cli("check", str(CONTENT), "--speech-engine", "no-such-engine")
     assert result.returncode == 0, result.stdout + result.stderr  # a warning, not a problem
     assert [line for line in result.stdout.splitlines() if "read aloud" in line] == [
         "warning: read aloud: the no-such-engine speech engine cannot be loaded, so read aloud "

@@ -147,7 +147,11 @@ def test_a_file_replaced_by_rename_is_read_and_still_watched(
     qtbot: QtBot, watcher: ContentWatcher, timers: FakeTimers
 ) -> None:
     replace_by_rename(qtbot, watcher, with_version(watcher.path, "2026-12-03"))
-    qtbot.waitUntil(lambda: watcher.watcher.files() == [str(watcher.path)], timeout=WAIT_MS)
+
+    def watched() -> None:
+        assert watcher.watcher.files() == [str(watcher.path)]
+
+    qtbot.waitUntil(watched, timeout=WAIT_MS)
     with qtbot.waitSignal(watcher.content_changed, timeout=WAIT_MS):
         debounce(timers).fire()
     assert watcher.content.content_version == "2026-12-03"
@@ -175,7 +179,11 @@ def test_a_file_moved_away_and_back_is_watched_again(
     with qtbot.waitSignal(watcher.watcher.directoryChanged, timeout=WAIT_MS):
         aside.write_text(with_version(aside, "2026-12-05"), encoding="utf-8")
         os.rename(aside, watcher.path)
-    qtbot.waitUntil(lambda: debounce(timers).isActive(), timeout=WAIT_MS)
+
+    def debouncing() -> None:
+        assert debounce(timers).isActive()
+
+    qtbot.waitUntil(debouncing, timeout=WAIT_MS)
     assert watcher.watcher.files() == [str(watcher.path)]
     with qtbot.waitSignal(watcher.content_changed, timeout=WAIT_MS):
         debounce(timers).fire()

@@ -33,7 +33,11 @@ def test_an_export_job_writes_off_the_gui_thread_and_reports_progress(
     job.progress.connect(progress.append)
     job.finished.connect(lambda count, damaged: ended.append((count, damaged)))
     job.start()
-    qtbot.waitUntil(lambda: ended == [(1200, [])], timeout=60_000)
+
+    def ended_well() -> None:
+        assert ended == [(1200, [])]
+
+    qtbot.waitUntil(ended_well, timeout=60_000)
     assert job.wait(10)
     assert threads == ["csv-export"]  # not the GUI thread
     assert progress == [500, 1000, 1200]
@@ -48,5 +52,9 @@ def test_an_export_job_that_cannot_write_says_why(qtbot, shipped_content, tmp_pa
     failed: list[str] = []
     job.failed.connect(failed.append)
     job.start()
-    qtbot.waitUntil(lambda: len(failed) == 1, timeout=60_000)
+
+    def failed_once() -> None:
+        assert len(failed) == 1
+
+    qtbot.waitUntil(failed_once, timeout=60_000)
     assert "No such file or directory" in failed[0]

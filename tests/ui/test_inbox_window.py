@@ -13,25 +13,10 @@ from kiosk.storage.forwarder import Forwarder
 from kiosk.storage.inbox import InboxListener, InboxStore, connect, send_heartbeat
 from kiosk.storage.store import RequestStore
 from kiosk.ui.inbox import FLAG_COLOR, InboxWindow
+from tests.helpers.clock import WALL_START, FakeClock
 from tests.helpers.postgres import STAFF_ROLE
 
 PIN = "2468"
-
-
-class Wall:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Ticks:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Spy:
@@ -53,7 +38,9 @@ def kiosk_sends(data: Path, count: int, kiosk: str = "waiting-room-1", start: in
             {"name": f"Zoë Example {n}", "phone": f"+1202555{n:04d}", "consent": True}, "v1", kiosk
         )
     store.close()
-    forwarder = Forwarder(lambda: RequestStore(data), "kiosk", kiosk, lambda: "v1", clock=Ticks())
+    forwarder = Forwarder(
+        lambda: RequestStore(data), "kiosk", kiosk, lambda: "v1", clock=FakeClock()
+    )
     forwarder.step()
     assert forwarder.status().error == ""
     forwarder.close()
@@ -61,7 +48,7 @@ def kiosk_sends(data: Path, count: int, kiosk: str = "waiting-room-1", start: in
 
 @pytest.fixture
 def vault(tmp_path):
-    made = PinVault(tmp_path / "desk", clock=Wall())
+    made = PinVault(tmp_path / "desk", clock=FakeClock(WALL_START))
     made.set_pin(PIN)
     return made
 
@@ -261,9 +248,11 @@ def test_a_silent_kiosk_and_a_growing_backlog_are_flagged(qtbot, window, inbox_d
 def test_a_lost_connection_is_said_and_retried(qtbot, window, inbox_db, tmp_path, timers):
     unlock(qtbot, window)
     inbox_db.server.restart()
-    qtbot.waitUntil(
-        lambda: window.connection_label.text().startswith("Not connected"), timeout=10_000
-    )
+
+    def not_connected() -> None:
+        assert window.connection_label.text().startswith("Not connected")
+
+    qtbot.waitUntil(not_connected, timeout=10_000)
     assert "cannot be reached" in window.connection_label.text()
     kiosk_sends(tmp_path / "k1", 1)  # arrives while the desk is not listening
     timers.named("reconnect").fire()
@@ -311,7 +300,11 @@ def test_the_desktop_notification_goes_through_notify_send(qtbot, tmp_path, monk
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     desktop_notify("New request", "1 new request from waiting-room-2 in the front-desk inbox.")
-    qtbot.waitUntil(said.exists, timeout=10_000)
+
+    def notified() -> None:
+        assert said.exists(), f"notify-send has not written {said}"
+
+    qtbot.waitUntil(notified, timeout=10_000)
     assert said.read_text().splitlines() == [
         "--app-name=Clinic kiosk inbox",
         "New request",

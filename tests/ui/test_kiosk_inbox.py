@@ -58,7 +58,11 @@ def test_visitors_get_their_thanks_while_the_server_is_away_and_all_arrive_once(
 ):
     status_timer = timers.named("inbox-status")  # before forms come and go with their timers
     visitor_sends(qtbot, kiosk, "Zoë Example")
-    qtbot.waitUntil(lambda: names_in_inbox(inbox_db) == ["Zoë Example"], timeout=10_000)
+
+    def first_arrived() -> None:
+        assert names_in_inbox(inbox_db) == ["Zoë Example"]
+
+    qtbot.waitUntil(first_arrived, timeout=10_000)
 
     def erased_here() -> None:  # once stored centrally (the erase follows the server's COMMIT)
         assert [r.answers for r in kiosk.store.newest_first()] == [{}]
@@ -69,7 +73,11 @@ def test_visitors_get_their_thanks_while_the_server_is_away_and_all_arrive_once(
     for name in ("Sam Example", "Ana Example"):
         kiosk.thanks.finished.emit()
         visitor_sends(qtbot, kiosk, name)
-    qtbot.waitUntil(lambda: forwarder.status().error != "", timeout=10_000)
+
+    def failing() -> None:
+        assert forwarder.status().error != ""
+
+    qtbot.waitUntil(failing, timeout=10_000)
     status_timer.fire()
     notice = kiosk.staff.notice.text()
     assert notice.startswith("Front-desk inbox: the inbox (service 'kiosk') cannot be reached")
@@ -81,11 +89,16 @@ def test_visitors_get_their_thanks_while_the_server_is_away_and_all_arrive_once(
 
     inbox_db.server.start()
     forwarder.nudge()  # a backoff of at most a few seconds is left: wait it out
-    qtbot.waitUntil(
-        lambda: names_in_inbox(inbox_db) == ["Zoë Example", "Sam Example", "Ana Example"],
-        timeout=30_000,
-    )
-    qtbot.waitUntil(lambda: forwarder.status().waiting == 0, timeout=10_000)
+
+    def all_arrived_once() -> None:
+        assert names_in_inbox(inbox_db) == ["Zoë Example", "Sam Example", "Ana Example"]
+
+    qtbot.waitUntil(all_arrived_once, timeout=30_000)
+
+    def none_waiting() -> None:
+        assert forwarder.status().waiting == 0
+
+    qtbot.waitUntil(none_waiting, timeout=10_000)
     status_timer.fire()
     assert kiosk.staff.notice.text() == (
         "Front-desk inbox: connected; 0 waiting to be sent. Requests it has are listed here "

@@ -171,7 +171,11 @@ def test_the_article_coming_round_to_its_start_brings_back_the_clinic_language(q
 @pytest.mark.parametrize("size", [QSize(1024, 600), QSize(1920, 1080), QSize(1080, 1920)])
 def test_the_buttons_fit_beside_the_clinic_name_at_every_size(qtbot, kiosk, size):
     kiosk.window.resize(size)
-    qtbot.waitUntil(lambda: kiosk.slideshow.size() == size)
+
+    def resized() -> None:
+        assert kiosk.slideshow.size() == size
+
+    qtbot.waitUntil(resized)
     layout = kiosk.slideshow.page_layout
     bar = kiosk.slideshow.language_bar.geometry()
     assert not layout.name_shrinks

@@ -449,7 +449,11 @@ def test_the_thanks_screen_has_the_clinic_header_and_crisis_line_and_cuts_nothin
     kiosk.thanks.show_thanks("Thank you, Zoë.")
     kiosk.window.show_screen(kiosk.thanks)
     thanks = kiosk.thanks
-    qtbot.waitUntil(lambda: thanks.size() == kiosk.window.size())
+
+    def laid_out() -> None:
+        assert thanks.size() == kiosk.window.size()
+
+    qtbot.waitUntil(laid_out)
     page = PageLayout(kiosk.content, thanks.size())
     image = thanks.grab().toImage()
     colors = kiosk.content.clinic.colors

@@ -9,7 +9,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import pytest
 from PySide6.QtCore import QPoint, QSize, Qt
@@ -29,26 +29,10 @@ from kiosk.ui.sleep import (
     SleepScreen,
 )
 from kiosk.ui.theme import stylesheet
-from tests.helpers.fakes import FakeTimers
+from tests.helpers.fakes import FakeClock, FakeTimers
 
 NY = zoneinfo.ZoneInfo("America/New_York")
 MINUTE_MS = 60_000
-
-
-class FakeWallClock:
-    """The time of day, moved only by the test."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: Any) -> None:
-        self.now += dt.timedelta(**delta)
-
-    def set(self, moment: dt.datetime) -> None:
-        self.now = moment
 
 
 def ny(month: int, day: int, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
@@ -74,8 +58,8 @@ WEEKDAYS = hours(5, **dict.fromkeys(DAY_NAMES[:5], "08:00-18:00"))
 
 
 @pytest.fixture
-def wall() -> FakeWallClock:
-    return FakeWallClock(ny(3, 2, 21, 5, 30) + dt.timedelta(milliseconds=250))
+def wall() -> FakeClock[dt.datetime]:
+    return FakeClock(ny(3, 2, 21, 5, 30) + dt.timedelta(milliseconds=250))
 
 
 MakeSleep: TypeAlias = Callable[..., SleepScreen]
@@ -85,7 +69,7 @@ FULL_HD = QSize(1920, 1080)
 
 @pytest.fixture
 def make_sleep(
-    qtbot: QtBot, shipped_content: Content, timers: FakeTimers, wall: FakeWallClock
+    qtbot: QtBot, shipped_content: Content, timers: FakeTimers, wall: FakeClock[dt.datetime]
 ) -> MakeSleep:
     def make(size: QSize = FULL_HD, styled: bool = True, show: bool = True) -> SleepScreen:
         content = replace(shipped_content, opening_hours=WEEKDAYS)
@@ -120,7 +104,7 @@ def test_shows_the_clinic_the_time_in_the_hours_zone_and_how_to_wake_it(
 
 
 def test_the_clock_is_updated_once_a_minute_by_one_timer(
-    make_sleep: MakeSleep, timers: FakeTimers, wall: FakeWallClock
+    make_sleep: MakeSleep, timers: FakeTimers, wall: FakeClock[dt.datetime]
 ) -> None:
     screen = make_sleep()
     tick = timers.named("sleep-clock")
@@ -140,7 +124,7 @@ def test_the_clock_is_updated_once_a_minute_by_one_timer(
 
 
 def test_a_timer_that_fires_a_little_early_is_set_again_for_the_rest(
-    make_sleep: MakeSleep, timers: FakeTimers, wall: FakeWallClock
+    make_sleep: MakeSleep, timers: FakeTimers, wall: FakeClock[dt.datetime]
 ) -> None:
     screen = make_sleep()
     tick = timers.named("sleep-clock")
@@ -162,7 +146,7 @@ def test_hidden_it_runs_no_timer(make_sleep: MakeSleep, timers: FakeTimers) -> N
 
 
 def test_shown_again_it_shows_the_time_at_once(
-    qtbot: QtBot, make_sleep: MakeSleep, wall: FakeWallClock
+    qtbot: QtBot, make_sleep: MakeSleep, wall: FakeClock[dt.datetime]
 ) -> None:
     screen = make_sleep()
     screen.hide()
@@ -229,7 +213,7 @@ def test_the_clock_is_large_and_everything_fits(make_sleep: MakeSleep, size: QSi
 
 
 def test_the_text_moves_a_little_each_minute(
-    make_sleep: MakeSleep, timers: FakeTimers, wall: FakeWallClock
+    make_sleep: MakeSleep, timers: FakeTimers, wall: FakeClock[dt.datetime]
 ) -> None:
     screen = make_sleep()
     tick = timers.named("sleep-clock")
@@ -264,7 +248,9 @@ def test_new_content_changes_the_name_and_the_time_zone(
 
 
 @pytest.fixture
-def make_controller(qtbot: QtBot, timers: FakeTimers, wall: FakeWallClock) -> MakeController:
+def make_controller(
+    qtbot: QtBot, timers: FakeTimers, wall: FakeClock[dt.datetime]
+) -> MakeController:
     def make(
         opening: OpeningHours | None = WEEKDAYS, at: dt.datetime | None = None
     ) -> tuple[OpeningHoursController, list[str]]:
@@ -281,7 +267,7 @@ def make_controller(qtbot: QtBot, timers: FakeTimers, wall: FakeWallClock) -> Ma
 
 
 def test_without_hours_it_never_sleeps_and_runs_no_timer(
-    make_controller: MakeController, timers: FakeTimers, wall: FakeWallClock
+    make_controller: MakeController, timers: FakeTimers, wall: FakeClock[dt.datetime]
 ) -> None:
     controller, events = make_controller(None, ny(3, 8, 3))
     controller.touched()
@@ -313,7 +299,7 @@ def test_closed_at_start_it_sleeps_at_once(
 
 
 def test_it_sleeps_at_closing_and_wakes_at_opening(
-    make_controller: MakeController, timers: FakeTimers, wall: FakeWallClock
+    make_controller: MakeController, timers: FakeTimers, wall: FakeClock[dt.datetime]
 ) -> None:
     controller, events = make_controller(at=ny(3, 2, 17, 50))
     change = timers.named("hours-change")
@@ -340,7 +326,7 @@ def test_it_sleeps_at_closing_and_wakes_at_opening(
 
 
 def test_a_timer_that_fires_early_changes_nothing_and_is_set_for_the_rest(
-    make_controller: MakeController, timers: FakeTimers, wall: FakeWallClock
+    make_controller: MakeController, timers: FakeTimers, wall: FakeClock[dt.datetime]
 ) -> None:
     _, events = make_controller(at=ny(3, 2, 17, 50))
     change = timers.named("hours-change")
@@ -354,7 +340,7 @@ def test_a_timer_that_fires_early_changes_nothing_and_is_set_for_the_rest(
 
 
 def test_a_touch_outside_the_hours_wakes_it_for_wake_minutes(
-    make_controller: MakeController, timers: FakeTimers, wall: FakeWallClock
+    make_controller: MakeController, timers: FakeTimers, wall: FakeClock[dt.datetime]
 ) -> None:
     controller, events = make_controller(at=ny(3, 2, 21))
     window = timers.named("wake-window")
@@ -395,7 +381,7 @@ def test_touches_during_the_hours_change_nothing(
 
 
 def test_at_closing_time_someone_using_the_kiosk_is_not_cut_off(
-    make_controller: MakeController, timers: FakeTimers, wall: FakeWallClock
+    make_controller: MakeController, timers: FakeTimers, wall: FakeClock[dt.datetime]
 ) -> None:
     controller, events = make_controller(at=ny(3, 2, 17, 58))
     controller.touched()  # a visitor is filling in the form
@@ -413,7 +399,7 @@ def test_at_closing_time_someone_using_the_kiosk_is_not_cut_off(
 
 
 def test_opening_time_while_woken_by_a_touch_keeps_it_awake(
-    make_controller: MakeController, timers: FakeTimers, wall: FakeWallClock
+    make_controller: MakeController, timers: FakeTimers, wall: FakeClock[dt.datetime]
 ) -> None:
     controller, events = make_controller(at=ny(3, 3, 7, 58))
     controller.touched()
@@ -425,7 +411,7 @@ def test_opening_time_while_woken_by_a_touch_keeps_it_awake(
 
 
 def test_a_touch_after_opening_time_but_before_the_timer_wakes_it(
-    make_controller: MakeController, wall: FakeWallClock
+    make_controller: MakeController, wall: FakeClock[dt.datetime]
 ) -> None:
     controller, events = make_controller(at=ny(3, 3, 7, 50))
     wall.set(ny(3, 3, 8, 1))  # the clock was set forward: the timer has not fired yet
@@ -435,7 +421,7 @@ def test_a_touch_after_opening_time_but_before_the_timer_wakes_it(
 
 
 def test_the_timer_follows_the_clocks_springing_forward(
-    make_controller: MakeController, timers: FakeTimers, wall: FakeWallClock
+    make_controller: MakeController, timers: FakeTimers, wall: FakeClock[dt.datetime]
 ) -> None:
     # Sunday 2026-03-08: at 02:00 EST the clocks go to 03:00 EDT.
     spring = hours(sunday="03:00-12:00")
@@ -449,7 +435,7 @@ def test_the_timer_follows_the_clocks_springing_forward(
 
 
 def test_the_timer_follows_the_clocks_falling_back(
-    make_controller: MakeController, timers: FakeTimers, wall: FakeWallClock
+    make_controller: MakeController, timers: FakeTimers, wall: FakeClock[dt.datetime]
 ) -> None:
     # Sunday 2026-11-01: at 02:00 EDT the clocks go back to 01:00 EST.
     fall = hours(sunday="02:30-12:00")
@@ -483,7 +469,7 @@ def test_stop_stops_every_timer(make_controller: MakeController, timers: FakeTim
 
 
 def test_watching_input_any_press_in_the_application_counts_as_a_touch(
-    qtbot: QtBot, make_controller: MakeController, wall: FakeWallClock, timers: FakeTimers
+    qtbot: QtBot, make_controller: MakeController, wall: FakeClock[dt.datetime], timers: FakeTimers
 ) -> None:
     controller, events = make_controller(at=ny(3, 2, 21))
     other = QLabel("somewhere else")

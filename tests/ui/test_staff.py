@@ -16,24 +16,16 @@ from kiosk.storage.store import RequestStore
 from kiosk.ui.pin_pad import NOT_SET
 from kiosk.ui.request_models import PAGE_SIZE
 from kiosk.ui.staff import ExportPlace
+from tests.helpers.clock import WALL_START
 from tests.helpers.fakes import FakeClock
 
 PIN = "2468"
 
 
-class Wall:
-    """A wall clock for the PIN lockout that moves only when told."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def wall():
-    return Wall()
+    """A wall clock for the PIN lockout that moves only when told."""
+    return FakeClock(WALL_START)
 
 
 @pytest.fixture
@@ -152,10 +144,10 @@ def test_wrong_pins_say_so_then_lock_the_pad(qtbot, kiosk, timers, vault, store,
         enter_pin(qtbot, kiosk, "1111")
     assert kiosk.pin_pad.message.text() == "Too many wrong PINs. Try again in 1:00."
     assert not kiosk.pin_pad.keys["OK"].isEnabled()
-    wall.now += 30
+    wall.advance(30)
     timers.named("pin-lock-tick").fire()
     assert kiosk.pin_pad.message.text() == "Too many wrong PINs. Try again in 0:30."
-    wall.now += 31
+    wall.advance(31)
     timers.named("pin-lock-tick").fire()
     assert kiosk.pin_pad.keys["OK"].isEnabled()
     enter_pin(qtbot, kiosk, PIN)
@@ -589,7 +581,11 @@ def test_the_staff_screen_shows_whole_names_and_numbers_in_one_toolbar_row(
     kiosk.window.resize(*size)
     sign_in(qtbot, kiosk, timers, vault)
     staff = kiosk.staff
-    qtbot.waitUntil(lambda: staff.table.width() > 0)
+
+    def laid_out() -> None:
+        assert staff.table.width() > 0
+
+    qtbot.waitUntil(laid_out)
     tap_row(qtbot, staff, 0)
     table = staff.table
     metrics = table.fontMetrics()
@@ -603,7 +599,12 @@ def test_the_staff_screen_shows_whole_names_and_numbers_in_one_toolbar_row(
         assert table.rowHeight(0) * 0.248 >= 9
     # One toolbar row, inside the screen.
     bar = [staff.export_button, staff.lock_button, staff.exit_button, *staff.filters.values()]
-    qtbot.waitUntil(lambda: all(b.width() >= b.sizeHint().width() for b in bar))
+
+    def buttons_whole() -> None:
+        for button in bar:
+            assert button.width() >= button.sizeHint().width(), button.text()
+
+    qtbot.waitUntil(buttons_whole)
     tops = {button.mapTo(staff, button.rect().topLeft()).y() for button in bar}
     assert len(tops) == 1
     for button in bar:
