@@ -21,13 +21,6 @@ CONTENT = REPO / "content.yaml"
 
 Kiosk = Callable[..., Ran]
 
-# A known slip (kiosk/ui/request_form.py, StillThereOverlay._fit_text): the screenshots set the
-# "still there?" countdown before its card has a width, and Qt is asked for a minimum height of
-# -1. It always printed this line; run in-process, pytest-qt sees it. Only this line is let pass.
-NEGATIVE_COUNTDOWN = pytest.mark.qt_log_ignore(
-    r"QWidget::setMinimumSize: \(still-there-countdown/QLabel\) Negative sizes \(0,-1\)"
-)
-
 
 @pytest.fixture
 def kiosk(cli: Cli) -> Kiosk:
@@ -123,7 +116,6 @@ def test_without_a_display_it_says_what_to_do():
     assert "Traceback" not in result.stderr
 
 
-@NEGATIVE_COUNTDOWN
 def test_screenshots_writes_every_page(kiosk: Kiosk, tmp_path):
     result = kiosk("screenshots", str(tmp_path), "--size", "1024x600", "--size", "1080x1920")
     assert result.returncode == 0, result.stderr
@@ -151,7 +143,6 @@ def test_help_explains_each_command(kiosk: Kiosk, command):
             assert name in result.stdout
 
 
-@NEGATIVE_COUNTDOWN
 def test_screenshots_include_every_other_screen(kiosk: Kiosk, tmp_path):
     result = kiosk("screenshots", str(tmp_path), "--size", "1024x600")
     assert result.returncode == 0, result.stderr
@@ -171,7 +162,6 @@ def test_screenshots_include_every_other_screen(kiosk: Kiosk, tmp_path):
     }
 
 
-@NEGATIVE_COUNTDOWN
 def test_screenshots_as_a_visitor_who_chose_extra_large_text(kiosk: Kiosk, tmp_path):
     result = kiosk("screenshots", str(tmp_path), "--size", "1024x600", "--access", "extra_large")
     assert result.returncode == 0, result.stderr

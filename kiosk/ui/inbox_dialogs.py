@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.storage.store import AuditEntry
+from kiosk.storage.records import AuditEntry
 from kiosk.ui.staff_words import local_time, requests_word
 
 log = logging.getLogger(__name__)

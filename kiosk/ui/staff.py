@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.content import Content
+from kiosk.storage.failures import SetAside
 from kiosk.storage.store import (
     RequestStore,
     SaveError,
-    SetAside,
     Status,
     StoredRequest,
     UnknownRequest,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from kiosk.storage.store import SetAside
+from kiosk.storage.failures import SetAside
 from kiosk.ui.staff_words import breakable, local_time
 
 

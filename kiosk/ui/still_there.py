@@ -100,7 +100,7 @@ class StillThereOverlay(CardOverlay):
         margins = self._card_layout.contentsMargins()
         width = self.card.width() - margins.left() - margins.right()
         for label in (self.title, self.countdown):
-            label.setMinimumHeight(label.heightForWidth(width))
+            label.setMinimumHeight(max(0, label.heightForWidth(width)))  # -1: no width yet
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self.continued.emit()  # a tap anywhere means someone is still here
