@@ -155,6 +155,37 @@ def test_a_touch_while_closed_holds_it_while_awake(
     assert fake_screensaver.held() == []
 
 
+def test_started_closed_the_sleep_screen_is_the_first_screen_and_the_keeper_lets_it_sleep(
+    qtbot: QtBot,
+    shipped_content: Content,
+    tmp_path,
+    timers: FakeTimers,
+    fake_screensaver: screensaver.FakeScreenSaver,
+) -> None:
+    """Started at night, the slideshow is never painted: the sleep screen is the first screen
+    (run() then tells systemd the kiosk is up), and the keeper given after it, as run() gives
+    it, lets the display power down at once."""
+    opening = replace(hours(5, **WEEKDAYS), closed_display="power_off")
+    content = replace(shipped_content, opening_hours=opening)
+    store = RequestStore(tmp_path / "data")
+    kiosk = Kiosk(
+        content, store, "k", timers, FakeClock(), False, wall_clock=FakeClock(ny(3, 2, 21))
+    )
+    qtbot.addWidget(kiosk.window)
+    with qtbot.waitSignal(kiosk.first_screen_shown, timeout=1000):
+        kiosk.start()
+    assert kiosk.window.current_screen() is kiosk.sleep_screen
+    keeper = ScreenKeeper(
+        [ScreenSaverInhibitor(private_bus(fake_screensaver.address), "clinic-kiosk", "test")]
+    )
+    kiosk.keep_screen_on(keeper)
+    assert [c["call"] for c in fake_screensaver.wait_for_calls(2)] == ["Inhibit", "UnInhibit"]
+    assert fake_screensaver.held() == []
+    with qtbot.assertNotEmitted(kiosk.first_screen_shown):
+        kiosk.sleep_screen.woken.emit()  # a touch: the slideshow's page is not the first screen
+    assert kiosk.window.current_screen() is kiosk.slideshow
+
+
 def test_without_a_screensaver_service_the_inhibitor_says_why(
     fake_screensaver: screensaver.FakeScreenSaver,
 ) -> None:

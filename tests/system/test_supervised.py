@@ -18,9 +18,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
 from kiosk.paths import resource
 from kiosk.places import EXIT_ALREADY_RUNNING
@@ -159,6 +162,44 @@ def test_a_slot_that_never_returns_stops_the_pings(tmp_path, environment, output
         _, again = supervisor.wait_for("ready", after=index + 1, timeout=LIMIT_S)
     assert first.pid != again.pid
     assert TEST_WATCHDOG_S - 0.1 <= timeout.at - last_ping <= TEST_WATCHDOG_S + 1.0
+
+
+def _closed_now_content(folder: Path) -> Path:
+    """The shipped content with opening hours that are closed now: open one hour a day, twelve
+    hours from now (in the content's time zone)."""
+    shipped = REPO / "content.yaml"
+    data = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    data["clinic"]["logo"] = str(REPO / data["clinic"]["logo"])
+    for section in data["article"]["sections"]:
+        if "image" in section:
+            section["image"] = str(REPO / section["image"])
+    translations = data["languages"]["translations"]
+    for code, relative in translations.items():
+        translations[code] = str(REPO / relative)
+    zone = ZoneInfo(data["staff"]["time_zone"])
+    start = (datetime.now(zone).hour + 12) % 24
+    window = f"{start:02d}:00-{start:02d}:30"
+    days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    data["opening_hours"] = {**dict.fromkeys(days, window), "wake_minutes": 5}
+    path = folder / "content.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_a_kiosk_started_while_the_clinic_is_closed_is_ready_and_pinging(
+    tmp_path, environment, output
+):
+    """The sleep screen is its first screen: READY=1 comes (systemd would otherwise stop it at
+    TimeoutStartSec and start it again, all night), then the watchdog's pings."""
+    settings = UnitSettings.from_unit(UNIT)
+    content = _closed_now_content(tmp_path)
+    argv = [*_command("kiosk", tmp_path), "--content", str(content)]
+    with _run(argv, settings, environment, output) as supervisor:
+        index, ready = supervisor.wait_for("ready", timeout=settings.timeout_start_sec)
+        _, ping = supervisor.wait_for("watchdog", after=index, timeout=settings.watchdog_sec)
+    assert ping.pid == ready.pid
+    assert "outside opening hours: sleeping" in output.read_text()
 
 
 @pytest.mark.slow
