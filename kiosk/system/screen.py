@@ -10,7 +10,7 @@ works, tried once at start, and says in the log which one that was:
 * :class:`XScreenSaver`: where no session answers (a bare X server, the kiosk's own session),
   the X server's screen saver and DPMS turned off with ``xset``, and put back as they were.
 
-``kiosk/app.py`` tells the keeper when the kiosk wakes and sleeps (the opening hours); while
+``kiosk.app`` tells the keeper when the kiosk wakes and sleeps (the opening hours); while
 closed, ``opening_hours.closed_display`` chooses between keeping the dim clock lit (``dim``)
 and letting the display power down (``power_off``).
 """

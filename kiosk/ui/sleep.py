@@ -1,7 +1,7 @@
 """Outside opening hours: a dim clock instead of the slideshow, and when to show it.
 
 :class:`OpeningHoursController` decides when the kiosk sleeps and wakes; :class:`SleepScreen`
-is what it shows while asleep. Neither switches screens itself: ``kiosk/app.py`` connects
+is what it shows while asleep. Neither switches screens itself: ``kiosk.app`` connects
 ``sleep``/``wake`` to the window and ``woken`` to :meth:`OpeningHoursController.touched`.
 
 Both are cheap on purpose: while the kiosk sleeps nothing runs but one timer a minute (the
