@@ -209,7 +209,8 @@ class SlideshowScreen(QWidget):
         ):
             return  # laid out like this already (a resize has just done it)
         self._layout = None
-        self._ensure_layout()
+        if self.isVisible():  # else laid out when shown, at the size it is shown at
+            self._ensure_layout()
         self.update()
         if self._reader.speaker is not None and self.isVisible():
             self.read_page()
