@@ -91,6 +91,22 @@ def test_resize_repaginates_and_keeps_the_reader_in_the_same_section(make_screen
     assert screen.pages[screen.current_index].section_index == last_section
 
 
+def test_a_hidden_slideshow_is_laid_out_once_at_the_size_it_is_shown_at(
+    qtbot, make_screen, caplog
+):
+    """Start-up restyles the window before its screens have their size: a new look for a
+    hidden slideshow waits for it to be shown instead of paginating at the old size too."""
+    screen = make_screen(640, 480, show=False)
+    caplog.set_level("DEBUG", logger="kiosk.ui.slideshow")
+    screen.set_look(1.25, lambda content: content)
+    screen.resize(1920, 1080)
+    screen.show()
+    qtbot.waitExposed(screen)
+    paginated = [r.getMessage() for r in caplog.records if r.getMessage().startswith("paginated")]
+    assert paginated == [f"paginated {len(screen.pages)} pages at 1920x1080"]
+    assert screen.page_layout.scale == 1.25
+
+
 def test_advances_after_the_page_time_and_loops(make_screen, timers):
     screen = make_screen(1920, 1080, fade_ms=0)
     advance = timers.named("advance")
