@@ -91,9 +91,7 @@ def test_resize_repaginates_and_keeps_the_reader_in_the_same_section(make_screen
     assert screen.pages[screen.current_index].section_index == last_section
 
 
-def test_a_hidden_slideshow_is_laid_out_once_at_the_size_it_is_shown_at(
-    qtbot, make_screen, caplog
-):
+def test_a_hidden_slideshow_is_laid_out_once_at_the_size_it_is_shown_at(qtbot, make_screen, caplog):
     """Start-up restyles the window before its screens have their size: a new look for a
     hidden slideshow waits for it to be shown instead of paginating at the old size too."""
     screen = make_screen(640, 480, show=False)
