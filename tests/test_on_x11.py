@@ -104,6 +104,8 @@ def test_no_key_or_touch_takes_a_visitor_out(qapp, tmp_path):
     process = start_kiosk("--data-dir", str(tmp_path / "data"), platform="xcb")
     try:
         wait_for_line(process, "first page shown", timeout=60)
+        # Kiosk mode starts once the first page is up, before content.yaml is watched.
+        wait_for_line(process, "watching the content file for changes", timeout=60)
         for key in keys:
             subprocess.run(["xdotool", "key", key], check=True, timeout=10)
         for mouse_button in ("3", "2"):  # right and middle click

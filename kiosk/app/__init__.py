@@ -82,8 +82,8 @@ def run(
     for note in instance.notes:
         log.warning("%s", note)
     store = RequestStore(data_dir)
-    kiosk = Kiosk(content, store)
-    later = _AfterFirstScreen(app, kiosk, notifier, data_dir, inbox)
+    kiosk = Kiosk(content, store, watch_input=False)
+    later = _AfterFirstScreen(app, kiosk, notifier, data_dir, inbox, lock_down=windowed is None)
     # From the event loop: the first page reaches the screen before anything else is done.
     kiosk.first_screen_shown.connect(lambda: QTimer.singleShot(0, later.start))
 
@@ -98,7 +98,6 @@ def run(
 
     watcher = install_signal_handlers(stop)
     hook = install_exception_hook(kiosk.recover, on_too_many=lambda: app.exit(EXIT_REPEATED_ERRORS))
-    lockdown = Lockdown(kiosk.window) if windowed is None else None
     kiosk.window.present(windowed)
     kiosk.start()
     try:
@@ -108,7 +107,6 @@ def run(
         later.stop()
         hook.uninstall()
         watcher.uninstall()
-        del lockdown
         kiosk.finish_staff_work()
         store.close()
         log.info("stopped")
@@ -117,9 +115,11 @@ def run(
 
 class _AfterFirstScreen:
     """What the kiosk starts once its first screen is up, in this order: systemd told it is
-    ready, the watchdog's pings, keeping the screen on (a D-Bus connection, or xset),
+    ready, the watchdog's pings, kiosk mode (:class:`Lockdown`, fullscreen only) and watching
+    input anywhere in the application, keeping the screen on (a D-Bus connection, or xset),
     watching content.yaml for changes, and the forwarder to the front-desk inbox; and stops at
-    exit (nothing stays inhibited once the kiosk is gone)."""
+    exit (nothing stays inhibited once the kiosk is gone). Nobody can touch or type in the
+    moment before: the first page has just appeared."""
 
     def __init__(
         self,
@@ -128,8 +128,11 @@ class _AfterFirstScreen:
         notifier: SystemdNotifier,
         data_dir: Path,
         inbox: str | None,
+        lock_down: bool,
     ) -> None:
         self._app = app
+        self._lock_down = lock_down
+        self.lockdown: Lockdown | None = None
         self._kiosk = kiosk
         self._notifier = notifier
         self._data_dir = data_dir
@@ -146,6 +149,9 @@ class _AfterFirstScreen:
         self._notifier.ready()
         self._notifier.status("showing the slideshow")
         self.pinger.start()
+        if self._lock_down:
+            self.lockdown = Lockdown(kiosk.window)
+        kiosk.watch_all_input()
         self.screen_keeper = screen_keeper_for(self._app)
         kiosk.keep_screen_on(self.screen_keeper)
         from kiosk.ui.content_watcher import ContentWatcher
@@ -177,6 +183,7 @@ class _AfterFirstScreen:
 
     def stop(self) -> None:
         self.pinger.stop()
+        self.lockdown = None
         if self.screen_keeper is not None:
             self.screen_keeper.stop()
         if self.forwarder is not None:

@@ -91,6 +91,7 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         wall_clock: WallClock = utc_now,
         screen_keeper: ScreenKeeper | None = None,
         speech_engine: str = "speechd",
+        watch_input: bool = True,
     ) -> None:
         super().__init__()
         self.content = content
@@ -128,8 +129,12 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         for screen in (self.slideshow, self.thanks, self.sleep_screen):
             self.window.add_screen(screen)
         # Accessibility: one visitor's choices, a button on every visitor screen, read aloud.
+        # Input anywhere in the application is watched (keys, touches, idle time) from the
+        # start, or with watch_input=False only once watch_all_input() is called: run() calls
+        # it when the first screen is up, sparing the first page the cost of filtering every event.
+        self._watch_input = watch_input
         self.access = AccessController(
-            self.window, lambda: self._make_speaker(speech_engine), timer_factory
+            self.window, lambda: self._make_speaker(speech_engine), timer_factory, watch_input
         )
         self.access.set_words(content.words)  # the clinic's language until a visitor picks one
         self.slideshow.set_access_button(self.access.button(self.slideshow))
@@ -138,7 +143,8 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         self.access.panel_shown.connect(self._on_access_panel_shown)
         self.access.read_screen_requested.connect(self._on_read_screen_requested)
         self.access.describers.append(self._describe_in_form)
-        self.access.watch_idle(True)
+        if watch_input:
+            self.access.watch_idle(True)
         self.window.show_screen(self.slideshow)
         self.window.resized.connect(self._on_window_resized)
         self.slideshow.first_page_shown.connect(self._on_first_page_shown)
@@ -346,11 +352,22 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         the kiosk runs)."""
         if self.screen_keeper is not None:
             self.screen_keeper.start()
-        self.hours.watch_input()
+        if self._watch_input:
+            self.hours.watch_input()
         self.hours.start()
         # The first clean-up comes a moment after start: opening and checking the database
         # must not hold up the first page.
         self._retention.start(FIRST_RETENTION_MS)
+
+    def watch_all_input(self) -> None:
+        """Watch input anywhere in the application from now on: the keypad and focus ring, the
+        idle time that resets the visitor's accessibility choices, a touch that wakes the
+        kiosk at night (for a kiosk made with ``watch_input=False``)."""
+        self._watch_input = True
+        self.access.listen()
+        if self.window.current_screen() is self.slideshow:
+            self.access.watch_idle(True)
+        self.hours.watch_input()
 
     def keep_screen_on(self, keeper: ScreenKeeper) -> None:
         """Keep the screen on with ``keeper`` from now on (given once the first screen is up:

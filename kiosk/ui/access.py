@@ -150,6 +150,7 @@ class AccessController(QObject):
         window: QWidget,
         make_speaker: Callable[[], Speaker],
         timer_factory: TimerFactory = qt_timer,
+        listen: bool = True,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -168,10 +169,21 @@ class AccessController(QObject):
         self._opener: QWidget | None = None
         self._idle = IdleWatcher(SLIDESHOW_RESET_SECONDS, timer_factory, self, "access-reset")
         self._idle.idle.connect(self._on_idle)
+        self._listening = False
+        if listen:
+            self.listen()
+
+    def listen(self) -> None:
+        """Watch keys and focus in the whole application (the keypad, the focus ring). Done at
+        once unless the controller was made with ``listen=False``: at start-up, a filter of
+        every event of the application costs the first page about 30 ms (PySide6 makes Python
+        types for each kind of object an event is sent to)."""
         app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.installEventFilter(self)
-            app.focusChanged.connect(self._on_focus_changed)
+        if self._listening or not isinstance(app, QApplication):
+            return
+        self._listening = True
+        app.installEventFilter(self)
+        app.focusChanged.connect(self._on_focus_changed)
 
     # -- public ----------------------------------------------------------------------------
 
@@ -279,7 +291,7 @@ class AccessController(QObject):
         """While a screen is being built: no input can arrive, so the application-wide key
         watch is set aside (every event of the building would pass through it: a third of
         the time it takes to open the form)."""
-        app = QApplication.instance()
+        app = QApplication.instance() if self._listening else None
         if app is not None:
             app.removeEventFilter(self)
         try:

@@ -43,14 +43,24 @@ def short_content(shipped_content: Content) -> Content:
     return replace(shipped_content, article=SHORT)
 
 
-def build(qtbot, content, store, timers, size=(1280, 800), tmp_path=None) -> Kiosk:
+def build(
+    qtbot, content, store, timers, size=(1280, 800), tmp_path=None, watch_input=True
+) -> Kiosk:
     extra = {}
     if tmp_path is not None:
         vault = PinVault(tmp_path / "pin")
         vault.set_pin("0000")
         extra["vault"] = vault
     kiosk = Kiosk(
-        content, store, "k", timers, FakeClock(), load_keyboard=False, speech_engine="mock", **extra
+        content,
+        store,
+        "k",
+        timers,
+        FakeClock(),
+        load_keyboard=False,
+        speech_engine="mock",
+        watch_input=watch_input,
+        **extra,
     )
     qtbot.addWidget(kiosk.window)
     kiosk.window.resize(*size)
@@ -354,6 +364,23 @@ def test_still_there_is_read_with_its_countdown_and_more_time_doubles_the_wait(
 
 
 # -- what the keypad shows -----------------------------------------------------------------
+
+
+def test_a_kiosk_that_watches_input_from_its_first_screen_on_then_follows_the_keypad(
+    qtbot, shipped_content, store, timers
+):
+    """run() makes the kiosk with watch_input=False and calls watch_all_input() once the first
+    screen is up (filtering every event of the start costs the first page): before it, no key
+    reaches the keypad's watch (no focus ring); after it, the keypad works as always."""
+    kiosk = build(qtbot, shipped_content, store, timers, size=(1024, 600), watch_input=False)
+    kiosk.slideshow.setFocus()
+    request = kiosk.slideshow.findChild(QAbstractButton, "request-info")
+    tab_to(qtbot, request)
+    assert not kiosk.access.ring.isVisible()
+    kiosk.watch_all_input()
+    key(qtbot, Qt.Key.Key_Tab)
+    tab_to(qtbot, request)
+    assert kiosk.access.ring.isVisible()
 
 
 @pytest.mark.parametrize("contrast", [False, True])
