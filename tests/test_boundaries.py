@@ -76,6 +76,29 @@ def test_starting_the_kiosk_imports_nothing_the_first_page_does_not_need():
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
+def test_starting_the_kiosk_imports_its_qt_free_modules_before_pyside6():
+    """PySide6's import hook reads the source of every module imported after it: the core and
+    storage modules start-up needs are imported first (kiosk/app/__init__.py lists them)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "late = []\n"
+        "class Watch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if 'PySide6.QtCore' in sys.modules and name.startswith(\n"
+        "            ('kiosk.core', 'kiosk.storage')\n"
+        "        ):\n"
+        "            late.append(name)\n"
+        "sys.meta_path.insert(0, Watch())\n"
+        "from kiosk import cli\n"
+        "import kiosk.app\n"
+        "assert not late, late\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
 # -- the layers ---------------------------------------------------------------------------------
 
 LAYERS: dict[str, int] = {
