@@ -57,7 +57,7 @@ def make_kiosk(
     qtbot: QtBot,
     content: Content,
     tmp_path,
-    keeper: ScreenKeeper,
+    keeper: ScreenKeeper | None,
     wall: FakeClock[datetime],
     timers: FakeTimers,
 ) -> Kiosk:
@@ -130,6 +130,12 @@ def test_the_inhibitor_follows_the_opening_hours(
     assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
 
 
+def inhibiting(fake_screensaver: screensaver.FakeScreenSaver) -> ScreenKeeper:
+    """A keeper that holds the screen on through the stand-in screen saver."""
+    bus = private_bus(fake_screensaver.address)
+    return ScreenKeeper([ScreenSaverInhibitor(bus, "clinic-kiosk", "test")])
+
+
 def test_a_touch_while_closed_holds_it_while_awake(
     qtbot: QtBot,
     shipped_content: Content,
@@ -140,10 +146,7 @@ def test_a_touch_while_closed_holds_it_while_awake(
     opening = replace(hours(5, **WEEKDAYS), closed_display="power_off")
     content = replace(shipped_content, opening_hours=opening)
     wall = FakeClock(ny(3, 2, 21))  # closed
-    keeper = ScreenKeeper(
-        [ScreenSaverInhibitor(private_bus(fake_screensaver.address), "clinic-kiosk", "test")]
-    )
-    kiosk = make_kiosk(qtbot, content, tmp_path, keeper, wall, timers)
+    kiosk = make_kiosk(qtbot, content, tmp_path, inhibiting(fake_screensaver), wall, timers)
     kiosk.start()  # awake for a moment, then asleep at once
     assert [c["call"] for c in fake_screensaver.wait_for_calls(2)] == ["Inhibit", "UnInhibit"]
     kiosk.sleep_screen.woken.emit()  # a touch
@@ -167,18 +170,11 @@ def test_started_closed_the_sleep_screen_is_the_first_screen_and_the_keeper_lets
     it, lets the display power down at once."""
     opening = replace(hours(5, **WEEKDAYS), closed_display="power_off")
     content = replace(shipped_content, opening_hours=opening)
-    store = RequestStore(tmp_path / "data")
-    kiosk = Kiosk(
-        content, store, "k", timers, FakeClock(), False, wall_clock=FakeClock(ny(3, 2, 21))
-    )
-    qtbot.addWidget(kiosk.window)
+    kiosk = make_kiosk(qtbot, content, tmp_path, None, FakeClock(ny(3, 2, 21)), timers)
     with qtbot.waitSignal(kiosk.first_screen_shown, timeout=1000):
         kiosk.start()
     assert kiosk.window.current_screen() is kiosk.sleep_screen
-    keeper = ScreenKeeper(
-        [ScreenSaverInhibitor(private_bus(fake_screensaver.address), "clinic-kiosk", "test")]
-    )
-    kiosk.keep_screen_on(keeper)
+    kiosk.keep_screen_on(inhibiting(fake_screensaver))
     assert [c["call"] for c in fake_screensaver.wait_for_calls(2)] == ["Inhibit", "UnInhibit"]
     assert fake_screensaver.held() == []
     with qtbot.assertNotEmitted(kiosk.first_screen_shown):
