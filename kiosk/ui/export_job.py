@@ -1,20 +1,30 @@
-"""A CSV export run off the GUI thread, so the staff screen (and the watchdog's pings) go on
-while 100,000 requests are written; it reports its progress as it goes."""
+"""A CSV export run off the GUI thread, so the staff screen or the front-desk window (and the
+watchdog's pings) go on while 100,000 requests are written; it reports its progress as it goes."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.core.form import FormField
 from kiosk.storage.export import InsideDataFolderError, export_csv
-from kiosk.storage.store import RequestStore, SaveError
+from kiosk.storage.store import SaveError, StoredRequest
 
 log = logging.getLogger(__name__)
+
+
+class ExportSource(Protocol):
+    """Where the requests come from: the kiosk's store or the front desk's inbox, opened on the
+    export's thread (a connection belongs to the thread that made it)."""
+
+    def iter_requests(self, status: str | None = None) -> Iterable[StoredRequest]: ...
+
+    def close(self) -> None: ...
 
 
 def reason(error: Exception) -> str:
@@ -26,11 +36,13 @@ def reason(error: Exception) -> str:
 
 
 class ExportJob(QObject):
-    """Writes every request in ``data_dir``'s store to ``path`` on a thread of its own.
+    """Writes the requests of ``open_source()`` (those with ``status``; every one by default)
+    to ``path`` on a thread of its own; never into ``data_dir``; over an existing file only
+    with ``force``.
 
-    The thread reads through a store of its own (SQLite connections belong to the thread that
-    made them). The signals are emitted from that thread and reach receivers in the GUI thread
-    queued, in order.
+    The thread reads through a source it opens itself (SQLite and PostgreSQL connections belong
+    to the thread that made them). The signals are emitted from that thread and reach receivers
+    in the GUI thread queued, in order.
 
     Signals:
         progress(int): rows written so far.
@@ -44,14 +56,21 @@ class ExportJob(QObject):
 
     def __init__(
         self,
-        data_dir: Path,
+        open_source: Callable[[], ExportSource],
         fields: Sequence[FormField],
         path: Path,
         time_zone: str,
         parent: QObject | None = None,
+        *,
+        status: str | None = None,
+        data_dir: Path | None = None,
+        force: bool = False,
     ) -> None:
         super().__init__(parent)
+        self._open_source = open_source
+        self._status = status
         self._data_dir = data_dir
+        self._force = force
         self._fields = tuple(fields)
         self._path = path
         self._time_zone = time_zone
@@ -70,14 +89,19 @@ class ExportJob(QObject):
         return not self._thread.is_alive()
 
     def _run(self) -> None:
-        store = RequestStore(self._data_dir)
         try:
-            requests = store.iter_requests(None)  # every request: the clinic's full record
+            source = self._open_source()
+        except SaveError as error:
+            self.failed.emit(reason(error))
+            return
+        try:
+            requests = source.iter_requests(self._status)
             count = export_csv(
                 requests,
                 self._fields,
                 self._path,
                 self._time_zone,
+                self._force,
                 data_dir=self._data_dir,
                 progress=self.progress.emit,
             )
@@ -87,6 +111,7 @@ class ExportJob(QObject):
             log.error("CSV export to %s failed unexpectedly (%s)", self._path, type(error).__name__)
             self.failed.emit(f"an unexpected error ({type(error).__name__}); see the log")
         else:
-            self.finished.emit(count, list(requests.damaged))
+            # Rows the kiosk's store could not read are left out and named (the inbox has none).
+            self.finished.emit(count, list(getattr(requests, "damaged", ())))
         finally:
-            store.close()
+            source.close()

@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.content import Content
 from kiosk.core.pin import PinVault
-from kiosk.storage.export import export_csv
 from kiosk.storage.inbox import InboxStore, KioskStatus
 from kiosk.storage.store import SaveError, Status, StoredRequest, UnknownRequest
 from kiosk.timers import TimerFactory, qt_timer
@@ -57,6 +56,7 @@ from kiosk.ui.inbox_dialogs import (
     desktop_notify,
     new_requests_note,
 )
+from kiosk.ui.inbox_export import InboxExport
 from kiosk.ui.inbox_feed import RECONNECT_MS, InboxFeed, ListenerFactory
 from kiosk.ui.inbox_kiosks import FLAG_COLOR, KiosksBox
 from kiosk.ui.inbox_lock import InboxLockPage
@@ -86,10 +86,12 @@ class InboxWindow(QMainWindow):
     Signals:
         requests_arrived(list): ids of requests newly shown because the server announced them.
         locked_changed(bool): the window locked (True) or was opened with the PIN (False).
+        export_finished(str): an export ended; what the message line says of it.
     """
 
     requests_arrived = Signal(list)
     locked_changed = Signal(bool)
+    export_finished = Signal(str)
 
     def __init__(
         self,
@@ -113,6 +115,12 @@ class InboxWindow(QMainWindow):
         self._notify = notify
         self._confirm = confirm
         self._choose_path = choose_path
+        self._export = InboxExport(
+            store.service, content.form.fields, content.staff.time_zone, self
+        )
+        self._export.running.connect(self._on_export_running)
+        self._export.said.connect(self._on_export_said)
+        self._export.exported.connect(self._on_exported)
         self._zone = ZoneInfo(content.staff.time_zone)
         self._retention_days = (
             content.staff.retention_days if retention_days is None else retention_days
@@ -368,27 +376,24 @@ class InboxWindow(QMainWindow):
         return None
 
     def export(self) -> None:
-        """Every request of the current filter to a CSV file the user chooses."""
+        """Every request of the current filter to a CSV file the user chooses, written on a
+        thread of its own (:attr:`export_finished` says when it ends)."""
         path = self._choose_path(self)
-        if path is None:
-            return
-        status = self.model.status
-        try:
-            count = export_csv(
-                self._store.iter_requests(status),
-                self._content.form.fields,
-                path,
-                self._content.staff.time_zone,
-                force=True,  # the save dialog asked before replacing a file
-            )
-        except SaveError as error:
-            self._on_store_failed(error)
-            return
-        except OSError as error:
-            self.message.setText(f"The file could not be written: {error.strerror or error}")
-            return
-        self._record("export", count, str(path))
+        if path is not None:
+            self._export.start(path, self.model.status)
+
+    def _on_exported(self, count: int, path: str) -> None:
+        self._record("export", count, path)
         self.message.setText(f"Exported {count} {requests_word(count)} to {path}.")
+        self.export_finished.emit(self.message.text())
+
+    def _on_export_running(self, running: bool) -> None:
+        self.export_button.setEnabled(not running)
+
+    def _on_export_said(self, text: str) -> None:
+        self.message.setText(text)
+        if not self._export.busy:  # it failed
+            self.export_finished.emit(text)
 
     def show_audit(self) -> QDialog | None:
         """A window with the latest audit rows (never a visitor's answer)."""
@@ -494,5 +499,6 @@ class InboxWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._idle.stop()
         self._feed.stop()
+        self._export.wait()  # a file half written would be left behind
         self._store.close()
         super().closeEvent(event)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QStorageInfo, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.core.form import FormField
+from kiosk.storage.store import RequestStore
 from kiosk.ui.export_job import ExportJob
 from kiosk.ui.staff_words import breakable
 from kiosk.ui.widgets import named_button
@@ -165,7 +166,15 @@ class ExportChooser(QFrame):
             path = folder / f"clinic-requests-{stamp}-{suffix}.csv"
             suffix += 1
         # Written on a thread of its own: the screen (and the watchdog) carry on meanwhile.
-        job = ExportJob(self._data_dir, self._fields, path, self._time_zone, parent=self)
+        data_dir = self._data_dir
+        job = ExportJob(
+            lambda: RequestStore(data_dir),
+            self._fields,
+            path,
+            self._time_zone,
+            parent=self,
+            data_dir=data_dir,
+        )
         # Slots of this panel, not lambdas: emitted on the export's thread, a signal is
         # queued to the GUI thread only when its receiver is a QObject living there.
         job.progress.connect(self._on_progress)

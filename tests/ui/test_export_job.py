@@ -1,4 +1,5 @@
-"""The staff screen's export runs on a thread of its own and says how far it has got."""
+"""The staff screen's and the front desk's exports run on a thread of their own and say how far
+they have got."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def test_an_export_job_writes_off_the_gui_thread_and_reports_progress(
 
     monkeypatch.setattr(export_job, "export_csv", export_csv)
     path = tmp_path / "out.csv"
-    job = ExportJob(data, shipped_content.form.fields, path, "UTC")
+    job = ExportJob(lambda: RequestStore(data), shipped_content.form.fields, path, "UTC")
     progress: list[int] = []
     ended: list[tuple[int, list[int]]] = []
     job.progress.connect(progress.append)
@@ -48,7 +49,8 @@ def test_an_export_job_writes_off_the_gui_thread_and_reports_progress(
 def test_an_export_job_that_cannot_write_says_why(qtbot, shipped_content, tmp_path):
     data = tmp_path / "data"
     RequestStore(data).save({"name": "Zoë Example"}, "v1", "k")
-    job = ExportJob(data, shipped_content.form.fields, tmp_path / "missing" / "x.csv", "UTC")
+    target = tmp_path / "missing" / "x.csv"
+    job = ExportJob(lambda: RequestStore(data), shipped_content.form.fields, target, "UTC")
     failed: list[str] = []
     job.failed.connect(failed.append)
     job.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from kiosk.core.pin import PinVault
 from kiosk.storage.forwarder import Forwarder
 from kiosk.storage.inbox import InboxListener, InboxStore, connect, send_heartbeat
 from kiosk.storage.store import RequestStore
+from kiosk.ui import export_job
 from kiosk.ui.inbox import FLAG_COLOR, InboxWindow
 from tests.helpers.clock import WALL_START, FakeClock
 from tests.helpers.postgres import STAFF_ROLE
@@ -181,20 +183,49 @@ def test_delete_asks_first(qtbot, window, inbox_db, tmp_path, helpers):
     assert inbox_db.sql("SELECT count(*) FROM inbox.requests") == [(1,)]
 
 
-def test_export_writes_the_csv_and_audits_it(qtbot, window, inbox_db, tmp_path, helpers):
+def test_export_writes_the_csv_and_audits_it(
+    qtbot, window, inbox_db, tmp_path, helpers, monkeypatch
+):
     kiosk_sends(tmp_path / "k1", 3)
     unlock(qtbot, window)
     target = tmp_path / "out" / "inbox.csv"
     target.parent.mkdir()
     helpers["choose_path"].answer = target
-    qtbot.mouseClick(window.export_button, Qt.MouseButton.LeftButton)
+    threads: list[str] = []
+    real_export = export_job.export_csv
+
+    def export_csv(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real_export(*args, **kwargs)
+
+    monkeypatch.setattr(export_job, "export_csv", export_csv)
+    with qtbot.waitSignal(window.export_finished, timeout=60_000) as finished:
+        qtbot.mouseClick(window.export_button, Qt.MouseButton.LeftButton)
+    assert threads == ["csv-export"]  # not the GUI thread: the window answers meanwhile
+    assert finished.args == [f"Exported 3 requests to {target}."]
     assert window.message.text() == f"Exported 3 requests to {target}."
+    assert window.export_button.isEnabled()
     with target.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["Kiosk"] for r in rows] == ["waiting-room-1"] * 3
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     audit = audit_log(1)[0]
     assert (audit.event, audit.count, audit.detail) == ("export", 3, str(target))
+
+
+def test_an_export_that_cannot_write_says_why_and_can_be_tried_again(
+    qtbot, window, inbox_db, tmp_path, helpers
+):
+    kiosk_sends(tmp_path / "k1", 1)
+    unlock(qtbot, window)
+    helpers["choose_path"].answer = tmp_path / "missing" / "inbox.csv"
+    with qtbot.waitSignal(window.export_finished, timeout=60_000) as finished:
+        qtbot.mouseClick(window.export_button, Qt.MouseButton.LeftButton)
+    (text,) = finished.args
+    assert text.startswith("Nothing was exported: No such file or directory")
+    assert window.message.text() == text
+    assert window.export_button.isEnabled()
+    assert [e.event for e in audit_log(5)].count("export") == 0
 
 
 def test_the_audit_view_lists_what_staff_did(qtbot, window, inbox_db, tmp_path):
