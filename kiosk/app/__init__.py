@@ -69,9 +69,10 @@ def run(
     With ``inbox`` (a service in pg_service.conf), every saved request is also forwarded to
     the front-desk inbox by a thread of its own.
 
-    The first page is painted before anything it does not draw is made: keeping the screen on,
-    watching content.yaml, the forwarder and the watchdog start once it (or, outside opening
-    hours, the sleep screen) is up (:class:`_AfterFirstScreen`).
+    The first page is painted before anything it does not draw is made: the watchdog, kiosk
+    mode and watching input, keeping the screen on, watching content.yaml and the forwarder
+    start once it (or, outside opening hours, the sleep screen) is up
+    (:class:`_AfterFirstScreen`).
     """
     try:
         instance = acquire_single_instance(data_dir)
@@ -158,7 +159,8 @@ class _AfterFirstScreen:
             return  # started already
         kiosk = self._kiosk
         self._notifier.ready()
-        self._notifier.status("showing the slideshow")
+        asleep = kiosk.hours.asleep
+        self._notifier.status("asleep outside opening hours" if asleep else "showing the slideshow")
         self.pinger.start()
         if self._lock_down:
             self.lockdown = Lockdown(kiosk.window)

@@ -197,8 +197,10 @@ def test_a_kiosk_started_while_the_clinic_is_closed_is_ready_and_pinging(
     argv = [*_command("kiosk", tmp_path), "--content", str(content)]
     with _run(argv, settings, environment, output) as supervisor:
         index, ready = supervisor.wait_for("ready", timeout=settings.timeout_start_sec)
+        _, status = supervisor.wait_for("status", after=index, timeout=LIMIT_S)
         _, ping = supervisor.wait_for("watchdog", after=index, timeout=settings.watchdog_sec)
     assert ping.pid == ready.pid
+    assert status.detail == "asleep outside opening hours"  # systemctl status says so
     assert "outside opening hours: sleeping" in output.read_text()
 
 
