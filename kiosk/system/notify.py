@@ -88,7 +88,7 @@ class SystemdNotifier:
         return max(1, self._watchdog_usec // 2000)
 
     def ready(self) -> bool:
-        """``READY=1``: start-up is complete (send once the first slide is on screen)."""
+        """``READY=1``: start-up is complete (send once the first screen is up)."""
         return self.notify("READY=1")
 
     def watchdog(self) -> bool:
