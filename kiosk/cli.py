@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content, ContentError, load_content
+from kiosk.core.files import signature
 from kiosk.core.i18n import load_localized, localize
 from kiosk.places import (
     EXIT_OK,
@@ -25,6 +26,8 @@ from kiosk.places import data_dir as _data_dir
 
 if TYPE_CHECKING:
     from typing import Protocol
+
+    from _typeshed import SupportsWrite
 
     class CommandModule(Protocol):
         def register(
@@ -57,6 +60,10 @@ class _NeedsAllCommands(Exception):  # noqa: N818 - a signal, not an error
 class _QuickParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise _NeedsAllCommands(message)
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        # Help, however it was asked for (-h, --he, -vh), lists every command.
+        raise _NeedsAllCommands("help")
 
 
 def build_parser(
@@ -166,12 +173,10 @@ def build_parser(
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     """Parse the command line, importing the command modules only for one of their commands,
     for help, or to word a mistake."""
-    if not any(arg in ("-h", "--help") for arg in argv):
-        try:
-            return build_parser(with_commands=False, parser_class=_QuickParser).parse_args(argv)
-        except _NeedsAllCommands:
-            pass
-    return build_parser().parse_args(argv)
+    try:
+        return build_parser(with_commands=False, parser_class=_QuickParser).parse_args(argv)
+    except _NeedsAllCommands:
+        return build_parser().parse_args(argv)
 
 
 def _command_modules() -> list[CommandModule]:
@@ -276,7 +281,9 @@ def _cmd_screenshots(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    content = _load(_content_path(args))
+    path = _content_path(args)
+    read_as = signature(path)  # a save from now on is seen by the kiosk, however early
+    content = _load(path)
     if content is None:
         return EXIT_PROBLEM
     if not _has_display():
@@ -300,7 +307,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         except InboxError as error:
             print(f"kiosk: --inbox: {error}", file=sys.stderr)
             return EXIT_USAGE
-    return run(content, windowed, _data_dir(args), args.verbose, inbox=inbox)
+    return run(content, windowed, _data_dir(args), args.verbose, inbox=inbox, read_as=read_as)
 
 
 def _cmd_inbox(args: argparse.Namespace) -> int:

@@ -200,3 +200,15 @@ def test_the_console_script_runs(tmp_path: Path):
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == "kiosk set-pin: no PIN was given; the PIN was not changed.\n"
+
+
+@pytest.mark.parametrize("asked", [["--help"], ["--hel"], ["-vh"], ["check", "--he"]])
+def test_help_however_it_is_asked_for_lists_every_command(kiosk: Kiosk, asked: list[str]):
+    """Starting the kiosk parses without the command modules; help must still name them all."""
+    result = kiosk(*asked)
+    assert result.returncode == 0, result.stderr
+    if asked[0] == "check":
+        assert "--speech-engine" in result.stdout
+    else:
+        for command in ("check", "screenshots", "set-pin", "requests", "install-service"):
+            assert command in result.stdout

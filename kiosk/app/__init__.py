@@ -26,6 +26,7 @@ import kiosk.core.pacing
 import kiosk.core.pagination  # noqa: F401
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content
+from kiosk.core.files import Signature
 from kiosk.places import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS
 from kiosk.storage.store import RequestStore
 from kiosk.system.instance import AlreadyRunning, LockError, acquire_single_instance
@@ -52,6 +53,12 @@ __all__ = ["Kiosk", "application", "run", "screen_keeper_for"]
 
 log = logging.getLogger(__name__)
 
+FIRST_SCREEN_LIMIT_MS = 15_000
+"""What starts after the first screen starts after this long even if it was never painted, so
+systemd is told the kiosk is up (its start timeout is 60 s)."""
+ASLEEP = "asleep outside opening hours"
+AWAKE = "showing the slideshow"
+
 
 def run(
     content: Content,
@@ -60,6 +67,7 @@ def run(
     verbose: bool = False,
     *,
     inbox: str | None = None,
+    read_as: Signature = None,
 ) -> int:
     """Start the kiosk and run until it is stopped; returns the exit code.
 
@@ -67,7 +75,8 @@ def run(
     is up and pinged from the event loop (a frozen kiosk gets restarted); SIGTERM and SIGINT
     stop it cleanly; an unexpected error in a slot is logged and the slideshow comes back.
     With ``inbox`` (a service in pg_service.conf), every saved request is also forwarded to
-    the front-desk inbox by a thread of its own.
+    the front-desk inbox by a thread of its own. ``read_as`` is the content file's
+    :func:`~kiosk.core.files.signature` when it was read: a save since then is taken in.
 
     The first page is painted before anything it does not draw is made: the watchdog, kiosk
     mode and watching input, keeping the screen on, watching content.yaml and the forwarder
@@ -95,9 +104,11 @@ def run(
         log.warning("%s", note)
     store = RequestStore(data_dir)
     kiosk = Kiosk(content, store, watch_input=False)
-    later = _AfterFirstScreen(app, kiosk, notifier, data_dir, inbox, lock_down=windowed is None)
+    later = _AfterFirstScreen(app, kiosk, notifier, data_dir, inbox, windowed is None, read_as)
     # From the event loop: the first page reaches the screen before anything else is done.
     kiosk.first_screen_shown.connect(lambda: QTimer.singleShot(0, later.start))
+    # And in any case, should the window never be painted (a display that stays off).
+    QTimer.singleShot(FIRST_SCREEN_LIMIT_MS, later.start_late)
 
     def stop() -> None:
         log.info("asked to stop")
@@ -141,8 +152,10 @@ class _AfterFirstScreen:
         data_dir: Path,
         inbox: str | None,
         lock_down: bool,
+        read_as: Signature,
     ) -> None:
         self._app = app
+        self._read_as = read_as
         self._lock_down = lock_down
         self.lockdown: Lockdown | None = None
         self._kiosk = kiosk
@@ -159,8 +172,9 @@ class _AfterFirstScreen:
             return  # started already
         kiosk = self._kiosk
         self._notifier.ready()
-        asleep = kiosk.hours.asleep
-        self._notifier.status("asleep outside opening hours" if asleep else "showing the slideshow")
+        self._notifier.status(ASLEEP if kiosk.hours.asleep else AWAKE)
+        kiosk.hours.sleep.connect(lambda: self._notifier.status(ASLEEP))
+        kiosk.hours.wake.connect(lambda: self._notifier.status(AWAKE))
         self.pinger.start()
         if self._lock_down:
             self.lockdown = Lockdown(kiosk.window)
@@ -170,13 +184,23 @@ class _AfterFirstScreen:
         from kiosk.ui.content_watcher import ContentWatcher
 
         content = kiosk.content
-        watcher = ContentWatcher(Path(content.source), content, parent=kiosk.window)
+        watcher = ContentWatcher(
+            Path(content.source), content, parent=kiosk.window, read_as=self._read_as
+        )
         watcher.content_changed.connect(kiosk.on_content_changed)
         watcher.content_invalid.connect(kiosk.on_content_invalid)
         self.content_watcher = watcher
         log.info("watching the content file for changes: %s", content.source)
         if self._inbox:
             self._start_forwarder(self._inbox)
+
+    def start_late(self) -> None:
+        if self.screen_keeper is None:
+            log.warning(
+                "the first screen was not painted within %d s; starting anyway",
+                FIRST_SCREEN_LIMIT_MS // 1000,
+            )
+            self.start()
 
     def _start_forwarder(self, inbox: str) -> None:
         from kiosk.storage.forwarder import Forwarder, ForwarderThread

@@ -51,3 +51,16 @@ def fsync_folder(folder: Path) -> None:
 def os_reason(error: OSError) -> str:
     """What the system said went wrong ("No space left on device"), without the path."""
     return error.strerror or str(error)
+
+
+Signature = tuple[int, int, int, int] | None
+"""(device, inode, size, modification time in ns) of a file; None when it is missing."""
+
+
+def signature(path: str | os.PathLike[str]) -> Signature:
+    """What tells one version of a file from the next (a save in place or a rename over it)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)

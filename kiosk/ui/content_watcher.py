@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 
 from kiosk.core.content import Content, ContentError
+from kiosk.core.files import Signature, signature
 from kiosk.core.i18n import load_localized
 from kiosk.timers import TimerFactory, qt_timer
 
@@ -25,9 +26,6 @@ log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 500
 """How long the file must stay unchanged before it is read."""
-
-_Signature = tuple[int, int, int, int] | None
-"""(device, inode, size, modification time in ns) of the file; None when it is missing."""
 
 
 class ContentWatcher(QObject):
@@ -53,6 +51,7 @@ class ContentWatcher(QObject):
         loader: Callable[[Path], Content] = load_localized,
         debounce_ms: int = DEBOUNCE_MS,
         parent: QObject | None = None,
+        read_as: Signature = None,
     ) -> None:
         super().__init__(parent)
         self._path = path  # as given: it names the file in messages and in Content.source
@@ -61,7 +60,7 @@ class ContentWatcher(QObject):
         self._content = content
         self._loader = loader
         self._debounce_ms = debounce_ms
-        self._seen = self._signature()
+        self._seen = signature(self._file)
 
         self._debounce = timer_factory(self)
         self._debounce.setObjectName("content-debounce")
@@ -72,6 +71,9 @@ class ContentWatcher(QObject):
         self.watcher.fileChanged.connect(self._on_file_changed)
         self.watcher.directoryChanged.connect(self._on_folder_changed)
         self._watch()
+        if read_as is not None and read_as != self._seen:
+            # Saved again between the reading of ``content`` (``read_as``) and now.
+            self._debounce.start(self._debounce_ms)
 
     @property
     def content(self) -> Content:
@@ -86,7 +88,7 @@ class ContentWatcher(QObject):
         """Read the file now (as the debounce timer does)."""
         self._debounce.stop()
         self._watch()
-        self._seen = self._signature()
+        self._seen = signature(self._file)
         try:
             content = self._loader(self._path)
         except ContentError as error:
@@ -118,13 +120,6 @@ class ContentWatcher(QObject):
         if self._file not in watched and os.path.isfile(self._file):
             self.watcher.addPath(self._file)
 
-    def _signature(self) -> _Signature:
-        try:
-            info = os.stat(self._file)
-        except OSError:
-            return None
-        return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
-
     def _on_file_changed(self, path: str) -> None:
         self._watch()
         self._debounce.start(self._debounce_ms)
@@ -133,7 +128,7 @@ class ContentWatcher(QObject):
         # Other files in the folder come and go (an editor's swap files, the logo): only a
         # change to the content file itself counts.
         self._watch()
-        if self._signature() != self._seen:
+        if signature(self._file) != self._seen:
             self._debounce.start(self._debounce_ms)
 
     def _on_debounce_timeout(self) -> None:

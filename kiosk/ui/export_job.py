@@ -27,10 +27,18 @@ class ExportSource(Protocol):
     def close(self) -> None: ...
 
 
-def reason(error: Exception) -> str:
-    """What went wrong, in a sentence that names the file or folder."""
+class ExportCancelled(Exception):  # noqa: N818 - the name says what happened
+    """The export was stopped before it was complete (its temporary file is removed)."""
+
+
+def reason(error: Exception, path: Path | None = None) -> str:
+    """What went wrong, in a sentence that names the file or folder (``path``, the file staff
+    chose, rather than the hidden temporary file beside it)."""
     if isinstance(error, OSError) and error.strerror:
-        where = f" ({error.filename})" if error.filename else ""
+        name = error.filename
+        if path is not None and name is not None and Path(name).parent == path.parent:
+            name = str(path)
+        where = f" ({name})" if name else ""
         return f"{error.strerror}{where}"
     return str(error)
 
@@ -74,6 +82,7 @@ class ExportJob(QObject):
         self._fields = tuple(fields)
         self._path = path
         self._time_zone = time_zone
+        self._cancelled = threading.Event()
         self._thread = threading.Thread(target=self._run, name="csv-export", daemon=True)
 
     @property
@@ -82,6 +91,15 @@ class ExportJob(QObject):
 
     def start(self) -> None:
         self._thread.start()
+
+    def cancel(self) -> None:
+        """Stop at the next few hundred rows: nothing is written (``failed`` says so)."""
+        self._cancelled.set()
+
+    def _progress(self, written: int) -> None:
+        if self._cancelled.is_set():
+            raise ExportCancelled
+        self.progress.emit(written)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the export to end; whether it has."""
@@ -103,10 +121,12 @@ class ExportJob(QObject):
                 self._time_zone,
                 self._force,
                 data_dir=self._data_dir,
-                progress=self.progress.emit,
+                progress=self._progress,
             )
+        except ExportCancelled:
+            self.failed.emit("the export was stopped before it was complete")
         except (OSError, SaveError, InsideDataFolderError) as error:
-            self.failed.emit(reason(error))
+            self.failed.emit(reason(error, self._path))
         except Exception as error:  # never a traceback's text: it might quote an answer
             log.error("CSV export to %s failed unexpectedly (%s)", self._path, type(error).__name__)
             self.failed.emit(f"an unexpected error ({type(error).__name__}); see the log")

@@ -73,6 +73,8 @@ KIOSKS_REFRESH_MS = 30_000
 looked for (a heartbeat that does arrive updates it at once)."""
 RETENTION_MS = 24 * 60 * 60 * 1000
 AUDIT_ROWS = 200
+CLOSE_WAIT_S = 5.0
+"""How long closing the window waits for a running export to stop."""
 
 Notify = Callable[[str, str], None]
 Confirm = Callable[[QWidget, str], bool]
@@ -499,6 +501,7 @@ class InboxWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._idle.stop()
         self._feed.stop()
-        self._export.wait()  # a file half written would be left behind
+        if not self._export.stop(CLOSE_WAIT_S):
+            log.warning("closed while an export was still waiting on the server")
         self._store.close()
         super().closeEvent(event)

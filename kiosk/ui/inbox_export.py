@@ -70,9 +70,14 @@ class InboxExport(QObject):
         self.said.emit(f"Exporting to {path}…")
         job.start()
 
-    def wait(self, timeout: float | None = None) -> bool:
-        """Wait for a running export to end (before the window goes); whether none runs."""
-        return self._job is None or self._job.wait(timeout)
+    def stop(self, timeout: float) -> bool:
+        """Stop a running export (the window is closing): nothing half written is left behind
+        unless the server keeps it waiting past ``timeout`` seconds; whether it stopped."""
+        job = self._job
+        if job is None:
+            return True
+        job.cancel()
+        return job.wait(timeout)
 
     def _on_progress(self, written: int) -> None:
         if self._job is not None:
@@ -91,5 +96,6 @@ class InboxExport(QObject):
     def _end(self) -> ExportJob | None:
         job, self._job = self._job, None
         if job is not None:
+            job.deleteLater()
             self.running.emit(False)
         return job

@@ -14,9 +14,10 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtDBus import QDBusConnection
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk
+from kiosk.app import ASLEEP, AWAKE, Kiosk, _AfterFirstScreen
 from kiosk.core.content import Content
 from kiosk.core.hours import DAY_NAMES
 from kiosk.storage.store import RequestStore
@@ -361,3 +362,50 @@ def test_the_running_kiosk_inhibits_and_holds_nothing_after_sigterm(
     assert "UnInhibit failed" not in rest
     *_, last = fake_screensaver.wait_for_calls(2)
     assert last == {"call": "UnInhibit", "cookie": inhibit["cookie"], "held": []}
+
+
+class RecordingNotifier:
+    """systemd's side of sd_notify, as a list of what the kiosk said."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    def ready(self) -> bool:
+        self.said.append("READY=1")
+        return True
+
+    def status(self, text: str) -> bool:
+        self.said.append(text)
+        return True
+
+    def watchdog(self) -> bool:
+        return True
+
+    def watchdog_interval_ms(self) -> int | None:
+        return None
+
+    def stopping(self) -> bool:
+        return True
+
+
+def test_systemd_hears_when_the_kiosk_sleeps_and_wakes(
+    qtbot: QtBot, shipped_content: Content, tmp_path, timers: FakeTimers
+) -> None:
+    """`systemctl status` says what the kiosk shows: asleep at night, the slideshow by day."""
+    content = replace(shipped_content, opening_hours=hours(5, **WEEKDAYS))
+    wall = FakeClock(ny(3, 2, 21))  # closed
+    kiosk = make_kiosk(qtbot, content, tmp_path, None, wall, timers)
+    notifier = RecordingNotifier()
+    later = _AfterFirstScreen(QApplication.instance(), kiosk, notifier, tmp_path, None, False, None)
+    kiosk.start()
+    later.start()
+    try:
+        assert notifier.said == ["READY=1", ASLEEP]
+        wall.set(ny(3, 3, 8))  # opening time the next morning
+        timers.named("hours-change").fire()
+        assert notifier.said == ["READY=1", ASLEEP, AWAKE]
+        wall.set(ny(3, 3, 18))
+        timers.named("hours-change").fire()
+        assert notifier.said == ["READY=1", ASLEEP, AWAKE, ASLEEP]
+    finally:
+        later.stop()

@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.content import Content, load_content
+from kiosk.core.files import signature
 from kiosk.ui.content_watcher import DEBOUNCE_MS, ContentWatcher
 from tests.conftest import REPO
 from tests.helpers.fakes import FakeTimer, FakeTimers
@@ -276,3 +278,26 @@ def test_reload_reads_the_file_at_once(watcher: ContentWatcher, timers: FakeTime
     watcher.reload()
     assert watcher.content.content_version == "2026-12-08"
     assert not debounce(timers).isActive()
+
+
+def test_a_save_between_reading_the_file_and_watching_it_is_taken_in(
+    qtbot: QtBot, site: Path, timers: FakeTimers, loader: CountingLoader
+) -> None:
+    """The kiosk reads content.yaml, paints its first page, then watches the file: a save in
+    between is not lost (the watcher is told how the file was when it was read)."""
+    read_as = signature(site)
+    content = load_content(site)
+    site.write_text(with_version(site, "2026-12-01"), encoding="utf-8")
+    os.utime(site, ns=(time.time_ns(), time.time_ns() + 1_000_000))  # a coarse clock
+    watcher = ContentWatcher(site, content, timers, loader, read_as=read_as)
+    try:
+        assert debounce(timers).isActive()
+        with qtbot.waitSignal(watcher.content_changed, timeout=WAIT_MS) as changed:
+            debounce(timers).fire()
+        assert changed.args[0].content_version == "2026-12-01"
+    finally:
+        watcher.deleteLater()
+    quiet = FakeTimers()  # read as it is now: nothing to read again
+    unchanged = ContentWatcher(site, load_content(site), quiet, loader, read_as=signature(site))
+    assert not debounce(quiet).isActive()
+    unchanged.deleteLater()

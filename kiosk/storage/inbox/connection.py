@@ -21,6 +21,10 @@ from kiosk.storage.store import SaveError
 CREDENTIAL_NAME = "inbox-pgpass"
 """A systemd credential (``LoadCredential=inbox-pgpass:...``) used as the password file."""
 CONNECT_TIMEOUT_S = 10
+DEAD_SERVER_S = 60
+"""How long an open connection waits on a server that stopped answering (a cable pulled, a
+server gone) before it fails: TCP keepalives and a user timeout, so no thread (the forwarder, an
+export) waits for ever."""
 
 
 class InboxError(SaveError):
@@ -45,6 +49,11 @@ def connection_kwargs(service: str) -> dict[str, Any]:
         "service": service,
         "connect_timeout": CONNECT_TIMEOUT_S,
         "application_name": "clinic-kiosk",
+        "keepalives": 1,
+        "keepalives_idle": DEAD_SERVER_S // 3,
+        "keepalives_interval": DEAD_SERVER_S // 6,
+        "keepalives_count": 3,
+        "tcp_user_timeout": DEAD_SERVER_S * 1000,
     }
     credentials = os.environ.get("CREDENTIALS_DIRECTORY")
     if credentials and not os.environ.get("PGPASSFILE"):
