@@ -60,3 +60,4 @@ def test_an_export_job_that_cannot_write_says_why(qtbot, shipped_content, tmp_pa
 
     qtbot.waitUntil(failed_once, timeout=60_000)
     assert "No such file or directory" in failed[0]
+    assert f"({target})" in failed[0]  # the file staff chose, not its hidden temporary file

@@ -218,11 +218,12 @@ def test_an_export_that_cannot_write_says_why_and_can_be_tried_again(
 ):
     kiosk_sends(tmp_path / "k1", 1)
     unlock(qtbot, window)
-    helpers["choose_path"].answer = tmp_path / "missing" / "inbox.csv"
+    target = tmp_path / "missing" / "inbox.csv"
+    helpers["choose_path"].answer = target
     with qtbot.waitSignal(window.export_finished, timeout=60_000) as finished:
         qtbot.mouseClick(window.export_button, Qt.MouseButton.LeftButton)
     (text,) = finished.args
-    assert text.startswith("Nothing was exported: No such file or directory")
+    assert text == f"Nothing was exported: No such file or directory ({target})"
     assert window.message.text() == text
     assert window.export_button.isEnabled()
     assert [e.event for e in audit_log(5)].count("export") == 0
