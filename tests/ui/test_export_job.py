@@ -61,3 +61,26 @@ def test_an_export_job_that_cannot_write_says_why(qtbot, shipped_content, tmp_pa
     qtbot.waitUntil(failed_once, timeout=60_000)
     assert "No such file or directory" in failed[0]
     assert f"({target})" in failed[0]  # the file staff chose, not its hidden temporary file
+
+
+def test_a_cancelled_export_writes_nothing_and_says_so(qtbot, shipped_content, tmp_path):
+    """Closing the front desk stops a running export: no file, no temporary file left."""
+    data = tmp_path / "data"
+    store = RequestStore(data)
+    for n in range(600):
+        store.save({"name": f"Person{n} Example", "consent": True}, "v1", "k")
+    store.close()
+    out = tmp_path / "out"
+    out.mkdir()
+    job = ExportJob(lambda: RequestStore(data), shipped_content.form.fields, out / "x.csv", "UTC")
+    failed: list[str] = []
+    job.failed.connect(failed.append)
+    job.cancel()  # before its first few hundred rows are reported
+    job.start()
+
+    def stopped() -> None:
+        assert failed == ["the export was stopped before it was complete"]
+
+    qtbot.waitUntil(stopped, timeout=60_000)
+    assert job.wait(10)
+    assert list(out.iterdir()) == []
