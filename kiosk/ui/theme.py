@@ -57,6 +57,10 @@ def tokens(content: Content, size: QSize, scale: float = 1.0) -> dict[str, str]:
         "chrome_radius": max(6, round(chrome * 0.5)),
         "big_px": round(chrome * 1.2),
         "huge_px": round(chrome * 1.6),
+        # What a screen says to the visitor above its text (the still-there warning): grows
+        # with the visitor's text size, never below the bands' type.
+        "lead_px": max(round(chrome * 1.2), round(body * 1.15)),
+        "lead_button_px": max(round(chrome * 1.2), body),
         "pad": max(4, round(body * 0.35)),
         "pad2": max(8, round(body * 0.9)),
         "radius": max(6, round(body * 0.5)),

@@ -467,6 +467,12 @@ def test_larger_text_lays_out_again_with_nothing_clipped_at_five_sizes(
         card = kiosk.form.overlay.card
         assert card.geometry().bottom() <= kiosk.form.height(), f"{width}x{height} {text_size}"
         assert clipped_labels(kiosk.form.overlay) == [], f"{width}x{height} {text_size}"
+        # The warning's question and its buttons grow with the text, never below it.
+        overlay = kiosk.form.overlay
+        sentence = overlay.countdown.font().pixelSize()
+        assert overlay.title.font().pixelSize() > sentence, f"{width}x{height} {text_size}"
+        for button in (overlay.button, overlay.more_button):
+            assert button.font().pixelSize() >= sentence, f"{width}x{height} {text_size}"
         kiosk.form.cancel_button.click()  # resets: apply again for the next size
         kiosk.access.apply(AccessSettings(text_size=text_size))
 
