@@ -137,6 +137,12 @@ def inhibiting(fake_screensaver: screensaver.FakeScreenSaver) -> ScreenKeeper:
     return ScreenKeeper([ScreenSaverInhibitor(bus, "clinic-kiosk", "test")])
 
 
+def closing_with_power_off(content: Content) -> Content:
+    """``content`` open 08:00-18:00 on weekdays, its display powered off while closed."""
+    opening = replace(hours(5, **WEEKDAYS), closed_display="power_off")
+    return replace(content, opening_hours=opening)
+
+
 def test_a_touch_while_closed_holds_it_while_awake(
     qtbot: QtBot,
     shipped_content: Content,
@@ -144,8 +150,7 @@ def test_a_touch_while_closed_holds_it_while_awake(
     timers: FakeTimers,
     fake_screensaver: screensaver.FakeScreenSaver,
 ) -> None:
-    opening = replace(hours(5, **WEEKDAYS), closed_display="power_off")
-    content = replace(shipped_content, opening_hours=opening)
+    content = closing_with_power_off(shipped_content)
     wall = FakeClock(ny(3, 2, 21))  # closed
     kiosk = make_kiosk(qtbot, content, tmp_path, inhibiting(fake_screensaver), wall, timers)
     kiosk.start()  # awake for a moment, then asleep at once
@@ -169,8 +174,7 @@ def test_started_closed_the_sleep_screen_is_the_first_screen_and_the_keeper_lets
     """Started at night, the slideshow is never painted: the sleep screen is the first screen
     (run() then tells systemd the kiosk is up), and the keeper given after it, as run() gives
     it, lets the display power down at once."""
-    opening = replace(hours(5, **WEEKDAYS), closed_display="power_off")
-    content = replace(shipped_content, opening_hours=opening)
+    content = closing_with_power_off(shipped_content)
     kiosk = make_kiosk(qtbot, content, tmp_path, None, FakeClock(ny(3, 2, 21)), timers)
     with qtbot.waitSignal(kiosk.first_screen_shown, timeout=1000):
         kiosk.start()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kiosk.storage.store import RequestStore
+from kiosk.ui import export_job
 
 
 @pytest.fixture
@@ -17,3 +19,17 @@ def store(tmp_path: Path) -> Iterator[RequestStore]:
     made = RequestStore(tmp_path / "data")
     yield made
     made.close()
+
+
+@pytest.fixture
+def export_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads CSV exports run on, in order (the GUI thread is never one)."""
+    threads: list[str] = []
+    real_export = export_job.export_csv
+
+    def export_csv(*args: object, **kwargs: object) -> int:
+        threads.append(threading.current_thread().name)
+        return real_export(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export_job, "export_csv", export_csv)
+    return threads

@@ -4,29 +4,25 @@ they have got."""
 from __future__ import annotations
 
 import csv
-import threading
+from pathlib import Path
 
 from kiosk.storage.store import RequestStore
-from kiosk.ui import export_job
 from kiosk.ui.export_job import ExportJob
 
 
-def test_an_export_job_writes_off_the_gui_thread_and_reports_progress(
-    qtbot, shipped_content, tmp_path, monkeypatch
-):
-    data = tmp_path / "data"
+def saved_requests(data: Path, count: int) -> Path:
+    """``data``, a data folder with ``count`` requests saved in it."""
     store = RequestStore(data)
-    for n in range(1200):
+    for n in range(count):
         store.save({"name": f"Person{n} Example", "consent": True}, "v1", "k")
     store.close()
-    threads: list[str] = []
-    real_export = export_job.export_csv
+    return data
 
-    def export_csv(*args, **kwargs):
-        threads.append(threading.current_thread().name)
-        return real_export(*args, **kwargs)
 
-    monkeypatch.setattr(export_job, "export_csv", export_csv)
+def test_an_export_job_writes_off_the_gui_thread_and_reports_progress(
+    qtbot, shipped_content, tmp_path, export_threads
+):
+    data = saved_requests(tmp_path / "data", 1200)
     path = tmp_path / "out.csv"
     job = ExportJob(lambda: RequestStore(data), shipped_content.form.fields, path, "UTC")
     progress: list[int] = []
@@ -40,7 +36,7 @@ def test_an_export_job_writes_off_the_gui_thread_and_reports_progress(
 
     qtbot.waitUntil(ended_well, timeout=60_000)
     assert job.wait(10)
-    assert threads == ["csv-export"]  # not the GUI thread
+    assert export_threads == ["csv-export"]  # not the GUI thread
     assert progress == [500, 1000, 1200]
     with path.open(encoding="utf-8-sig", newline="") as file:
         assert len(list(csv.reader(file))) == 1201
@@ -65,11 +61,7 @@ def test_an_export_job_that_cannot_write_says_why(qtbot, shipped_content, tmp_pa
 
 def test_a_cancelled_export_writes_nothing_and_says_so(qtbot, shipped_content, tmp_path):
     """Closing the front desk stops a running export: no file, no temporary file left."""
-    data = tmp_path / "data"
-    store = RequestStore(data)
-    for n in range(600):
-        store.save({"name": f"Person{n} Example", "consent": True}, "v1", "k")
-    store.close()
+    data = saved_requests(tmp_path / "data", 600)
     out = tmp_path / "out"
     out.mkdir()
     job = ExportJob(lambda: RequestStore(data), shipped_content.form.fields, out / "x.csv", "UTC")

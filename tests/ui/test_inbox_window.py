@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import threading
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from kiosk.core.pin import PinVault
 from kiosk.storage.forwarder import Forwarder
 from kiosk.storage.inbox import InboxListener, InboxStore, connect, send_heartbeat
 from kiosk.storage.store import RequestStore
-from kiosk.ui import export_job
 from kiosk.ui.inbox import FLAG_COLOR, InboxWindow
 from tests.helpers.clock import WALL_START, FakeClock
 from tests.helpers.postgres import STAFF_ROLE
@@ -184,24 +182,16 @@ def test_delete_asks_first(qtbot, window, inbox_db, tmp_path, helpers):
 
 
 def test_export_writes_the_csv_and_audits_it(
-    qtbot, window, inbox_db, tmp_path, helpers, monkeypatch
+    qtbot, window, inbox_db, tmp_path, helpers, export_threads
 ):
     kiosk_sends(tmp_path / "k1", 3)
     unlock(qtbot, window)
     target = tmp_path / "out" / "inbox.csv"
     target.parent.mkdir()
     helpers["choose_path"].answer = target
-    threads: list[str] = []
-    real_export = export_job.export_csv
-
-    def export_csv(*args, **kwargs):
-        threads.append(threading.current_thread().name)
-        return real_export(*args, **kwargs)
-
-    monkeypatch.setattr(export_job, "export_csv", export_csv)
     with qtbot.waitSignal(window.export_finished, timeout=60_000) as finished:
         qtbot.mouseClick(window.export_button, Qt.MouseButton.LeftButton)
-    assert threads == ["csv-export"]  # not the GUI thread: the window answers meanwhile
+    assert export_threads == ["csv-export"]  # not the GUI thread: the window answers meanwhile
     assert finished.args == [f"Exported 3 requests to {target}."]
     assert window.message.text() == f"Exported 3 requests to {target}."
     assert window.export_button.isEnabled()
