@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from kiosk.system.screen import parse_xset_query
-from tests.helpers.processes import REPO, wait_for_line
+from tests.helpers.processes import REPO, start_kiosk, wait_for_line
 from tests.helpers.xserver import private_xvfb, xset_query
 
 pytestmark = [
@@ -35,18 +35,11 @@ def test_without_a_screensaver_service_x_blanking_is_off_while_open_and_put_back
         before = parse_xset_query(xset_query(display))
         assert before is not None
         assert before.timeout > 0  # the X server would blank after a while (600 s by default)
-        env = {
-            **os.environ,
-            "DISPLAY": display,
-            "QT_QPA_PLATFORM": "xcb",
-            "DBUS_SESSION_BUS_ADDRESS": NO_SESSION_BUS,
-        }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "data")],
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=REPO,
+        process = start_kiosk(
+            "--data-dir",
+            str(tmp_path / "data"),
+            platform="xcb",
+            env={"DISPLAY": display, "DBUS_SESSION_BUS_ADDRESS": NO_SESSION_BUS},
         )
         try:
             wait_for_line(process, "first page shown", timeout=60)
@@ -121,6 +114,18 @@ def session_env(display: str, fake_bin: Path) -> dict[str, str]:
     }
 
 
+def start_session(script: Path, display: str, fake_bin: Path, cwd: Path) -> subprocess.Popen[str]:
+    """The installed session script, started as a display manager starts a session."""
+    return subprocess.Popen(
+        [str(script)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=session_env(display, fake_bin),
+        cwd=cwd,
+        start_new_session=True,
+    )
+
+
 def xprop(display: str, *args: str) -> str:
     return subprocess.run(
         ["xprop", "-display", display, *args],
@@ -158,14 +163,7 @@ def test_the_session_script_brings_up_the_window_manager_and_a_fullscreen_kiosk(
     fake_bin = fake_systemctl(tmp_path, exit_code=1)  # no systemd user manager here
     width, height = (int(n) for n in size.split("x"))
     with private_xvfb(size) as display:
-        process = subprocess.Popen(
-            [str(script)],
-            stderr=subprocess.PIPE,
-            text=True,
-            env=session_env(display, fake_bin),
-            cwd=tmp_path,
-            start_new_session=True,
-        )
+        process = start_session(script, display, fake_bin, tmp_path)
         try:
             wait_for_line(process, "running the kiosk directly", timeout=60)
             shown = wait_for_line(process, "first page shown", timeout=60)
@@ -234,14 +232,7 @@ def test_with_the_systemd_service_the_session_hands_the_kiosk_to_systemd(tmp_pat
     script = install_session(tmp_path)
     fake_bin = fake_systemctl(tmp_path, exit_code=0)
     with private_xvfb() as display:
-        process = subprocess.Popen(
-            [str(script)],
-            stderr=subprocess.PIPE,
-            text=True,
-            env=session_env(display, fake_bin),
-            cwd=tmp_path,
-            start_new_session=True,
-        )
+        process = start_session(script, display, fake_bin, tmp_path)
         try:
             calls = fake_bin / "calls"
             deadline = time.monotonic() + 60

@@ -15,13 +15,16 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-def start_kiosk(*args: str, platform: str) -> subprocess.Popen[str]:
-    """``python -m kiosk ARGS`` on Qt platform ``platform``, its stderr readable as text."""
+def start_kiosk(
+    *args: str, platform: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """``python -m kiosk ARGS`` on Qt platform ``platform`` (with ``env`` over this process's
+    environment), its stderr readable as text."""
     return subprocess.Popen(
         [sys.executable, "-m", "kiosk", *args],
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "QT_QPA_PLATFORM": platform},
+        env={**os.environ, **(env or {}), "QT_QPA_PLATFORM": platform},
         cwd=REPO,
     )
 

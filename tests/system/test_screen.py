@@ -5,9 +5,7 @@ opening hours (fake wall clock, timers fired by hand)."""
 from __future__ import annotations
 
 import itertools
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -30,7 +28,7 @@ from kiosk.system.screen import (
 )
 from tests.helpers import screensaver
 from tests.helpers.fakes import FakeClock, FakeTimers
-from tests.helpers.processes import REPO, wait_for_line
+from tests.helpers.processes import start_kiosk, wait_for_line
 from tests.ui.test_sleep import hours, ny
 
 WEEKDAYS = dict.fromkeys(DAY_NAMES[:5], "08:00-18:00")  # 2026-03-02 is a Monday
@@ -339,17 +337,11 @@ def test_new_content_that_turns_the_display_off_applies_while_asleep(
 def test_the_running_kiosk_inhibits_and_holds_nothing_after_sigterm(
     tmp_path, fake_screensaver: screensaver.FakeScreenSaver
 ) -> None:
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "DBUS_SESSION_BUS_ADDRESS": fake_screensaver.address,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "data")],
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=REPO,
+    process = start_kiosk(
+        "--data-dir",
+        str(tmp_path / "data"),
+        platform="offscreen",
+        env={"DBUS_SESSION_BUS_ADDRESS": fake_screensaver.address},
     )
     try:
         # The first page comes first: the screen is kept on once it is up.
