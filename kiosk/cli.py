@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from kiosk import APP_NAME, __version__
-from kiosk.core.content import Content, ContentError, load_content
+from kiosk.core.content import Content, ContentError
+from kiosk.core.content.cache import ContentCache
 from kiosk.core.files import signature
-from kiosk.core.i18n import load_localized, localize
 from kiosk.places import (
     EXIT_OK,
     EXIT_PROBLEM,
@@ -188,8 +188,14 @@ def _command_modules() -> list[CommandModule]:
     return [pin, requests, service, session, inbox]
 
 
-def _load(path: Path) -> Content | None:
+def _load(path: Path, cache: ContentCache | None = None) -> Content | None:
+    """The content of ``path`` in every language (from ``cache`` when it may), or None after
+    saying what is wrong with it."""
     try:
+        if cache is not None:
+            return cache.load(path)
+        from kiosk.core.i18n import load_localized
+
         return load_localized(path)
     except ContentError as error:
         print(f"{path}: the content file has problems:", file=sys.stderr)
@@ -208,6 +214,9 @@ def _has_display() -> bool:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from kiosk.core.content import load_content
+    from kiosk.core.i18n import localize
+
     path = _content_path(args)
     try:
         content, language_warnings = localize(load_content(path))
@@ -283,7 +292,9 @@ def _cmd_screenshots(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     path = _content_path(args)
     read_as = signature(path)  # a save from now on is seen by the kiosk, however early
-    content = _load(path)
+    data_dir = _data_dir(args)
+    cache = ContentCache(data_dir)  # written once the kiosk is up, after a full read
+    content = _load(path, cache)
     if content is None:
         return EXIT_PROBLEM
     if not _has_display():
@@ -307,7 +318,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         except InboxError as error:
             print(f"kiosk: --inbox: {error}", file=sys.stderr)
             return EXIT_USAGE
-    return run(content, windowed, _data_dir(args), args.verbose, inbox=inbox, read_as=read_as)
+    return run(content, windowed, data_dir, args.verbose, inbox=inbox, read_as=read_as, cache=cache)
 
 
 def _cmd_inbox(args: argparse.Namespace) -> int:

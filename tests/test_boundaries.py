@@ -76,6 +76,35 @@ def test_starting_the_kiosk_imports_nothing_the_first_page_does_not_need():
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
+def test_a_kiosk_whose_content_is_cached_starts_without_the_content_checks(tmp_path):
+    """With the checked content in its cache, start-up loads neither PyYAML nor the schema and
+    checkers (most of what it did before Qt; benchmarks/startup.py)."""
+    import subprocess
+    import sys
+
+    read = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kiosk import cli\n"
+        "import kiosk.app\n"
+        "from kiosk.core.content.cache import ContentCache\n"
+        "from kiosk.paths import bundled_content\n"
+        f"cache = ContentCache(Path({str(tmp_path)!r}))\n"
+        "content = cache.load(bundled_content())\n"
+        "print(cache.save())\n"
+        "checks = ('yaml', 'kiosk.core.content.schema', 'kiosk.core.content.loading',\n"
+        "          'kiosk.core.i18n')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(checks)))\n"
+    )
+    first = subprocess.run([sys.executable, "-c", read], capture_output=True, text=True, check=True)
+    assert first.stdout.startswith("content cache written"), first.stdout + first.stderr
+    again = subprocess.run([sys.executable, "-c", read], capture_output=True, text=True, check=True)
+    assert again.stdout.splitlines() == [
+        f"content read from its cache ({tmp_path / 'content.cache'})",
+        "[]",
+    ], again.stderr
+
+
 def test_starting_the_kiosk_imports_its_qt_free_modules_before_pyside6():
     """PySide6's import hook reads the source of every module imported after it: the core and
     storage modules start-up needs are imported first (kiosk/app/__init__.py lists them)."""

@@ -26,6 +26,7 @@ import kiosk.core.pacing
 import kiosk.core.pagination  # noqa: F401
 from kiosk import APP_NAME, __version__
 from kiosk.core.content import Content
+from kiosk.core.content.cache import ContentCache
 from kiosk.core.files import Signature
 from kiosk.places import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS
 from kiosk.storage.store import RequestStore
@@ -68,6 +69,7 @@ def run(
     *,
     inbox: str | None = None,
     read_as: Signature = None,
+    cache: ContentCache | None = None,
 ) -> int:
     """Start the kiosk and run until it is stopped; returns the exit code.
 
@@ -77,6 +79,8 @@ def run(
     With ``inbox`` (a service in pg_service.conf), every saved request is also forwarded to
     the front-desk inbox by a thread of its own. ``read_as`` is the content file's
     :func:`~kiosk.core.files.signature` when it was read: a save since then is taken in.
+    ``cache`` is what the content was read through: it is written once the kiosk is up, if
+    the content was read in full.
 
     The first page is painted before anything it does not draw is made: the watchdog, kiosk
     mode and watching input, keeping the screen on, watching content.yaml and the forwarder
@@ -104,7 +108,9 @@ def run(
         log.warning("%s", note)
     store = RequestStore(data_dir)
     kiosk = Kiosk(content, store, watch_input=False)
-    later = _AfterFirstScreen(app, kiosk, notifier, data_dir, inbox, windowed is None, read_as)
+    later = _AfterFirstScreen(
+        app, kiosk, notifier, data_dir, inbox, windowed is None, read_as, cache
+    )
     # From the event loop: the first page reaches the screen before anything else is done.
     kiosk.first_screen_shown.connect(lambda: QTimer.singleShot(0, later.start))
     # And in any case, should the window never be painted (a display that stays off).
@@ -140,7 +146,8 @@ class _AfterFirstScreen:
     """What the kiosk starts once its first screen is up, in this order: systemd told it is
     ready, the watchdog's pings, kiosk mode (:class:`Lockdown`, fullscreen only) and watching
     input anywhere in the application, keeping the screen on (a D-Bus connection, or xset),
-    watching content.yaml for changes, and the forwarder to the front-desk inbox; and stops at
+    watching content.yaml for changes, the forwarder to the front-desk inbox, and writing the
+    content's cache (after a full read); and stops at
     exit (nothing stays inhibited once the kiosk is gone). Nobody can touch or type in the
     moment before: the first page has just appeared."""
 
@@ -153,8 +160,10 @@ class _AfterFirstScreen:
         inbox: str | None,
         lock_down: bool,
         read_as: Signature,
+        cache: ContentCache | None = None,
     ) -> None:
         self._app = app
+        self._cache = cache
         self._read_as = read_as
         self._lock_down = lock_down
         self.lockdown: Lockdown | None = None
@@ -193,6 +202,8 @@ class _AfterFirstScreen:
         log.info("watching the content file for changes: %s", content.source)
         if self._inbox:
             self._start_forwarder(self._inbox)
+        if self._cache is not None:
+            log.info("%s", self._cache.save())
 
     def start_late(self) -> None:
         if self.screen_keeper is None:

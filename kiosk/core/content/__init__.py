@@ -8,10 +8,16 @@ The modules, from the bottom up: :mod:`.model` (the dataclasses), :mod:`.text` (
 paragraphs), :mod:`.yaml_nodes` (the node tree with line numbers), :mod:`.file_checks` (image
 files and folders), :mod:`.checkers` (the table-driven machinery), :mod:`.values` (checkers
 of single values), :mod:`.rules` (rules that join several keys), :mod:`.schema` (the table of
-content.yaml) and :mod:`.loading` (the entry points).
+content.yaml) and :mod:`.loading` (the entry points); :mod:`.cache` keeps the checked content
+for the next start.
+
+Importing the package loads only the model: the reading and checking (PyYAML, the schema) are
+loaded when :func:`load_content`, :func:`parse_content` or ``MAX_FILE_BYTES`` is first used,
+so a kiosk whose content comes from its cache never loads them.
 """
 
-from kiosk.core.content.loading import MAX_FILE_BYTES, load_content, parse_content
+from typing import TYPE_CHECKING, Any
+
 from kiosk.core.content.model import (
     Article,
     Branding,
@@ -28,6 +34,11 @@ from kiosk.core.content.model import (
     language_named,
 )
 from kiosk.core.hours import OpeningHours
+
+if TYPE_CHECKING:
+    from kiosk.core.content.loading import MAX_FILE_BYTES, load_content, parse_content
+
+_LOADING = ("MAX_FILE_BYTES", "load_content", "parse_content")
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -48,3 +59,13 @@ __all__ = [
     "load_content",
     "parse_content",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LOADING:
+        from kiosk.core.content import loading
+
+        value = getattr(loading, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

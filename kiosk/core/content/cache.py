@@ -1,0 +1,218 @@
+"""The checked content, kept in the kiosk's data folder so that a kiosk starts without parsing
+and checking content.yaml and its language files again when none of them has changed.
+
+Parsing and checking (PyYAML, the schema, the language files) is most of what a start does
+before Qt; with the cache a start reads one small file instead (benchmarks/startup.py).
+
+It fails closed: the cache is used only when everything the check depended on is as it was
+when it was written, and otherwise the content is read and checked in full, as without it.
+What is compared:
+
+- the bytes, and the file status, of content.yaml and of every language file it names;
+- the status of every other file or folder it names (the logo, the section images, the
+  export folder): for a regular file its device, inode, size and change and modification
+  times, for anything else only what it is (a folder, missing);
+- the path given, the working folder and the home folder (relative paths and ``~``);
+- the program: its version, Python's, and the size and time of every module under
+  ``kiosk/core`` (what parses and checks).
+
+A cache is written only after a full read, and only when none of those files changed since
+two seconds before that read began (a save during the read would otherwise be cached with what
+was read before it; the next start writes it). It is a pickle that may build only the content's
+own dataclasses and paths: anything else in it is refused, and then the content is read in
+full. The data folder is the kiosk's own (0700, like its database) and the file is 0600.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import pickle
+import stat
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path, PosixPath
+from typing import Any
+
+import kiosk
+from kiosk.core.content.model import Content
+from kiosk.core.files import os_reason, write_atomically
+from kiosk.core.words import Words, words_for
+
+FILE_NAME = "content.cache"
+"""The cache's name in the data folder."""
+FORMAT = 1
+"""Raised when what the cache holds changes shape; an older cache is then not used."""
+QUIET_SECONDS = 2.0
+"""A file changed less than this long before the full read began is not cached (the margin
+covers file systems that keep times to the second, or to two on FAT)."""
+
+_CODE = Path(__file__).resolve().parent.parent  # kiosk/core: what parses and checks
+_CONTENT_MODULES = frozenset(
+    {
+        "kiosk.core.content.model",
+        "kiosk.core.form",
+        "kiosk.core.hours",
+        "kiosk.core.words",
+    }
+)
+"""Where the content's dataclasses live: the only classes a cache may build (and paths)."""
+
+Stamp = tuple[Any, ...]
+
+
+class ContentCache:
+    """Reads the content for a kiosk (:meth:`load`), from the cache in ``data_dir`` when it
+    may, and afterwards writes the cache (:meth:`save`) if the content was read in full.
+
+    ``now`` (seconds since the epoch) is injected by tests.
+    """
+
+    def __init__(self, data_dir: Path, now: Callable[[], float] = time.time) -> None:
+        self.path = data_dir / FILE_NAME
+        self._now = now
+        self._pending: tuple[Path, Content, float] | None = None
+        self.from_cache = False
+
+    def load(self, path: Path) -> Content:
+        """The content of ``path`` in every language it has, as
+        :func:`kiosk.core.i18n.load_localized` returns it. Raises ContentError."""
+        cached = self._read(path)
+        if cached is not None:
+            self.from_cache = True
+            return cached
+        from kiosk.core.i18n import load_localized
+
+        started = self._now()
+        content = load_localized(path)
+        self._pending = (path, content, started)
+        return content
+
+    def save(self) -> str:
+        """Write the cache if :meth:`load` read the content in full; a sentence for the log."""
+        if self.from_cache:
+            return f"content read from its cache ({self.path})"
+        if self._pending is None:
+            return "no content read"
+        path, content, started = self._pending
+        self._pending = None
+        try:
+            key = _key(path, content)
+        except OSError as error:
+            return f"content cache not written: {error.filename}: {os_reason(error)}"
+        changed = _changed_since(key, started - QUIET_SECONDS)
+        if changed is not None:
+            return (
+                f"content cache not written: {changed} changed while it was read; "
+                "the next start writes it"
+            )
+        buffer = io.BytesIO()
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((key, content))
+        try:
+            write_atomically(self.path, buffer.getvalue(), 0o600)
+        except OSError as error:
+            return f"content cache not written to {self.path}: {os_reason(error)}"
+        return f"content cache written ({self.path})"
+
+    def _read(self, path: Path) -> Content | None:
+        try:
+            with open(self.path, "rb") as stream:
+                key, content = _Unpickler(stream).load()
+            if not isinstance(content, Content) or key != _key(path, content):
+                return None
+        except Exception:  # missing, unreadable, damaged, refused, stale: read in full
+            return None
+        return content
+
+
+# --------------------------------------------------------------------------------------------
+# What the content depended on
+
+
+def _key(path: Path, content: Content) -> dict[str, Any]:
+    """Everything the checked ``content`` of ``path`` depended on, as it is now."""
+    texts = [Path(path), *(t.path for t in content.languages.translations)]
+    named = sorted({str(p) for p in _paths(content)} - {str(p) for p in texts})
+    return {
+        "format": FORMAT,
+        "program": _program(),
+        "where": (str(path), os.getcwd(), os.environ.get("HOME", "")),
+        "texts": [(str(p), _stamp(p), p.read_bytes()) for p in texts],
+        "files": [(name, _stamp(Path(name))) for name in named],
+    }
+
+
+def _program() -> tuple[Any, ...]:
+    modules = []
+    for folder, _, names in os.walk(_CODE):
+        for name in names:
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                modules.append((os.path.join(folder, name), info.st_size, info.st_mtime_ns))
+    return (kiosk.__version__, sys.version, sorted(modules))
+
+
+def _stamp(path: Path) -> Stamp:
+    """A regular file's device, inode, size, change and modification times; for anything
+    else only what it is."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return ("missing",)
+    if stat.S_ISREG(info.st_mode):
+        return ("file", info.st_dev, info.st_ino, info.st_size, info.st_ctime_ns, info.st_mtime_ns)
+    return ("folder",) if stat.S_ISDIR(info.st_mode) else ("other", stat.S_IFMT(info.st_mode))
+
+
+def _changed_since(key: dict[str, Any], moment: float) -> str | None:
+    """The first file in ``key`` changed at or after ``moment``, or None."""
+    limit = int(moment * 1e9)
+    stamped: list[tuple[str, Stamp]] = [(name, stamp) for name, stamp, _ in key["texts"]]
+    stamped += key["files"]
+    for name, stamp in stamped:
+        if stamp[0] == "file" and max(stamp[4], stamp[5]) >= limit:
+            return name
+    return None
+
+
+def _paths(value: object) -> Iterator[Path]:
+    """Every path in the content (its dataclasses, tuples and dicts), in any language."""
+    if isinstance(value, Path):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type | Words):
+        for field in dataclasses.fields(value):
+            yield from _paths(getattr(value, field.name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _paths(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _paths(item)
+
+
+# --------------------------------------------------------------------------------------------
+# The file
+
+
+class _Pickler(pickle.Pickler):
+    def persistent_id(self, obj: Any) -> Any:
+        # The program's words are read from its catalogue again (gettext's are not pickled).
+        return ("words", obj.code) if isinstance(obj, Words) else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> Any:
+        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "words":
+            return words_for(str(pid[1]))
+        raise pickle.UnpicklingError("not part of the content")
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("pathlib", "PosixPath"):
+            return PosixPath
+        if module in _CONTENT_MODULES:
+            found = getattr(sys.modules.get(module), name, None)
+            if isinstance(found, type) and dataclasses.is_dataclass(found):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of the content")
