@@ -55,7 +55,8 @@ def test_starting_the_kiosk_imports_nothing_the_first_page_does_not_need():
     PostgreSQL driver (the single kiosk needs no server; about 0.2 s) nor the phone and
     e-mail checkers (about 50 ms; loaded once a form is on screen), nor the CSV export's
     JSON parser (loaded by an export), nor the modules of the other commands (the PIN's
-    hashing, the requests' formatting: parsed only when one of them is asked for)."""
+    hashing, the requests' formatting: parsed only when one of them is asked for), nor the
+    request store and SQLite (opened when first used, after the first page)."""
     import subprocess
     import sys
 
@@ -68,9 +69,10 @@ def test_starting_the_kiosk_imports_nothing_the_first_page_does_not_need():
         "from kiosk.core.content import load_content\n"
         "from kiosk.paths import bundled_content\n"
         "load_content(bundled_content())\n"
-        "late = ('psycopg', 'phonenumbers', 'email_validator', 'orjson')\n"
+        "late = ('psycopg', 'phonenumbers', 'email_validator', 'orjson', 'sqlite3')\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in late)\n"
-        "bad += sorted(m for m in sys.modules if m.startswith('kiosk.commands.'))\n"
+        "later = ('kiosk.commands.', 'kiosk.storage')\n"
+        "bad += sorted(m for m in sys.modules if m.startswith(later))\n"
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -29,7 +29,6 @@ from kiosk.core.content import Content
 from kiosk.core.content.cache import ContentCache
 from kiosk.core.files import Signature
 from kiosk.places import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS
-from kiosk.storage.store import RequestStore
 from kiosk.system.instance import AlreadyRunning, LockError, acquire_single_instance
 from kiosk.system.logs import setup_logging
 from kiosk.system.notify import SystemdNotifier
@@ -47,6 +46,7 @@ from kiosk.ui.lockdown import Lockdown
 
 if TYPE_CHECKING:
     from kiosk.storage.forwarder import ForwarderThread
+    from kiosk.storage.store import RequestStore
     from kiosk.system.screen import ScreenKeeper
     from kiosk.ui.content_watcher import ContentWatcher
 
@@ -106,8 +106,7 @@ def run(
     log.info("starting %s %s, data in %s, log %s", APP_NAME, __version__, data_dir, log_path)
     for note in instance.notes:
         log.warning("%s", note)
-    store = RequestStore(data_dir)
-    kiosk = Kiosk(content, store, watch_input=False)
+    kiosk = Kiosk(content, lambda: _open_store(data_dir), watch_input=False)
     later = _AfterFirstScreen(
         app, kiosk, notifier, data_dir, inbox, windowed is None, read_as, cache
     )
@@ -137,9 +136,17 @@ def run(
         hook.uninstall()
         watcher.uninstall()
         kiosk.finish_staff_work()
-        store.close()
+        kiosk.close_store()
         log.info("stopped")
         instance.release()
+
+
+def _open_store(data_dir: Path) -> RequestStore:
+    """The request store, opened when first used (a visitor's request, staff, the retention
+    clean-up): SQLite and the storage modules are not needed to paint the first page."""
+    from kiosk.storage.store import RequestStore
+
+    return RequestStore(data_dir)
 
 
 class _AfterFirstScreen:
@@ -219,7 +226,7 @@ class _AfterFirstScreen:
         kiosk, data_dir = self._kiosk, self._data_dir
         self.forwarder = ForwarderThread(
             Forwarder(
-                lambda: RequestStore(data_dir),
+                lambda: _open_store(data_dir),
                 inbox,
                 kiosk.kiosk_id,
                 lambda: kiosk.content.content_version,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import socket
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
@@ -21,7 +22,6 @@ from kiosk.app.look import LookAndSpeech
 from kiosk.app.staff import StaffDesk
 from kiosk.core.content import Content
 from kiosk.core.form import Answer, load_checkers
-from kiosk.storage.store import RequestStore
 from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
 from kiosk.ui.access import AccessController
 from kiosk.ui.keyboard_env import prepare_environment
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     # leaving them out of start-up keeps it quick (see benchmarks/startup.py).
     from kiosk.core.pin import PinVault
     from kiosk.storage.forwarder import ForwarderThread
+    from kiosk.storage.store import RequestStore
     from kiosk.system.screen import ScreenKeeper
     from kiosk.ui.keyboard import KeyboardPanel
     from kiosk.ui.pin_pad import PinPadScreen
@@ -81,7 +82,7 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
     def __init__(
         self,
         content: Content,
-        store: RequestStore,
+        store: RequestStore | Callable[[], RequestStore],
         kiosk_id: str | None = None,
         timer_factory: TimerFactory = qt_timer,
         clock: Clock = monotonic,
@@ -95,7 +96,10 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
     ) -> None:
         super().__init__()
         self.content = content
-        self.store = store
+        # The store, or what opens it when first used (run() passes that: the storage modules
+        # and SQLite are not needed for the first page).
+        self._store: RequestStore | None = None if callable(store) else store
+        self._open_store: Callable[[], RequestStore] | None = store if callable(store) else None
         self.kiosk_id = kiosk_id or socket.gethostname()
         self._timers = timer_factory
         self._load_keyboard = load_keyboard
@@ -171,6 +175,19 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         self._inbox_status.setObjectName("inbox-status")
         self._inbox_status.setSingleShot(False)
         self._inbox_status.timeout.connect(self._on_inbox_status_due)
+
+    @property
+    def store(self) -> RequestStore:
+        """The request store (opened when first asked for, if it was given as an opener)."""
+        if self._store is None:
+            assert self._open_store is not None
+            self._store = self._open_store()
+        return self._store
+
+    def close_store(self) -> None:
+        """Close the store, if it was ever opened."""
+        if self._store is not None:
+            self._store.close()
 
     def _make_speaker(self, engine: str) -> Speaker:
         """The speech engine, made when read aloud is first turned on: most visitors never do,

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.core.content import Content
 from kiosk.places import EXIT_STAFF_EXIT
-from kiosk.storage.store import RequestStore, SaveError
 from kiosk.timers import Timer, TimerFactory
 from kiosk.ui.window import KioskWindow
 
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     # Imported where first used instead: most days nobody opens the staff screen.
     from kiosk.core.pin import PinVault
     from kiosk.storage.forwarder import ForwarderThread
+    from kiosk.storage.store import RequestStore
     from kiosk.system.screen import ScreenKeeper
     from kiosk.ui.pin_pad import PinPadScreen
     from kiosk.ui.staff import ExportPlaces, StaffScreen
@@ -40,7 +40,6 @@ class StaffDesk:
 
     # Built by Kiosk.__init__:
     content: Content
-    store: RequestStore
     window: KioskWindow
     screen_keeper: ScreenKeeper | None
     _timers: TimerFactory
@@ -48,6 +47,12 @@ class StaffDesk:
     _export_places: ExportPlaces | None
     _pin_pad: PinPadScreen | None
     _staff: StaffScreen | None
+
+    if TYPE_CHECKING:
+
+        @property
+        def store(self) -> RequestStore: ...
+
     _content_problems: list[str]
     _forwarder: ForwarderThread | None
     _inbox_line: str
@@ -117,6 +122,8 @@ class StaffDesk:
 
     def _audit_staff(self, event: str, count: int) -> bool:
         """Record a staff event; whether it was (the PIN pad refuses a sign-in it was not)."""
+        from kiosk.storage.failures import SaveError
+
         try:
             self.store.audit(event, "staff", count)
         except SaveError as error:
@@ -189,6 +196,8 @@ class StaffDesk:
 
     def apply_retention(self) -> None:
         """Delete requests contacted longer ago than the retention period."""
+        from kiosk.storage.failures import SaveError
+
         try:
             removed = self.store.apply_retention(self.content.staff.retention_days)
         except SaveError as error:

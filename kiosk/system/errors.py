@@ -25,12 +25,16 @@ from collections import deque
 from collections.abc import Callable
 from types import TracebackType
 
-from kiosk.storage.store import SaveError
-
 _log = logging.getLogger(__name__)
 
-SAFE_MESSAGE_TYPES: tuple[type[BaseException], ...] = (SaveError,)
-"""Exception types whose message holds no visitor data and is worth logging."""
+
+def safe_message_types() -> tuple[type[BaseException], ...]:
+    """Exception types whose message holds no visitor data and is worth logging. (Imported
+    when an exception is described: the storage modules are not needed for the first page.)"""
+    from kiosk.storage.store import SaveError
+
+    return (SaveError,)
+
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 
@@ -50,10 +54,13 @@ def _exception_name(exc: BaseException, safe_types: tuple[type[BaseException], .
 
 
 def describe_exception(
-    exc: BaseException, safe_types: tuple[type[BaseException], ...] = SAFE_MESSAGE_TYPES
+    exc: BaseException, safe_types: tuple[type[BaseException], ...] | None = None
 ) -> str:
     """``exc``'s traceback as Python prints it (with chained exceptions), but each exception
-    shown by its type name only; the message only for ``safe_types``."""
+    shown by its type name only; the message only for ``safe_types`` (by default
+    :func:`safe_message_types`)."""
+    if safe_types is None:
+        safe_types = safe_message_types()
     chain: list[tuple[BaseException, str | None]] = []
     seen: set[int] = set()
     current: BaseException | None = exc
