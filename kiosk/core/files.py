@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -16,6 +15,8 @@ def write_atomically(path: Path, data: bytes, mode: int) -> None:
     one, never a mix: a temporary file in the same folder (``mode`` from before its first
     byte), fsync, rename over ``path``, fsync the folder. The folder must exist. On failure the
     temporary file is removed and the error raised; ``path`` is as it was."""
+    import tempfile  # not at import: start-up reads files but does not write them
+
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as stream:

@@ -105,3 +105,5 @@ def test_cjk_characters_count_as_words_for_the_page_time():
 
     assert word_count(["你好再见"]) == 4
     assert word_count(["Hello world"]) == 2
+    assert word_count(["See 医生 today", "안녕 하세요", "اتصل بنا", ""]) == 4 + 5 + 2
+    assert word_count(["Thanks 👍 ✓"]) == 3  # above U+3040, but not written without spaces
