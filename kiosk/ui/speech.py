@@ -50,9 +50,15 @@ class Speaker(QObject):
     part_started = Signal(int, int)
     finished = Signal(int)
 
-    def __init__(self, engine: str = DEFAULT_ENGINE, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        engine: str = DEFAULT_ENGINE,
+        parent: QObject | None = None,
+        tts: QTextToSpeech | None = None,
+    ) -> None:
+        """``tts``: the engine itself, already made (tests give one whose timing they set)."""
         super().__init__(parent)
-        self._tts = QTextToSpeech(engine, self)
+        self._tts = QTextToSpeech(engine, self) if tts is None else tts
         self.engine = engine
         self.language = ""
         """The visitor's language code last asked for (:meth:`set_language`)."""
@@ -62,8 +68,10 @@ class Speaker(QObject):
         self._part = -1
         self._active = False
         self._paused = False
+        self._stopped = False
         self._utterance = 0
         self._enqueuing = -1
+        self._announcing = 0  # parts begun inside enqueue() and not yet announced
         self._tts.aboutToSynthesize.connect(self._on_about_to_synthesize)
         self._tts.stateChanged.connect(self._on_state_changed)
         if self._tts.state() == QTextToSpeech.State.Error:
@@ -122,6 +130,7 @@ class Speaker(QObject):
         self._utterance += 1
         if not items:
             return self._utterance
+        self._stopped = False
         self._active = True
         self._part = -1
         self._ids = []
@@ -134,6 +143,7 @@ class Speaker(QObject):
 
     def stop(self) -> None:
         """Stop at once; nothing more of the last :meth:`speak` is said (no ``finished``)."""
+        self._stopped = True
         self._active = False
         self._paused = False
         self._ids = []
@@ -161,15 +171,21 @@ class Speaker(QObject):
         self._part += 1
         utterance, part = self._utterance, self._part
         if self._enqueuing >= 0:
-            # Some engines start the first part inside enqueue(): say so once speak() has
-            # returned the utterance's number.
+            # Some engines start a part inside enqueue(): say so once speak() has returned the
+            # utterance's number.
+            self._announcing += 1
             QTimer.singleShot(0, self, lambda: self._announce(utterance, part))
         else:
             self.part_started.emit(utterance, part)
 
     def _announce(self, utterance: int, part: int) -> None:
-        if self._active and utterance == self._utterance:
+        self._announcing -= 1
+        if utterance == self._utterance and not self._stopped:
             self.part_started.emit(utterance, part)
+
+    def _finish(self, utterance: int) -> None:
+        if utterance == self._utterance and not self._stopped:
+            self.finished.emit(utterance)
 
     def _on_state_changed(self, state: QTextToSpeech.State) -> None:
         if state == QTextToSpeech.State.Paused and self._active and not self._paused:
@@ -181,7 +197,14 @@ class Speaker(QObject):
         if (
             state in (QTextToSpeech.State.Ready, QTextToSpeech.State.Error)
             and self._active
+            and self._enqueuing < 0  # not between two parts still being queued
             and self._part == len(self._ids) - 1
         ):
             self._active = False
-            self.finished.emit(self._utterance)
+            if self._announcing:
+                # The engine got through the last parts while they were being queued (a fast
+                # engine, a busy machine): their part_started come first, then finished.
+                utterance = self._utterance
+                QTimer.singleShot(0, self, lambda: self._finish(utterance))
+            else:
+                self.finished.emit(self._utterance)
