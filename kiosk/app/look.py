@@ -17,13 +17,14 @@ from kiosk.core.content import Content
 from kiosk.ui import access_text
 from kiosk.ui.access import AccessController, describe
 from kiosk.ui.slideshow import SlideshowScreen
-from kiosk.ui.thanks import ThanksScreen
 from kiosk.ui.theme import stylesheet, tokens
 from kiosk.ui.window import KioskWindow
 
 if TYPE_CHECKING:
     from kiosk.ui.keyboard import KeyboardPanel
+    from kiosk.ui.page_chrome import Recolor
     from kiosk.ui.request_form import RequestFormScreen
+    from kiosk.ui.thanks import ThanksScreen
 
 
 class LookAndSpeech:
@@ -33,7 +34,8 @@ class LookAndSpeech:
     content: Content
     window: KioskWindow
     slideshow: SlideshowScreen
-    thanks: ThanksScreen
+    _thanks: ThanksScreen | None
+    _thanks_look: tuple[float, Recolor] | None
     access: AccessController
     form: RequestFormScreen | None
     keyboard: KeyboardPanel | None
@@ -78,7 +80,9 @@ class LookAndSpeech:
         if not changed:
             return
         self.slideshow.set_look(scale, recolor)
-        self.thanks.set_look(scale, recolor)
+        self._thanks_look = (scale, recolor)  # for a thank-you screen built later
+        if self._thanks is not None:
+            self._thanks.set_look(scale, recolor)
         if self.form is not None:
             self.form.set_text_scale(scale)
 
@@ -107,8 +111,8 @@ class LookAndSpeech:
         elif screen is self.slideshow:
             self._sync_slideshow_speech()
             self.slideshow.read_page()
-        elif screen is self.thanks:
-            self.access.say(self.thanks.spoken())
+        elif self._thanks is not None and screen is self._thanks:
+            self.access.say(self._thanks.spoken())
         elif self.form is not None and screen is self.form:
             if self.form.overlay.isVisible():
                 self.access.say(self.form.overlay.spoken())

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from kiosk.storage.store import RequestStore
     from kiosk.system.screen import ScreenKeeper
     from kiosk.ui.keyboard import KeyboardPanel
+    from kiosk.ui.page_chrome import Recolor
     from kiosk.ui.pin_pad import PinPadScreen
     from kiosk.ui.request_form import RequestFormScreen
     from kiosk.ui.speech import Speaker
@@ -111,11 +112,14 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         self.language = content.language.code
         self._last_page = 0
         self._look: tuple[object, ...] = ()  # what the style sheet and layouts were made for
+        self._thanks_look: tuple[float, Recolor] | None = None
         self._first_screen = False
 
         self.window = KioskWindow(content.clinic.name)
         self.slideshow = SlideshowScreen(content, timer_factory, clock)
-        self.thanks = ThanksScreen(content, timer_factory)
+        # The thank-you screen is built once the first screen is up (build_thanks), or when
+        # first needed: it is not drawn on the first page.
+        self._thanks: ThanksScreen | None = None
         self._vault = vault
         self._export_places = export_places
         # The staff screens are built the first time someone asks for them: most days nobody
@@ -130,7 +134,7 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         self.hours = OpeningHoursController(
             content.opening_hours, wall_clock, timer_factory, self.window
         )
-        for screen in (self.slideshow, self.thanks, self.sleep_screen):
+        for screen in (self.slideshow, self.sleep_screen):
             self.window.add_screen(screen)
         # Accessibility: one visitor's choices, a button on every visitor screen, read aloud.
         # Input anywhere in the application is watched (keys, touches, idle time) from the
@@ -142,7 +146,6 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         )
         self.access.set_words(content.words)  # the clinic's language until a visitor picks one
         self.slideshow.set_access_button(self.access.button(self.slideshow))
-        self.thanks.set_access_button(self.access.button(self.thanks))
         self.access.settings_changed.connect(self._on_access_changed)
         self.access.panel_shown.connect(self._on_access_panel_shown)
         self.access.read_screen_requested.connect(self._on_read_screen_requested)
@@ -156,8 +159,6 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         self.slideshow.staff_requested.connect(self._on_staff_requested)
         self.slideshow.language_chosen.connect(self.set_language)
         self.slideshow.page_changed.connect(self._on_page_changed)
-        self.thanks.finished.connect(self._show_slideshow)
-        self.thanks.language_chosen.connect(self.set_language)
         self.hours.sleep.connect(self._on_sleep)
         self.hours.wake.connect(self._on_wake)
         self.sleep_screen.woken.connect(self.hours.touched)
@@ -175,6 +176,26 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         self._inbox_status.setObjectName("inbox-status")
         self._inbox_status.setSingleShot(False)
         self._inbox_status.timeout.connect(self._on_inbox_status_due)
+
+    @property
+    def thanks(self) -> ThanksScreen:
+        """The thank-you screen (built when first asked for, if :meth:`build_thanks` has not
+        built it yet), in the visitor's language and the current look."""
+        if self._thanks is None:
+            thanks = ThanksScreen(self.content_in(self.language), self._timers)
+            self.window.add_screen(thanks)
+            thanks.set_access_button(self.access.button(thanks))
+            thanks.finished.connect(self._show_slideshow)
+            thanks.language_chosen.connect(self.set_language)
+            if self._thanks_look is not None:
+                thanks.set_look(*self._thanks_look)
+            self._thanks = thanks
+        return self._thanks
+
+    def build_thanks(self) -> None:
+        """Build the thank-you screen now (run() does once the first screen is up), so the
+        first visitor's thank-you does not wait for it."""
+        self.thanks  # noqa: B018 - the property builds it
 
     @property
     def store(self) -> RequestStore:
@@ -218,7 +239,8 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         self._last_page = 0
         self.access.set_words(content.words)  # before the screens lay out the button's word
         self.slideshow.show_language(content)
-        self.thanks.replace_content(content)
+        if self._thanks is not None:
+            self._thanks.replace_content(content)
         if self.form is not None:  # in the content the form was opened with
             form_content = self.content_in(code, self.form.base_content)
             self.form.retranslate(form_content.form, form_content.notices, form_content.words)
@@ -445,7 +467,8 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
             self._apply_direction(content)
         self.access.set_words(self.content_in(self.language).words)
         self.slideshow.replace_content(self.content_in(self.language))
-        self.thanks.replace_content(self.content_in(self.language))
+        if self._thanks is not None:
+            self._thanks.replace_content(self.content_in(self.language))
         self.sleep_screen.replace_content(content)
         self.hours.replace_hours(content.opening_hours)
         if self.screen_keeper is not None and self.hours.asleep:

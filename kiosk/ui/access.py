@@ -160,6 +160,7 @@ class AccessController(QObject):
         self.words = ENGLISH
         """The program's words in the visitor's language (:meth:`set_words`)."""
         self.buttons: list[AccessButton] = []
+        self._button_look: tuple[str, int] | None = None  # the label colour and size, once set
         self.panel = AccessPanel(window)
         self.panel.changed.connect(self._on_panel_changed)
         self.panel.closed.connect(self.close_panel)
@@ -190,6 +191,8 @@ class AccessController(QObject):
     def button(self, parent: QWidget) -> AccessButton:
         """A new accessibility button for a screen; it opens the panel."""
         button = AccessButton(parent, self.words)
+        if self._button_look is not None:  # a screen built after the look was set
+            button.set_look(*self._button_look)
         button.clicked.connect(lambda: self.open_panel(button))
         button.destroyed.connect(lambda: self.buttons.remove(button))
         self.buttons.append(button)
@@ -272,6 +275,7 @@ class AccessController(QObject):
     def set_look(self, ink: str, halo: str, width: int, unit: int, label: str, px: int) -> None:
         """Ring colours and width; the panel's room; the buttons' symbol colour and size."""
         self.ring.set_look(ink, halo, width)
+        self._button_look = (label, px)
         for button in self.buttons:
             button.set_look(label, px)
         self.panel.fit(unit)

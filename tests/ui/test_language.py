@@ -184,3 +184,34 @@ def test_the_buttons_fit_beside_the_clinic_name_at_every_size(qtbot, kiosk, size
         width = button.fontMetrics().horizontalAdvance(button.text())
         assert button.width() >= width, button.text()
         assert button.height() >= 32, "too small to tap"
+
+
+def test_the_thank_you_screen_looks_the_same_built_before_or_after_the_visitor_chose(
+    qtbot, localized, timers, clock, store
+):
+    """It is built once the first screen is up (or when first needed): built after a visitor
+    chose Arabic, larger text and high contrast, it shows them exactly as one built at start."""
+    from kiosk.core.access import AccessSettings
+
+    shots = []
+    for early in (True, False):
+        kiosk = Kiosk(localized, store, "test-kiosk", timers, clock, load_keyboard=False)
+        qtbot.addWidget(kiosk.window)
+        kiosk.window.resize(1024, 600)
+        kiosk.window.show()
+        qtbot.waitExposed(kiosk.window)
+        if early:
+            kiosk.build_thanks()
+        kiosk.set_language("ar")
+        kiosk.access.apply(AccessSettings(text_size="large", high_contrast=True))
+        kiosk.thanks.show_thanks("شكرا، زوي")
+        kiosk.window.show_screen(kiosk.thanks)
+        assert kiosk.thanks.hint.text() == kiosk.content_in("ar").words.tr(
+            "Touch the screen to return to the start."
+        )
+        QApplication.processEvents()  # the layout requests the changes posted
+        shots.append(kiosk.window.grab().toImage())
+        kiosk.window.allow_close()
+        kiosk.window.close()
+        QApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    assert shots[0] == shots[1]
