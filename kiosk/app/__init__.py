@@ -152,11 +152,11 @@ def _open_store(data_dir: Path) -> RequestStore:
 class _AfterFirstScreen:
     """What the kiosk starts once its first screen is up, in this order: systemd told it is
     ready, the watchdog's pings, kiosk mode (:class:`Lockdown`, fullscreen only) and watching
-    input anywhere in the application, the thank-you screen, keeping the screen on (a D-Bus
-    connection, or xset), watching content.yaml for changes, the forwarder to the front-desk
-    inbox, and writing the content's cache (after a full read); and stops at exit (nothing
-    stays inhibited once the kiosk is gone). Nobody can touch or type in the moment before:
-    the first page has just appeared."""
+    input anywhere in the application, the thank-you screen and the accessibility panel,
+    keeping the screen on (a D-Bus connection, or xset), watching content.yaml for changes,
+    the forwarder to the front-desk inbox, and writing the content's cache (after a full
+    read); and stops at exit (nothing stays inhibited once the kiosk is gone). Nobody can
+    touch or type in the moment before: the first page has just appeared."""
 
     def __init__(
         self,
@@ -195,7 +195,7 @@ class _AfterFirstScreen:
         if self._lock_down:
             self.lockdown = Lockdown(kiosk.window)
         kiosk.watch_all_input()
-        kiosk.build_thanks()
+        kiosk.build_hidden_screens()
         self.screen_keeper = screen_keeper_for(self._app)
         kiosk.keep_screen_on(self.screen_keeper)
         from kiosk.ui.content_watcher import ContentWatcher

@@ -99,14 +99,14 @@ class LookAndSpeech:
 
     def _sync_slideshow_speech(self) -> None:
         """The slideshow reads its pages while read aloud is on and the panel is closed."""
-        on = self.access.settings.read_aloud and not self.access.panel.isVisible()
+        on = self.access.settings.read_aloud and not self.access.panel_open
         self.slideshow.set_speaker(self.access.speaker if on else None)
 
     def _on_read_screen_requested(self) -> None:
         """The read-aloud key: read the screen shown from its start."""
         screen = self.window.current_screen()
         focused = QApplication.focusWidget()
-        if self.access.panel.isVisible():
+        if self.access.panel_open:
             self.access.say(describe(focused, self.access.words) if focused is not None else [])
         elif screen is self.slideshow:
             self._sync_slideshow_speech()

@@ -117,8 +117,8 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
 
         self.window = KioskWindow(content.clinic.name)
         self.slideshow = SlideshowScreen(content, timer_factory, clock)
-        # The thank-you screen is built once the first screen is up (build_thanks), or when
-        # first needed: it is not drawn on the first page.
+        # The thank-you screen is built once the first screen is up (build_hidden_screens), or
+        # when first needed: it is not drawn on the first page.
         self._thanks: ThanksScreen | None = None
         self._vault = vault
         self._export_places = export_places
@@ -179,8 +179,8 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
 
     @property
     def thanks(self) -> ThanksScreen:
-        """The thank-you screen (built when first asked for, if :meth:`build_thanks` has not
-        built it yet), in the visitor's language and the current look."""
+        """The thank-you screen (built when first asked for, if :meth:`build_hidden_screens`
+        has not built it yet), in the visitor's language and the current look."""
         if self._thanks is None:
             thanks = ThanksScreen(self.content_in(self.language), self._timers)
             self.window.add_screen(thanks)
@@ -192,10 +192,12 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
             self._thanks = thanks
         return self._thanks
 
-    def build_thanks(self) -> None:
-        """Build the thank-you screen now (run() does once the first screen is up), so the
-        first visitor's thank-you does not wait for it."""
-        self.thanks  # noqa: B018 - the property builds it
+    def build_hidden_screens(self) -> None:
+        """Build what the first page does not show, the thank-you screen and the accessibility
+        panel, now (run() does once the first screen is up), so that the first visitor who
+        needs one does not wait for it."""
+        self.thanks  # noqa: B018 - the properties build them
+        self.access.panel  # noqa: B018
 
     @property
     def store(self) -> RequestStore:

@@ -161,9 +161,8 @@ class AccessController(QObject):
         """The program's words in the visitor's language (:meth:`set_words`)."""
         self.buttons: list[AccessButton] = []
         self._button_look: tuple[str, int] | None = None  # the label colour and size, once set
-        self.panel = AccessPanel(window)
-        self.panel.changed.connect(self._on_panel_changed)
-        self.panel.closed.connect(self.close_panel)
+        self._panel: AccessPanel | None = None  # built when first needed (see panel)
+        self._panel_unit: int | None = None
         self.ring = FocusRing(window)
         self._keypad_in_use = False
         self.describers: list[Describer] = []
@@ -199,6 +198,25 @@ class AccessController(QObject):
         return button
 
     @property
+    def panel(self) -> AccessPanel:
+        """The accessibility panel, built when first asked for (the kiosk builds it once its
+        first screen is up: the first page does not draw it), in the current words and size
+        (:meth:`open_panel` shows it the settings)."""
+        if self._panel is None:
+            panel = AccessPanel(self.window)
+            panel.changed.connect(self._on_panel_changed)
+            panel.closed.connect(self.close_panel)
+            panel.set_words(self.words)
+            if self._panel_unit is not None:
+                panel.fit(self._panel_unit)
+            self._panel = panel
+        return self._panel
+
+    @property
+    def panel_open(self) -> bool:
+        return self._panel is not None and self._panel.isVisible()
+
+    @property
     def speaker(self) -> Speaker:
         if self._speaker is None:
             self._speaker = self._make_speaker()
@@ -214,7 +232,8 @@ class AccessController(QObject):
         self.words = words
         for button in self.buttons:
             button.set_words(words)
-        self.panel.set_words(words)
+        if self._panel is not None:
+            self._panel.set_words(words)
         if self._speaker is not None:
             self._speaker.stop()  # not the old language's sentence in the new voice
             self._speak_language()
@@ -238,9 +257,9 @@ class AccessController(QObject):
         self.ring.raise_()
 
     def close_panel(self) -> None:
-        if not self.panel.isVisible():
+        if self._panel is None or not self._panel.isVisible():
             return
-        self.panel.hide()
+        self._panel.hide()
         opener, self._opener = self._opener, None
         if opener is not None and opener.isVisible():
             opener.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -253,7 +272,8 @@ class AccessController(QObject):
         self.settings = settings
         if self._speaker is not None or settings.read_aloud:
             self.speaker.set_volume(settings.volume)
-        self.panel.show_settings(settings)
+        if self._panel is not None:
+            self._panel.show_settings(settings)
         self.settings_changed.emit(settings)
 
     def reset(self) -> None:
@@ -264,7 +284,8 @@ class AccessController(QObject):
             self._speaker.set_volume(DEFAULT.volume)
         if self.settings != DEFAULT:
             self.settings = DEFAULT
-            self.panel.show_settings(DEFAULT)
+            if self._panel is not None:
+                self._panel.show_settings(DEFAULT)
             self.settings_changed.emit(DEFAULT)
 
     def say(self, parts: list[str] | str) -> None:
@@ -278,9 +299,11 @@ class AccessController(QObject):
         self._button_look = (label, px)
         for button in self.buttons:
             button.set_look(label, px)
-        self.panel.fit(unit)
-        if self.panel.isVisible():
-            self.panel.setGeometry(self.window.rect())
+        self._panel_unit = unit
+        if self._panel is not None:
+            self._panel.fit(unit)
+            if self._panel.isVisible():
+                self._panel.setGeometry(self.window.rect())
 
     def watch_idle(self, watching: bool) -> None:
         """Count time without input towards a reset (on the slideshow) or not (elsewhere: the
@@ -324,7 +347,7 @@ class AccessController(QObject):
                 self.apply(self.settings.with_(read_aloud=True))
             self.read_screen_requested.emit()
             return True
-        if key == Qt.Key.Key_Escape and self.panel.isVisible():
+        if key == Qt.Key.Key_Escape and self.panel_open:
             self.close_panel()
             return True
         focused = QApplication.focusWidget()
@@ -352,7 +375,7 @@ class AccessController(QObject):
                 widget.isVisible()
                 and widget.isEnabled()
                 and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
-                and (not self.panel.isVisible() or self.panel.isAncestorOf(widget))
+                and (not self.panel_open or self.panel.isAncestorOf(widget))
             ):
                 widget.setFocus(
                     Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from kiosk.app import Kiosk
@@ -186,14 +187,15 @@ def test_the_buttons_fit_beside_the_clinic_name_at_every_size(qtbot, kiosk, size
         assert button.height() >= 32, "too small to tap"
 
 
-def test_the_thank_you_screen_looks_the_same_built_before_or_after_the_visitor_chose(
+def test_hidden_screens_look_the_same_built_before_or_after_the_visitor_chose(
     qtbot, localized, timers, clock, store
 ):
-    """It is built once the first screen is up (or when first needed): built after a visitor
-    chose Arabic, larger text and high contrast, it shows them exactly as one built at start."""
+    """The thank-you screen and the accessibility panel are built once the first screen is up
+    (or when first needed): built after a visitor chose Arabic, larger text and high contrast,
+    they show them exactly as ones built at start."""
     from kiosk.core.access import AccessSettings
 
-    shots = []
+    shots: dict[bool, list[QImage]] = {}
     for early in (True, False):
         kiosk = Kiosk(localized, store, "test-kiosk", timers, clock, load_keyboard=False)
         qtbot.addWidget(kiosk.window)
@@ -201,7 +203,7 @@ def test_the_thank_you_screen_looks_the_same_built_before_or_after_the_visitor_c
         kiosk.window.show()
         qtbot.waitExposed(kiosk.window)
         if early:
-            kiosk.build_thanks()
+            kiosk.build_hidden_screens()
         kiosk.set_language("ar")
         kiosk.access.apply(AccessSettings(text_size="large", high_contrast=True))
         kiosk.thanks.show_thanks("شكرا، زوي")
@@ -210,8 +212,12 @@ def test_the_thank_you_screen_looks_the_same_built_before_or_after_the_visitor_c
             "Touch the screen to return to the start."
         )
         QApplication.processEvents()  # the layout requests the changes posted
-        shots.append(kiosk.window.grab().toImage())
+        shots[early] = [kiosk.window.grab().toImage()]
+        kiosk.access.open_panel()
+        QApplication.processEvents()
+        shots[early].append(kiosk.window.grab().toImage())
         kiosk.window.allow_close()
         kiosk.window.close()
         QApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-    assert shots[0] == shots[1]
+    assert shots[True][0] == shots[False][0]  # the thank-you screen
+    assert shots[True][1] == shots[False][1]  # the panel over it
