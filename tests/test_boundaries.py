@@ -56,7 +56,9 @@ def test_starting_the_kiosk_imports_nothing_the_first_page_does_not_need():
     e-mail checkers (about 50 ms; loaded once a form is on screen), nor the CSV export's
     JSON parser (loaded by an export), nor the modules of the other commands (the PIN's
     hashing, the requests' formatting: parsed only when one of them is asked for), nor the
-    request store and SQLite (opened when first used, after the first page)."""
+    request store and SQLite (opened when first used, after the first page), nor the socket
+    module and the log file's handler (about 10 ms; the log file is opened once the first page
+    is up)."""
     import subprocess
     import sys
 
@@ -69,10 +71,11 @@ def test_starting_the_kiosk_imports_nothing_the_first_page_does_not_need():
         "from kiosk.core.content import load_content\n"
         "from kiosk.paths import bundled_content\n"
         "load_content(bundled_content())\n"
-        "late = ('psycopg', 'phonenumbers', 'email_validator', 'orjson', 'sqlite3')\n"
+        "late = ('psycopg', 'phonenumbers', 'email_validator', 'orjson', 'sqlite3', 'socket')\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in late)\n"
         "later = ('kiosk.commands.', 'kiosk.storage')\n"
         "bad += sorted(m for m in sys.modules if m.startswith(later))\n"
+        "bad += [m for m in ('logging.handlers',) if m in sys.modules]\n"
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

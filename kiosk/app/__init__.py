@@ -30,7 +30,7 @@ from kiosk.core.content.cache import ContentCache
 from kiosk.core.files import Signature
 from kiosk.places import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS
 from kiosk.system.instance import AlreadyRunning, LockError, acquire_single_instance
-from kiosk.system.logs import setup_logging
+from kiosk.system.logs import open_held_log, setup_logging
 from kiosk.system.notify import SystemdNotifier
 
 from PySide6.QtCore import QSize, QTimer
@@ -96,7 +96,8 @@ def run(
         print(f"kiosk: {error}", file=sys.stderr)
         return 1
     try:
-        log_path = setup_logging(data_dir, verbose)
+        # The log file is written from when the first screen is up (with all before it).
+        log_path = setup_logging(data_dir, verbose, hold=True)
     except OSError as error:
         print(f"kiosk: cannot write the log in {data_dir}: {error}", file=sys.stderr)
         instance.release()
@@ -131,6 +132,7 @@ def run(
     try:
         return app.exec()
     finally:
+        open_held_log()  # if the first screen never came
         notifier.stopping()
         later.stop()
         hook.uninstall()
@@ -150,13 +152,14 @@ def _open_store(data_dir: Path) -> RequestStore:
 
 
 class _AfterFirstScreen:
-    """What the kiosk starts once its first screen is up, in this order: systemd told it is
-    ready, the watchdog's pings, kiosk mode (:class:`Lockdown`, fullscreen only) and watching
-    input anywhere in the application, the thank-you screen and the accessibility panel,
-    keeping the screen on (a D-Bus connection, or xset), watching content.yaml for changes,
-    the forwarder to the front-desk inbox, and writing the content's cache (after a full
-    read); and stops at exit (nothing stays inhibited once the kiosk is gone). Nobody can
-    touch or type in the moment before: the first page has just appeared."""
+    """What the kiosk starts once its first screen is up, in this order: the log file (with
+    everything logged before), systemd told it is ready, the watchdog's pings, kiosk mode
+    (:class:`Lockdown`, fullscreen only) and watching input anywhere in the application, the
+    thank-you screen and the accessibility panel, keeping the screen on (a D-Bus connection,
+    or xset), watching content.yaml for changes, the forwarder to the front-desk inbox, and
+    writing the content's cache (after a full read); and stops at exit (nothing stays
+    inhibited once the kiosk is gone). Nobody can touch or type in the moment before: the
+    first page has just appeared."""
 
     def __init__(
         self,
@@ -187,6 +190,7 @@ class _AfterFirstScreen:
         if self.screen_keeper is not None:
             return  # started already
         kiosk = self._kiosk
+        open_held_log()
         self._notifier.ready()
         self._notifier.status(ASLEEP if kiosk.hours.asleep else AWAKE)
         kiosk.hours.sleep.connect(lambda: self._notifier.status(ASLEEP))

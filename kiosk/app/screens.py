@@ -9,7 +9,7 @@ What staff see is wired in :mod:`kiosk.app.staff`; the look and read aloud in
 from __future__ import annotations
 
 import logging
-import socket
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -101,7 +101,7 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
         # and SQLite are not needed for the first page).
         self._store: RequestStore | None = None if callable(store) else store
         self._open_store: Callable[[], RequestStore] | None = store if callable(store) else None
-        self.kiosk_id = kiosk_id or socket.gethostname()
+        self.kiosk_id = kiosk_id or os.uname().nodename  # the host name, without the socket module
         self._timers = timer_factory
         self._load_keyboard = load_keyboard
         self.keyboard: KeyboardPanel | None = None  # loaded with the first visitor's form

@@ -20,7 +20,6 @@ import contextlib
 import errno
 import faulthandler
 import logging
-import logging.handlers
 import os
 import signal
 import sys
@@ -42,11 +41,31 @@ _crash_file: IO[str] | None = None
 _handlers: list[logging.Handler] = []
 
 
-class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """A rotating log file that only its owner can read: every file it opens is ``0600``."""
+class _Held(logging.Handler):
+    """Keeps the records logged before the log file is opened, for it (see ``hold``)."""
 
-    def _open(self) -> Any:
-        return _open_private(Path(self.baseFilename), self.mode, self.encoding)
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _file_handler(path: Path) -> logging.Handler:
+    """``kiosk.log``, rotated, with every file it opens ``0600``."""
+    import logging.handlers  # with the socket module: about 10 ms, not before the first page
+
+    class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+        def _open(self) -> Any:
+            return _open_private(Path(self.baseFilename), self.mode, self.encoding)
+
+    handler = PrivateRotatingFileHandler(
+        path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter(FORMAT))
+    return handler
 
 
 def _open_private(path: Path, mode: str, encoding: str | None = "utf-8") -> IO[str]:
@@ -85,12 +104,16 @@ def _private_folder(folder: Path, *, own: bool = True) -> None:
         os.chmod(folder, 0o700)
 
 
-def setup_logging(data_dir: Path, verbose: bool) -> Path:
+def setup_logging(data_dir: Path, verbose: bool, *, hold: bool = False) -> Path:
     """Log to standard error and to ``<data_dir>/logs/kiosk.log``; returns that file's path.
 
     Level INFO, or DEBUG when ``verbose``. Also sends crash tracebacks to ``crash.log`` (kept
     open for the life of the process). Calling it again replaces what the last call set up.
     Raises ``OSError`` if the folder or the files cannot be made.
+
+    With ``hold`` the log file is checked (made, or opened for appending) but written only
+    from :func:`open_held_log` on, with everything logged before: the kiosk opens it once its
+    first page is up. Standard error has every line at once.
     """
     folder = Path(data_dir) / LOG_FOLDER
     _private_folder(Path(data_dir), own=False)
@@ -98,23 +121,47 @@ def setup_logging(data_dir: Path, verbose: bool) -> Path:
     log_path = folder / LOG_NAME
     shutdown_logging()
 
-    file_handler = _PrivateRotatingFileHandler(
-        log_path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
-    )
-    formatter = logging.Formatter(FORMAT)
-    file_handler.setFormatter(formatter)
+    if hold:
+        _open_private(log_path, "a").close()  # fails now, as the handler would, if it cannot
+        file_handler: logging.Handler = _Held(log_path)
+    else:
+        file_handler = _file_handler(log_path)
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     root.addHandler(file_handler)
     _handlers.append(file_handler)
     if not any(_is_stderr_handler(h) for h in root.handlers):
         stderr_handler = logging.StreamHandler(sys.stderr)
-        stderr_handler.setFormatter(formatter)
+        stderr_handler.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(stderr_handler)
         _handlers.append(stderr_handler)
 
     _enable_crash_log(folder / CRASH_NAME)
     return log_path
+
+
+def open_held_log() -> None:
+    """Start writing the log file :func:`setup_logging` held, beginning with what was logged
+    before. Does nothing if it is open already. Never raises: a file that can no longer be
+    opened is said on standard error, which still has every line."""
+    root = logging.getLogger()
+    for index, held in enumerate(_handlers):
+        if not isinstance(held, _Held):
+            continue
+        try:
+            handler = _file_handler(held.path)
+        except OSError as error:
+            root.removeHandler(held)
+            del _handlers[index]
+            logging.getLogger(__name__).error("cannot open the log file %s: %s", held.path, error)
+            return
+        for record in held.records:
+            if record.levelno >= root.level:
+                handler.handle(record)
+        root.removeHandler(held)
+        root.addHandler(handler)
+        _handlers[index] = handler
+        return
 
 
 def _is_stderr_handler(handler: logging.Handler) -> bool:
@@ -137,8 +184,10 @@ def _enable_crash_log(path: Path) -> None:
 
 
 def shutdown_logging() -> None:
-    """Undo :func:`setup_logging`: remove its handlers, stop the fault handler, close files."""
+    """Undo :func:`setup_logging`: remove its handlers, stop the fault handler, close files (a
+    held log file is written first)."""
     global _crash_file
+    open_held_log()
     root = logging.getLogger()
     for handler in _handlers:
         root.removeHandler(handler)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from collections.abc import Mapping
 
 _log = logging.getLogger(__name__)
@@ -111,6 +110,8 @@ class SystemdNotifier:
         if self._address is None or not assignments:
             return False
         data = "\n".join(assignments).encode("utf-8", "replace")
+        import socket  # here: about 5 ms that the first page need not wait for
+
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
                 sock.settimeout(SEND_TIMEOUT_S)

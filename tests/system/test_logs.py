@@ -26,7 +26,7 @@ CANARY = "Zyzzogeton Canary-7741"
 
 
 @pytest.fixture
-def start_logging() -> Iterator[Callable[[Path, bool], Path]]:
+def start_logging() -> Iterator[Callable[..., Path]]:
     """setup_logging, undone after the test (pytest's fault handler put back)."""
     root = logging.getLogger()
     level = root.level
@@ -79,6 +79,39 @@ def test_a_symlink_in_place_of_a_log_is_refused_and_not_followed(tmp_path, start
     assert str(link) in str(caught.value)
     assert victim.read_text(encoding="utf-8") == "keep me\n"
     assert _mode(victim) == 0o644
+
+
+def test_a_held_log_file_gets_every_line_once_opened(tmp_path, start_logging, capsys):
+    """The kiosk holds its log file until the first page is up: standard error has each line
+    at once, the file (made private at once) has them all, in order, from open_held_log on."""
+    data = tmp_path / "data"
+    path = start_logging(data, False, hold=True)
+    logging.getLogger("kiosk.test").info("before the first page")
+    logging.getLogger("kiosk.test").debug("not at INFO")
+    assert _mode(path) == 0o600
+    assert path.read_text() == ""
+    assert "before the first page" in capsys.readouterr().err
+    logs.open_held_log()
+    logging.getLogger("kiosk.test").warning("after it")
+    logs.open_held_log()  # again: nothing twice
+    lines = path.read_text().splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == ["before the first page", "after it"]
+    assert " kiosk INFO kiosk.test: " in lines[0]
+
+
+def test_a_held_log_is_written_when_logging_stops_before_it_was_opened(tmp_path, start_logging):
+    path = start_logging(tmp_path, False, hold=True)
+    logging.getLogger("kiosk.test").info("stopped before the first page")
+    shutdown_logging()
+    assert "stopped before the first page" in path.read_text()
+
+
+@pytest.mark.parametrize("hold", [False, True])
+def test_a_log_file_that_cannot_be_written_is_refused_at_once(tmp_path, start_logging, hold):
+    data = tmp_path / "data"
+    (data / "logs" / "kiosk.log").mkdir(parents=True)  # a folder where the file should be
+    with pytest.raises(IsADirectoryError):
+        start_logging(data, False, hold=hold)
 
 
 def test_the_data_folder_itself_may_be_a_symlink(tmp_path, start_logging):
