@@ -258,6 +258,32 @@ def test_a_file_changed_while_it_was_read_is_not_cached(site: Path, data: Path) 
     assert not (data / FILE_NAME).exists()
 
 
+@pytest.mark.parametrize("gone", ["resources/check.svg", "resources/languages/es.yaml"])
+def test_a_file_gone_after_the_full_read_is_not_cached(site: Path, data: Path, gone: str) -> None:
+    """The check found it; a cache written without it would let the next start skip the check
+    that now refuses the content."""
+    cache = ContentCache(data, now=later)
+    cache.load(site)
+    (site.parent / gone).unlink()
+    assert cache.save() == (
+        f"content cache not written: {site.parent / gone} is not a regular file"
+    )
+    assert not (data / FILE_NAME).exists()
+    with pytest.raises(ContentError):
+        ContentCache(data, now=later).load(site)
+
+
+def test_a_fifo_in_place_of_the_content_file_is_refused_without_waiting(
+    site: Path, data: Path
+) -> None:
+    """Nothing writes to it: reading it as a file would hang the start for ever."""
+    cached(site, data)
+    site.unlink()
+    os.mkfifo(site)
+    with pytest.raises(ContentError, match="FIFO"):
+        ContentCache(data, now=later).load(site)
+
+
 def test_a_content_error_is_not_cached(site: Path, data: Path) -> None:
     site.write_text("clinic: [", encoding="utf-8")
     cache = ContentCache(data, now=later)

@@ -12,12 +12,13 @@ content.yaml) and :mod:`.loading` (the entry points); :mod:`.cache` keeps the ch
 for the next start.
 
 Importing the package loads only the model: the reading and checking (PyYAML, the schema) are
-loaded when :func:`load_content`, :func:`parse_content` or ``MAX_FILE_BYTES`` is first used,
-so a kiosk whose content comes from its cache never loads them.
+loaded when :func:`load_content` or :func:`parse_content` is first used, so a kiosk whose
+content comes from its cache never loads them.
 """
 
 from typing import TYPE_CHECKING, Any
 
+from kiosk.core.content.file_checks import MAX_FILE_BYTES
 from kiosk.core.content.model import (
     Article,
     Branding,
@@ -36,9 +37,9 @@ from kiosk.core.content.model import (
 from kiosk.core.hours import OpeningHours
 
 if TYPE_CHECKING:
-    from kiosk.core.content.loading import MAX_FILE_BYTES, load_content, parse_content
+    from kiosk.core.content.loading import load_content, parse_content
 
-_LOADING = ("MAX_FILE_BYTES", "load_content", "parse_content")
+_LOADING = ("load_content", "parse_content")
 
 __all__ = [
     "MAX_FILE_BYTES",

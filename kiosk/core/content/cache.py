@@ -9,18 +9,20 @@ when it was written, and otherwise the content is read and checked in full, as w
 What is compared:
 
 - the bytes, and the file status, of content.yaml and of every language file it names;
-- the status of every other file or folder it names (the logo, the section images, the
-  export folder): for a regular file its device, inode, size and change and modification
-  times, for anything else only what it is (a folder, missing);
+- the status of every other file it names (the logo, the section images): device, inode,
+  size, and change and modification times (the export folder is only a path to the check:
+  it need not exist);
 - the path given, the working folder and the home folder (relative paths and ``~``);
 - the program: its version, Python's, and the size and time of every module under
   ``kiosk/core`` (what parses and checks).
 
-A cache is written only after a full read, and only when none of those files changed since
-two seconds before that read began (a save during the read would otherwise be cached with what
-was read before it; the next start writes it). It is a pickle that may build only the content's
-own dataclasses and paths: anything else in it is refused, and then the content is read in
-full. The data folder is the kiosk's own (0700, like its database) and the file is 0600.
+A cache is written only after a full read, only when every one of those files is a regular
+file, and only when none of them changed since two seconds before that read began (a save
+during the read would otherwise be cached with what was read before it; the next start
+writes it). Files are read as the check reads them: never waiting on a FIFO. The cache is a
+pickle that may build only the content's own dataclasses and paths: anything else in it is
+refused, and then the content is read in full. The data folder is the kiosk's own (0700, like
+its database) and the file is 0600.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pathlib import Path, PosixPath
 from typing import Any
 
 import kiosk
+from kiosk.core.content.file_checks import MAX_FILE_BYTES, NotRegularError, open_regular
 from kiosk.core.content.model import Content
 from kiosk.core.files import os_reason, write_atomically
 from kiosk.core.words import Words, words_for
@@ -102,6 +105,9 @@ class ContentCache:
             key = _key(path, content)
         except OSError as error:
             return f"content cache not written: {error.filename}: {os_reason(error)}"
+        odd = _not_regular(key)
+        if odd is not None:
+            return f"content cache not written: {odd} is not a regular file"
         changed = _changed_since(key, started - QUIET_SECONDS)
         if changed is not None:
             return (
@@ -139,7 +145,7 @@ def _key(path: Path, content: Content) -> dict[str, Any]:
         "format": FORMAT,
         "program": _program(),
         "where": (str(path), os.getcwd(), os.environ.get("HOME", "")),
-        "texts": [(str(p), _stamp(p), p.read_bytes()) for p in texts],
+        "texts": [(str(p), _stamp(p), _bytes(p)) for p in texts],
         "files": [(name, _stamp(Path(name))) for name in named],
     }
 
@@ -166,24 +172,51 @@ def _stamp(path: Path) -> Stamp:
     return ("folder",) if stat.S_ISDIR(info.st_mode) else ("other", stat.S_IFMT(info.st_mode))
 
 
+def _bytes(path: Path) -> bytes | None:
+    """A regular file's bytes (at most one more than the check accepts), opened without
+    waiting on a FIFO; None for anything else."""
+    try:
+        with open_regular(path) as stream:
+            return stream.read(MAX_FILE_BYTES + 1)
+    except (OSError, NotRegularError):
+        return None
+
+
+def _not_regular(key: dict[str, Any]) -> str | None:
+    """The first file in ``key`` that is not a regular file (gone since the check), or None."""
+    for name, stamp in _stamped(key):
+        if stamp[0] != "file":
+            return name
+    return None
+
+
+def _stamped(key: dict[str, Any]) -> list[tuple[str, Stamp]]:
+    stamped: list[tuple[str, Stamp]] = [(name, stamp) for name, stamp, _ in key["texts"]]
+    stamped.extend(key["files"])
+    return stamped
+
+
 def _changed_since(key: dict[str, Any], moment: float) -> str | None:
     """The first file in ``key`` changed at or after ``moment``, or None."""
     limit = int(moment * 1e9)
-    stamped: list[tuple[str, Stamp]] = [(name, stamp) for name, stamp, _ in key["texts"]]
-    stamped += key["files"]
-    for name, stamp in stamped:
+    for name, stamp in _stamped(key):
         if stamp[0] == "file" and max(stamp[4], stamp[5]) >= limit:
             return name
     return None
 
 
+_ONLY_A_PATH = frozenset({"export_folder"})
+"""Fields whose path the check resolves but never opens (a folder that need not exist)."""
+
+
 def _paths(value: object) -> Iterator[Path]:
-    """Every path in the content (its dataclasses, tuples and dicts), in any language."""
+    """Every file path in the content (its dataclasses, tuples and dicts), in any language."""
     if isinstance(value, Path):
         yield value
     elif dataclasses.is_dataclass(value) and not isinstance(value, type | Words):
         for field in dataclasses.fields(value):
-            yield from _paths(getattr(value, field.name))
+            if field.name not in _ONLY_A_PATH:
+                yield from _paths(getattr(value, field.name))
     elif isinstance(value, tuple | list):
         for item in value:
             yield from _paths(item)

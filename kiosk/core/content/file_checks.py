@@ -12,6 +12,9 @@ from typing import BinaryIO
 from kiosk.core.content.text import TextError, quote
 from kiosk.core.files import os_reason
 
+MAX_FILE_BYTES = 1024 * 1024
+"""A content file (or a language file) larger than this is refused before it is parsed."""
+
 
 class NotRegularError(Exception):
     """A path that is not a regular file (a FIFO, a device, a socket, a folder)."""

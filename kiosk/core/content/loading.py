@@ -9,7 +9,7 @@ from typing import Any
 
 from yaml.nodes import Node
 
-from kiosk.core.content.file_checks import NotRegularError, open_regular
+from kiosk.core.content.file_checks import MAX_FILE_BYTES, NotRegularError, open_regular
 from kiosk.core.content.model import Content, ContentError, Problem, language_named
 from kiosk.core.content.schema import CONTENT
 from kiosk.core.content.yaml_nodes import (
@@ -21,9 +21,6 @@ from kiosk.core.content.yaml_nodes import (
     mapping_value,
 )
 from kiosk.core.files import os_reason
-
-MAX_FILE_BYTES = 1024 * 1024
-"""A content file larger than this is refused before it is parsed."""
 
 
 def load_content(path: Path) -> Content:
