@@ -111,6 +111,7 @@ class PageLayout:
         self.body_px = body_px
         self.article_px = round(body_pixel_size(size) * scale)
         self.body_font = make_font(self.article_px)
+        self._heights: dict[tuple[str, int], int] = {}  # (paragraph, width): its height
         # Headings keep their size over the body text, but not in proportion at 1.5x and 2x.
         heading_px = max(round(self.article_px * 1.1), round(body_px * HEADING_SCALE))
         self.heading_font = make_font(heading_px, bold=True)
@@ -286,8 +287,18 @@ class PageLayout:
 
     def text_height(self, paragraphs: Sequence[str], width: int) -> int:
         """Height of ``paragraphs`` set in the body font at ``width``, with paragraph gaps."""
-        blocks = self.paragraph_blocks(paragraphs, width)
-        return sum(b.height for b in blocks) + self.gap * max(len(blocks) - 1, 0)
+        heights = [self._paragraph_height(p, width) for p in paragraphs]
+        return sum(heights) + self.gap * max(len(heights) - 1, 0)
+
+    def _paragraph_height(self, text: str, width: int) -> int:
+        """One paragraph's height, laid out once per width: pagination tries the same
+        paragraph on many candidate pages (about half its time went to laying them out again)."""
+        key = (text, width)
+        height = self._heights.get(key)
+        if height is None:
+            height = TextBlock(text, self.body_font, width, LINE_SPACING).height
+            self._heights[key] = height
+        return height
 
     def fits_for(self, section: Section, heading: str, continued: bool = False) -> Fits:
         """The measuring function the paginator uses for ``section``'s first page, or for the
