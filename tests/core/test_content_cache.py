@@ -284,6 +284,15 @@ def test_a_fifo_in_place_of_the_content_file_is_refused_without_waiting(
         ContentCache(data, now=later).load(site)
 
 
+def test_a_fifo_in_place_of_the_cache_is_read_past_without_waiting(
+    site: Path, data: Path, full_reads: list[Path]
+) -> None:
+    os.mkfifo(data / FILE_NAME)
+    cache = ContentCache(data, now=later)
+    assert cache.load(site).clinic.name == "Bayside Wellness Clinic"
+    assert full_reads == [site]
+
+
 def test_a_content_error_is_not_cached(site: Path, data: Path) -> None:
     site.write_text("clinic: [", encoding="utf-8")
     cache = ContentCache(data, now=later)

@@ -124,7 +124,7 @@ class ContentCache:
 
     def _read(self, path: Path) -> Content | None:
         try:
-            with open(self.path, "rb") as stream:
+            with open_regular(self.path) as stream:  # a FIFO there must not hold the start
                 key, content = _Unpickler(stream).load()
             if not isinstance(content, Content) or key != _key(path, content):
                 return None
