@@ -4,12 +4,14 @@ full, so a cache never shows what the check would refuse."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import shutil
 import stat
 import time
-from collections.abc import Callable
+import zoneinfo
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -291,6 +293,78 @@ def test_a_fifo_in_place_of_the_cache_is_read_past_without_waiting(
     cache = ContentCache(data, now=later)
     assert cache.load(site).clinic.name == "Bayside Wellness Clinic"
     assert full_reads == [site]
+
+
+@pytest.fixture
+def no_zone_data(tmp_path: Path) -> Iterator[None]:
+    """This machine's time zone data gone (an upgrade that drops a name, say)."""
+    empty = tmp_path / "no-zones"
+    empty.mkdir()
+    zoneinfo.reset_tzpath(to=[str(empty)])
+    zoneinfo.ZoneInfo.clear_cache()
+    yield
+    zoneinfo.reset_tzpath()
+    zoneinfo.ZoneInfo.clear_cache()
+
+
+def test_a_time_zone_the_machine_no_longer_knows_is_refused(
+    site: Path, data: Path, request: pytest.FixtureRequest
+) -> None:
+    cached(site, data)  # staff.time_zone: America/New_York
+    request.getfixturevalue("no_zone_data")
+    cache = ContentCache(data, now=later)
+    with pytest.raises(ContentError, match="time_zone"):
+        cache.load(site)
+    assert not cache.from_cache
+
+
+def test_an_empty_home_is_not_an_unset_one(
+    site: Path, data: Path, full_reads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unset, ~ is the account's home (from passwd); empty, it is /."""
+    monkeypatch.delenv("HOME", raising=False)
+    cached(site, data)
+    monkeypatch.setenv("HOME", "")
+    content = ContentCache(data, now=later).load(site)
+    assert full_reads == [site, site]
+    assert content.staff.export_folder == Path("/clinic-kiosk-exports")
+
+
+def test_the_program_or_the_content_file_changed_during_the_read_is_not_cached(
+    site: Path, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even with a clock that says the change was long before (set back, or on a file system
+    whose times cannot be trusted): what it was when the read began is compared too."""
+    cache = ContentCache(data, now=later)
+    cache.load(site)
+    _same_size_edit(site, "Bayside Wellness Clinic", "Bayside Wellness Clinix")
+    assert cache.save() == (
+        f"content cache not written: {site} changed while it was read; the next start writes it"
+    )
+    cache = ContentCache(data, now=later)
+    cache.load(site)
+    monkeypatch.setattr(kiosk, "__version__", kiosk.__version__ + ".updated")
+    assert cache.save() == (
+        "content cache not written: the program changed while the content was read"
+    )
+    assert not (data / FILE_NAME).exists()
+
+
+def test_a_cache_that_shares_one_object_many_times_is_read_at_once(site: Path, data: Path) -> None:
+    """A doctored cache of a few kilobytes must not make the start walk 2**60 objects (it
+    would hang); each object is looked at once."""
+    from kiosk.core.content.cache import _Pickler  # the file's own format
+
+    cached(site, data)
+    content = ContentCache(data, now=later).load(site)
+    shared: object = ("en", "English")
+    for _ in range(60):
+        shared = (shared, shared)
+    doctored = dataclasses.replace(content, language_names=shared)  # type: ignore[arg-type]
+    with open(data / FILE_NAME, "wb") as stream:
+        _Pickler(stream).dump(({"format": 1}, doctored))
+    assert len((data / FILE_NAME).read_bytes()) < 100_000
+    ContentCache(data, now=later).load(site)
 
 
 def test_a_content_error_is_not_cached(site: Path, data: Path) -> None:

@@ -12,14 +12,17 @@ What is compared:
 - the status of every other file it names (the logo, the section images): device, inode,
   size, and change and modification times (the export folder is only a path to the check:
   it need not exist);
-- the path given, the working folder and the home folder (relative paths and ``~``);
+- the path given, the working folder, the home folder and ``/etc/passwd`` (relative paths,
+  ``~`` and ``~user``);
 - the program: its version, Python's, and the size and time of every module under
-  ``kiosk/core`` (what parses and checks).
+  ``kiosk/core`` (what parses and checks) and of PyYAML's (what reads the files);
+- and every time zone the content names must still load (as the check requires).
 
 A cache is written only after a full read, only when every one of those files is a regular
 file, and only when none of them changed since two seconds before that read began (a save
 during the read would otherwise be cached with what was read before it; the next start
-writes it). Files are read as the check reads them: never waiting on a FIFO. The cache is a
+writes it; content.yaml and the program must also be as they were when the read began).
+Files are read as the check reads them: never waiting on a FIFO. The cache is a
 pickle that may build only the content's own dataclasses and paths: anything else in it is
 refused, and then the content is read in full. The data folder is the kiosk's own (0700, like
 its database) and the file is 0600.
@@ -28,12 +31,14 @@ its database) and the file is 0600.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import io
 import os
 import pickle
 import stat
 import sys
 import time
+import zoneinfo
 from collections.abc import Callable, Iterator
 from pathlib import Path, PosixPath
 from typing import Any
@@ -76,7 +81,7 @@ class ContentCache:
     def __init__(self, data_dir: Path, now: Callable[[], float] = time.time) -> None:
         self.path = data_dir / FILE_NAME
         self._now = now
-        self._pending: tuple[Path, Content, float] | None = None
+        self._pending: tuple[Path, Content, float, tuple[Stamp, Any]] | None = None
         self.from_cache = False
 
     def load(self, path: Path) -> Content:
@@ -89,8 +94,9 @@ class ContentCache:
         from kiosk.core.i18n import load_localized
 
         started = self._now()
+        before = (_stamp(path), _program())
         content = load_localized(path)
-        self._pending = (path, content, started)
+        self._pending = (path, content, started, before)
         return content
 
     def save(self) -> str:
@@ -99,7 +105,7 @@ class ContentCache:
             return f"content read from its cache ({self.path})"
         if self._pending is None:
             return "no content read"
-        path, content, started = self._pending
+        path, content, started, (stamp_before, program_before) = self._pending
         self._pending = None
         try:
             key = _key(path, content)
@@ -108,6 +114,13 @@ class ContentCache:
         odd = _not_regular(key)
         if odd is not None:
             return f"content cache not written: {odd} is not a regular file"
+        if key["program"] != program_before:
+            return "content cache not written: the program changed while the content was read"
+        if key["texts"][0][1] != stamp_before:
+            return (
+                f"content cache not written: {path} changed while it was read; "
+                "the next start writes it"
+            )
         changed = _changed_since(key, started - QUIET_SECONDS)
         if changed is not None:
             return (
@@ -128,6 +141,8 @@ class ContentCache:
                 key, content = _Unpickler(stream).load()
             if not isinstance(content, Content) or key != _key(path, content):
                 return None
+            for zone in _time_zones(content):
+                zoneinfo.ZoneInfo(zone)  # gone from this machine's zone data: read in full
         except Exception:  # missing, unreadable, damaged, refused, stale: read in full
             return None
         return content
@@ -144,19 +159,33 @@ def _key(path: Path, content: Content) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "program": _program(),
-        "where": (str(path), os.getcwd(), os.environ.get("HOME", "")),
+        "where": (
+            str(path),
+            os.getcwd(),
+            os.path.expanduser("~"),
+            _stamp(Path("/etc/passwd")),
+        ),
         "texts": [(str(p), _stamp(p), _bytes(p)) for p in texts],
         "files": [(name, _stamp(Path(name))) for name in named],
     }
 
 
 def _program() -> tuple[Any, ...]:
+    """The version, Python's, and the size and time of what parses and checks (kiosk/core)
+    and of what reads YAML (PyYAML's package, found without importing it)."""
     modules = []
     for folder, _, names in os.walk(_CODE):
         for name in names:
             if name.endswith(".py"):
                 info = os.stat(os.path.join(folder, name))
                 modules.append((os.path.join(folder, name), info.st_size, info.st_mtime_ns))
+    yaml = importlib.util.find_spec("yaml")
+    if yaml is not None and yaml.origin is not None:
+        with os.scandir(os.path.dirname(yaml.origin)) as entries:
+            for entry in entries:
+                if entry.is_file():
+                    info = entry.stat()
+                    modules.append((entry.path, info.st_size, info.st_mtime_ns))
     return (kiosk.__version__, sys.version, sorted(modules))
 
 
@@ -209,20 +238,40 @@ _ONLY_A_PATH = frozenset({"export_folder"})
 """Fields whose path the check resolves but never opens (a folder that need not exist)."""
 
 
-def _paths(value: object) -> Iterator[Path]:
-    """Every file path in the content (its dataclasses, tuples and dicts), in any language."""
-    if isinstance(value, Path):
-        yield value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type | Words):
+def _paths(content: Content) -> Iterator[Path]:
+    """Every file path in the content, in any language."""
+    for name, value in _fields(content, "", set()):
+        if isinstance(value, Path) and name not in _ONLY_A_PATH:
+            yield value
+
+
+def _time_zones(content: Content) -> set[str]:
+    """Every time zone name in the content (the staff's, the opening hours')."""
+    return {v for n, v in _fields(content, "", set()) if n == "time_zone" and isinstance(v, str)}
+
+
+def _fields(value: object, name: str, seen: set[int]) -> Iterator[tuple[str, object]]:
+    """(field name, value) of every leaf in the content's dataclasses, tuples and dicts, each
+    object once (a cache that shares one object many times cannot make this walk long)."""
+    if id(value) in seen:
+        return
+    if dataclasses.is_dataclass(value) and not isinstance(value, type | Words):
+        seen.add(id(value))
         for field in dataclasses.fields(value):
             if field.name not in _ONLY_A_PATH:
-                yield from _paths(getattr(value, field.name))
+                yield from _fields(getattr(value, field.name), field.name, seen)
+            else:
+                yield field.name, getattr(value, field.name)
     elif isinstance(value, tuple | list):
+        seen.add(id(value))
         for item in value:
-            yield from _paths(item)
+            yield from _fields(item, name, seen)
     elif isinstance(value, dict):
+        seen.add(id(value))
         for item in value.values():
-            yield from _paths(item)
+            yield from _fields(item, name, seen)
+    else:
+        yield name, value
 
 
 # --------------------------------------------------------------------------------------------
