@@ -16,6 +16,7 @@ canary answer.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import faulthandler
@@ -113,7 +114,7 @@ def setup_logging(data_dir: Path, verbose: bool, *, hold: bool = False) -> Path:
 
     With ``hold`` the log file is checked (made, or opened for appending) but written only
     from :func:`open_held_log` on, with everything logged before: the kiosk opens it once its
-    first page is up. Standard error has every line at once.
+    first page is up (and at exit, if it never came). Standard error has every line at once.
     """
     folder = Path(data_dir) / LOG_FOLDER
     _private_folder(Path(data_dir), own=False)
@@ -124,6 +125,9 @@ def setup_logging(data_dir: Path, verbose: bool, *, hold: bool = False) -> Path:
     if hold:
         _open_private(log_path, "a").close()  # fails now, as the handler would, if it cannot
         file_handler: logging.Handler = _Held(log_path)
+        # However the process ends before open_held_log (an error while the kiosk is built,
+        # sys.exit), what was logged still reaches the file.
+        atexit.register(open_held_log)
     else:
         file_handler = _file_handler(log_path)
     root = logging.getLogger()

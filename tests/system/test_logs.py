@@ -106,6 +106,25 @@ def test_a_held_log_is_written_when_logging_stops_before_it_was_opened(tmp_path,
     assert "stopped before the first page" in path.read_text()
 
 
+def test_a_held_log_is_written_when_the_process_ends_on_an_error(tmp_path):
+    """An error while the kiosk is built, before its first page: the lines logged before it
+    still reach the file."""
+    code = textwrap.dedent(
+        f"""
+        import logging
+        from pathlib import Path
+        from kiosk.system.logs import setup_logging
+        setup_logging(Path({str(tmp_path)!r}), False, hold=True)
+        logging.getLogger("kiosk.test").info("starting, then failing")
+        raise RuntimeError("the window could not be built")
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "RuntimeError" in result.stderr
+    assert "starting, then failing" in (tmp_path / "logs" / "kiosk.log").read_text()
+
+
 @pytest.mark.parametrize("hold", [False, True])
 def test_a_log_file_that_cannot_be_written_is_refused_at_once(tmp_path, start_logging, hold):
     data = tmp_path / "data"
