@@ -142,7 +142,7 @@ class ContentCache:
             if not isinstance(content, Content) or key != _key(path, content):
                 return None
             for zone in _time_zones(content):
-                zoneinfo.ZoneInfo(zone)  # gone from this machine's zone data: read in full
+                zoneinfo.ZoneInfo.no_cache(zone)  # gone from the zone data now: read in full
         except Exception:  # missing, unreadable, damaged, refused, stale: read in full
             return None
         return content
