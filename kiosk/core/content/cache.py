@@ -16,7 +16,8 @@ What is compared:
   ``~`` and ``~user``);
 - the program: its version, Python's, and the size and time of every module under
   ``kiosk/core`` (what parses and checks) and of PyYAML's (what reads the files);
-- and every time zone the content names must still load (as the check requires).
+- and every time zone the content names (listed in the key) must still load, as the check
+  requires.
 
 A cache is written only after a full read, only when every one of those files is a regular
 file, and only when none of them changed since two seconds before that read began (a save
@@ -51,7 +52,7 @@ from kiosk.core.words import Words, words_for
 
 FILE_NAME = "content.cache"
 """The cache's name in the data folder."""
-FORMAT = 1
+FORMAT = 2
 """Raised when what the cache holds changes shape; an older cache is then not used."""
 QUIET_SECONDS = 2.0
 """A file changed less than this long before the full read began is not cached (the margin
@@ -141,7 +142,7 @@ class ContentCache:
                 key, content = _Unpickler(stream).load()
             if not isinstance(content, Content) or key != _key(path, content):
                 return None
-            for zone in _time_zones(content):
+            for zone in key["zones"]:
                 zoneinfo.ZoneInfo.no_cache(zone)  # gone from the zone data now: read in full
         except Exception:  # missing, unreadable, damaged, refused, stale: read in full
             return None
@@ -155,7 +156,14 @@ class ContentCache:
 def _key(path: Path, content: Content) -> dict[str, Any]:
     """Everything the checked ``content`` of ``path`` depended on, as it is now."""
     texts = [Path(path), *(t.path for t in content.languages.translations)]
-    named = sorted({str(p) for p in _paths(content)} - {str(p) for p in texts})
+    files: set[str] = set()
+    zones: set[str] = set()
+    for name, value in _fields(content, "", set()):  # one walk for both
+        if isinstance(value, Path) and name not in _ONLY_A_PATH:
+            files.add(str(value))
+        elif name == "time_zone" and isinstance(value, str):
+            zones.add(value)
+    named = sorted(files - {str(p) for p in texts})
     return {
         "format": FORMAT,
         "program": _program(),
@@ -167,6 +175,7 @@ def _key(path: Path, content: Content) -> dict[str, Any]:
         ),
         "texts": [(str(p), _stamp(p), _bytes(p)) for p in texts],
         "files": [(name, _stamp(Path(name))) for name in named],
+        "zones": sorted(zones),  # each must still load (the read checks them)
     }
 
 
@@ -236,18 +245,6 @@ def _changed_since(key: dict[str, Any], moment: float) -> str | None:
 
 _ONLY_A_PATH = frozenset({"export_folder"})
 """Fields whose path the check resolves but never opens (a folder that need not exist)."""
-
-
-def _paths(content: Content) -> Iterator[Path]:
-    """Every file path in the content, in any language."""
-    for name, value in _fields(content, "", set()):
-        if isinstance(value, Path) and name not in _ONLY_A_PATH:
-            yield value
-
-
-def _time_zones(content: Content) -> set[str]:
-    """Every time zone name in the content (the staff's, the opening hours')."""
-    return {v for n, v in _fields(content, "", set()) if n == "time_zone" and isinstance(v, str)}
 
 
 def _fields(value: object, name: str, seen: set[int]) -> Iterator[tuple[str, object]]:
