@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import re
@@ -346,8 +347,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = {"check": _cmd_check, "screenshots": _cmd_screenshots, None: _cmd_run}
     if getattr(args, "inbox_window", False):
-        return _cmd_inbox(args)
-    handler = getattr(args, "handler", None) or commands[args.command]
+        handler = _cmd_inbox
+    else:
+        handler = getattr(args, "handler", None) or commands[args.command]
+    if handler is not _cmd_run:
+        # kiosk/__main__.py turns the garbage collector off for the kiosk's start-up only;
+        # the kiosk turns it on once its first screen is up.
+        gc.enable()
     try:
         return int(handler(args))
     except KeyboardInterrupt:

@@ -202,6 +202,44 @@ def test_the_console_script_runs(tmp_path: Path):
     assert result.stderr == "kiosk set-pin: no PIN was given; the PIN was not changed.\n"
 
 
+def test_the_garbage_collector_is_off_only_while_the_kiosk_starts(
+    kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch
+):
+    """The entry point turns it off before the kiosk's modules are imported; any other command
+    turns it on at once (the kiosk does once its first screen is up: tests/system/test_screen.py).
+    """
+    import gc
+
+    from kiosk import __main__ as entry_point
+    from kiosk import cli
+
+    seen: dict[str, bool] = {}
+
+    def starting_the_kiosk(args: object) -> int:
+        seen["starting the kiosk"] = gc.isenabled()
+        return 0
+
+    def command_line() -> int:
+        seen["command line"] = gc.isenabled()
+        return 0
+
+    try:
+        monkeypatch.setattr(cli, "main", command_line)
+        assert entry_point.main() == 0
+        monkeypatch.undo()
+        assert seen == {"command line": False}
+
+        monkeypatch.setattr(cli, "_cmd_run", starting_the_kiosk)
+        assert kiosk("--windowed").returncode == 0
+        assert seen["starting the kiosk"] is False
+
+        gc.disable()
+        assert kiosk("check", str(CONTENT)).returncode == 0
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
 @pytest.mark.parametrize("asked", [["--help"], ["--hel"], ["-vh"], ["check", "--he"]])
 def test_help_however_it_is_asked_for_lists_every_command(kiosk: Kiosk, asked: list[str]):
     """Starting the kiosk parses without the command modules; help must still name them all."""

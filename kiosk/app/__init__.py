@@ -10,6 +10,7 @@ screen for ``kiosk screenshots`` (imported by it alone).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -152,14 +153,14 @@ def _open_store(data_dir: Path) -> RequestStore:
 
 
 class _AfterFirstScreen:
-    """What the kiosk starts once its first screen is up, in this order: the log file (with
-    everything logged before), systemd told it is ready, the watchdog's pings, kiosk mode
-    (:class:`Lockdown`, fullscreen only) and watching input anywhere in the application, the
-    thank-you screen and the accessibility panel, keeping the screen on (a D-Bus connection,
-    or xset), watching content.yaml for changes, the forwarder to the front-desk inbox, and
-    writing the content's cache (after a full read); and stops at exit (nothing stays
-    inhibited once the kiosk is gone). Nobody can touch or type in the moment before: the
-    first page has just appeared."""
+    """What the kiosk starts once its first screen is up, in this order: the garbage collector
+    (off while it started: kiosk/__main__.py), the log file (with everything logged before),
+    systemd told it is ready, the watchdog's pings, kiosk mode (:class:`Lockdown`, fullscreen
+    only) and watching input anywhere in the application, the thank-you screen and the
+    accessibility panel, keeping the screen on (a D-Bus connection, or xset), watching
+    content.yaml for changes, the forwarder to the front-desk inbox, and writing the content's
+    cache (after a full read); and stops at exit (nothing stays inhibited once the kiosk is
+    gone). Nobody can touch or type in the moment before: the first page has just appeared."""
 
     def __init__(
         self,
@@ -190,6 +191,7 @@ class _AfterFirstScreen:
         if self.screen_keeper is not None:
             return  # started already
         kiosk = self._kiosk
+        gc.enable()  # off while the kiosk started (kiosk/__main__.py)
         open_held_log()
         self._notifier.ready()
         self._notifier.status(ASLEEP if kiosk.hours.asleep else AWAKE)

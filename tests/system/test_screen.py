@@ -405,3 +405,24 @@ def test_systemd_hears_when_the_kiosk_sleeps_and_wakes(
         assert notifier.said == ["READY=1", ASLEEP, AWAKE, ASLEEP]
     finally:
         later.stop()
+
+
+def test_the_garbage_collector_is_on_once_the_first_screen_is_up(
+    qtbot: QtBot, shipped_content: Content, tmp_path, timers: FakeTimers
+) -> None:
+    """kiosk/__main__.py turns it off while the kiosk starts (about 10 ms of the first page)."""
+    import gc
+
+    kiosk = make_kiosk(qtbot, shipped_content, tmp_path, None, FakeClock(ny(3, 2, 10)), timers)
+    later = _AfterFirstScreen(
+        QApplication.instance(), kiosk, RecordingNotifier(), tmp_path, None, False, None
+    )
+    gc.disable()
+    try:
+        kiosk.start()
+        assert not gc.isenabled()
+        later.start()
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        later.stop()
