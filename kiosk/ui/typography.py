@@ -14,7 +14,6 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QPainter,
-    QTextCharFormat,
     QTextLayout,
     QTextOption,
 )
@@ -129,6 +128,10 @@ class TextBlock:
         (the sentence being read aloud)."""
         selections = []
         if mark is not None:
+            # Imported for the first highlight: making its seven enums (2 ms) need not hold
+            # up the first page.
+            from PySide6.QtGui import QTextCharFormat
+
             start, length, ink, paper = mark
             selection = QTextLayout.FormatRange()
             selection.start, selection.length = start, length
