@@ -12,7 +12,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from kiosk.core.words import ENGLISH, N_, RIGHT_TO_LEFT_CODES, Words
@@ -88,12 +88,19 @@ class FormSpec:
 Answer = str | bool
 
 
-@dataclass(frozen=True)
 class Validation:
-    """The normalised answers and, per field key, what is wrong (in field order)."""
+    """The normalised answers and, per field key, what is wrong (in field order).
 
-    values: dict[str, Answer] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
+    A plain class, made once per check of a form: a dataclass costs about a millisecond at
+    import, and this module is imported before the first page (the content's form is in it)."""
+
+    __slots__ = ("errors", "values")
+
+    def __init__(
+        self, values: dict[str, Answer] | None = None, errors: dict[str, str] | None = None
+    ) -> None:
+        self.values: dict[str, Answer] = {} if values is None else values
+        self.errors: dict[str, str] = {} if errors is None else errors
 
     @property
     def ok(self) -> bool:

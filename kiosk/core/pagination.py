@@ -79,19 +79,23 @@ def split_sentences(paragraph: str) -> list[str]:
     return parts or [text]
 
 
-@dataclass(frozen=True)
 class _Unit:
     """A piece of a section that is never split: a whole paragraph, one sentence of a paragraph
-    too long for a page, or a word of a sentence too long for a page."""
+    too long for a page, or a word of a sentence too long for a page.
 
-    paragraph: int
-    text: str
-    sentence: int = -1
-    """The sentence's index in its paragraph; -1 for a whole paragraph."""
-    sentences: int = 1
-    """How many sentences its paragraph has."""
-    word: bool = False
-    """A word of a sentence that was split between words."""
+    A plain class: units are never compared or printed, and making a dataclass costs about a
+    millisecond at import, before the first page."""
+
+    __slots__ = ("paragraph", "sentence", "sentences", "text", "word")
+
+    def __init__(
+        self, paragraph: int, text: str, sentence: int = -1, sentences: int = 1, word: bool = False
+    ) -> None:
+        self.paragraph = paragraph
+        self.text = text
+        self.sentence = sentence  # its index in its paragraph; -1 for a whole paragraph
+        self.sentences = sentences  # how many sentences its paragraph has
+        self.word = word  # a word of a sentence that was split between words
 
 
 def _units(paragraphs: Sequence[str], fits: Fits) -> list[_Unit]:
