@@ -354,6 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # kiosk/__main__.py turns the garbage collector off for the kiosk's start-up only;
         # the kiosk turns it on once its first screen is up.
         gc.enable()
+    if handler is _cmd_inbox:
+        return _cmd_inbox(args)
     try:
         return int(handler(args))
     except KeyboardInterrupt:

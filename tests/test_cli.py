@@ -203,7 +203,7 @@ def test_the_console_script_runs(tmp_path: Path):
 
 
 def test_the_garbage_collector_is_off_only_while_the_kiosk_starts(
-    kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch
+    kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
     """The entry point turns it off before the kiosk's modules are imported; any other command
     turns it on at once (the kiosk does once its first screen is up: tests/system/test_screen.py).
@@ -215,29 +215,39 @@ def test_the_garbage_collector_is_off_only_while_the_kiosk_starts(
 
     seen: dict[str, bool] = {}
 
-    def starting_the_kiosk(args: object) -> int:
-        seen["starting the kiosk"] = gc.isenabled()
-        return 0
+    def recorder(name: str) -> Callable[..., int]:
+        def handler(*args: object) -> int:
+            seen[name] = gc.isenabled()
+            return 0
 
-    def command_line() -> int:
-        seen["command line"] = gc.isenabled()
-        return 0
+        return handler
 
+    was_on = gc.isenabled()
     try:
-        monkeypatch.setattr(cli, "main", command_line)
-        assert entry_point.main() == 0
-        monkeypatch.undo()
+        with monkeypatch.context() as patch:
+            patch.setattr(cli, "main", recorder("command line"))
+            gc.enable()
+            assert entry_point.main() == 0
         assert seen == {"command line": False}
 
-        monkeypatch.setattr(cli, "_cmd_run", starting_the_kiosk)
+        monkeypatch.setattr(cli, "_cmd_run", recorder("starting the kiosk"))
+        monkeypatch.setattr(cli, "_cmd_inbox", recorder("the front-desk inbox"))
+        gc.disable()
         assert kiosk("--windowed").returncode == 0
         assert seen["starting the kiosk"] is False
 
         gc.disable()
-        assert kiosk("check", str(CONTENT)).returncode == 0
+        assert kiosk("inbox", "--service", "clinic-inbox").returncode == 0
+        assert seen["the front-desk inbox"] is True
+
+        gc.disable()
+        assert kiosk("check", str(tmp_path / "missing.yaml")).returncode == 1
         assert gc.isenabled()
     finally:
-        gc.enable()
+        if was_on:
+            gc.enable()
+        else:
+            gc.disable()
 
 
 @pytest.mark.parametrize("asked", [["--help"], ["--hel"], ["-vh"], ["check", "--he"]])

@@ -1,5 +1,6 @@
 """The command line run in the test's own process: ``kiosk.cli.main(argv)``, as
-``python -m kiosk ARGS`` runs it, with its exit code, standard output and standard error.
+``python -m kiosk ARGS`` runs it (but with the garbage collector left on, which only
+``kiosk/__main__.py`` turns off), with its exit code, standard output and standard error.
 
 A subprocess per command cost each test a second of Python and Qt start-up; the few tests that
 need a real process (the console script, a terminal, dropped privileges, a hang guarded by a

@@ -417,6 +417,7 @@ def test_the_garbage_collector_is_on_once_the_first_screen_is_up(
     later = _AfterFirstScreen(
         QApplication.instance(), kiosk, RecordingNotifier(), tmp_path, None, False, None
     )
+    was_on = gc.isenabled()
     gc.disable()
     try:
         kiosk.start()
@@ -424,5 +425,6 @@ def test_the_garbage_collector_is_on_once_the_first_screen_is_up(
         later.start()
         assert gc.isenabled()
     finally:
-        gc.enable()
+        if was_on:
+            gc.enable()
         later.stop()
