@@ -244,10 +244,7 @@ def test_the_garbage_collector_is_off_only_while_the_kiosk_starts(
         assert kiosk("check", str(tmp_path / "missing.yaml")).returncode == 1
         assert gc.isenabled()
     finally:
-        if was_on:
-            gc.enable()
-        else:
-            gc.disable()
+        (gc.enable if was_on else gc.disable)()
 
 
 @pytest.mark.parametrize("asked", [["--help"], ["--hel"], ["-vh"], ["check", "--he"]])

@@ -425,6 +425,5 @@ def test_the_garbage_collector_is_on_once_the_first_screen_is_up(
         later.start()
         assert gc.isenabled()
     finally:
-        if was_on:
-            gc.enable()
+        (gc.enable if was_on else gc.disable)()
         later.stop()
