@@ -259,9 +259,9 @@ class AccessController(QObject):
         self.ring.raise_()
 
     def close_panel(self) -> None:
-        if self._panel is None or not self._panel.isVisible():
+        if not self.panel_open:
             return
-        self._panel.hide()
+        self.panel.hide()
         opener, self._opener = self._opener, None
         if opener is not None and opener.isVisible():
             opener.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -255,10 +255,7 @@ def _fields(value: object, name: str, seen: set[int]) -> Iterator[tuple[str, obj
     if dataclasses.is_dataclass(value) and not isinstance(value, type | Words):
         seen.add(id(value))
         for field in dataclasses.fields(value):
-            if field.name not in _ONLY_A_PATH:
-                yield from _fields(getattr(value, field.name), field.name, seen)
-            else:
-                yield field.name, getattr(value, field.name)
+            yield from _fields(getattr(value, field.name), field.name, seen)
     elif isinstance(value, tuple | list):
         seen.add(id(value))
         for item in value:
