@@ -19,6 +19,10 @@ What is compared:
 - and every time zone the content names (listed in the key) must still load, as the check
   requires.
 
+The files and time zones a start looks at are the ones the cache's key lists: the key is
+written in the same file as the content it describes, so walking the content again at every
+start would only find the same names.
+
 A cache is written only after a full read, only when every one of those files is a regular
 file, and only when none of them changed since two seconds before that read began (a save
 during the read would otherwise be cached with what was read before it; the next start
@@ -109,7 +113,7 @@ class ContentCache:
         path, content, started, (stamp_before, program_before) = self._pending
         self._pending = None
         try:
-            key = _key(path, content)
+            key = _key(path, *_depends_on(content))
         except OSError as error:
             return f"content cache not written: {error.filename}: {os_reason(error)}"
         odd = _not_regular(key)
@@ -140,7 +144,9 @@ class ContentCache:
         try:
             with open_regular(self.path) as stream:  # a FIFO there must not hold the start
                 key, content = _Unpickler(stream).load()
-            if not isinstance(content, Content) or key != _key(path, content):
+            # The key names what the content depended on when both were written together:
+            # those files as they are now, not a walk of the content, tell whether it holds.
+            if not isinstance(content, Content) or key != _key(path, *_named_in(key)):
                 return None
             for zone in key["zones"]:
                 zoneinfo.ZoneInfo.no_cache(zone)  # gone from the zone data now: read in full
@@ -153,9 +159,8 @@ class ContentCache:
 # What the content depended on
 
 
-def _key(path: Path, content: Content) -> dict[str, Any]:
-    """Everything the checked ``content`` of ``path`` depended on, as it is now."""
-    texts = [Path(path), *(t.path for t in content.languages.translations)]
+def _depends_on(content: Content) -> tuple[list[Path], set[str], set[str]]:
+    """The language files, the other files and the time zones the checked ``content`` names."""
     files: set[str] = set()
     zones: set[str] = set()
     for name, value in _fields(content, "", set()):  # one walk for both
@@ -163,6 +168,19 @@ def _key(path: Path, content: Content) -> dict[str, Any]:
             files.add(str(value))
         elif name == "time_zone" and isinstance(value, str):
             zones.add(value)
+    return [t.path for t in content.languages.translations], files, zones
+
+
+def _named_in(key: dict[str, Any]) -> tuple[list[Path], set[str], set[str]]:
+    """What a cache's ``key`` says its content depended on, as :func:`_depends_on` gave it."""
+    translations = [Path(name) for name, _, _ in key["texts"][1:]]
+    return translations, {name for name, _ in key["files"]}, set(key["zones"])
+
+
+def _key(path: Path, translations: list[Path], files: set[str], zones: set[str]) -> dict[str, Any]:
+    """Everything the checked content of ``path`` depended on (its ``translations``, the other
+    ``files`` and the time ``zones`` it names), as it is now."""
+    texts = [Path(path), *translations]
     named = sorted(files - {str(p) for p in texts})
     return {
         "format": FORMAT,
