@@ -351,8 +351,8 @@ def test_the_program_or_the_content_file_changed_during_the_read_is_not_cached(
 
 def test_a_cache_that_shares_one_object_many_times_is_read_at_once(site: Path, data: Path) -> None:
     """A doctored cache of a few kilobytes must not make the start walk 2**60 objects (it
-    would hang); each object is looked at once."""
-    from kiosk.core.content.cache import _Pickler  # the file's own format
+    would hang), nor such content the walk that writes a cache; each object is looked at once."""
+    from kiosk.core.content.cache import _depends_on, _Pickler  # the file's own format
 
     cached(site, data)
     content = ContentCache(data, now=later).load(site)
@@ -364,6 +364,7 @@ def test_a_cache_that_shares_one_object_many_times_is_read_at_once(site: Path, d
         _Pickler(stream).dump(({"format": 1}, doctored))
     assert len((data / FILE_NAME).read_bytes()) < 100_000
     ContentCache(data, now=later).load(site)
+    assert _depends_on(doctored)[2] == {"America/New_York"}
 
 
 def test_a_content_error_is_not_cached(site: Path, data: Path) -> None:

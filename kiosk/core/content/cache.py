@@ -267,7 +267,7 @@ _ONLY_A_PATH = frozenset({"export_folder"})
 
 def _fields(value: object, name: str, seen: set[int]) -> Iterator[tuple[str, object]]:
     """(field name, value) of every leaf in the content's dataclasses, tuples and dicts, each
-    object once (a cache that shares one object many times cannot make this walk long)."""
+    object once (content that shares one object many times cannot make this walk long)."""
     if id(value) in seen:
         return
     if dataclasses.is_dataclass(value) and not isinstance(value, type | Words):
