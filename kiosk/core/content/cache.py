@@ -296,6 +296,11 @@ class _Pickler(pickle.Pickler):
         return ("words", obj.code) if isinstance(obj, Words) else None
 
 
+_PATH_CLASS = (PosixPath.__module__, PosixPath.__qualname__)
+"""How pickle names a path: ("pathlib", "PosixPath") up to Python 3.12, ("pathlib._local",
+"PosixPath") from 3.13 (the cache is only ever read by the Python that wrote it)."""
+
+
 class _Unpickler(pickle.Unpickler):
     def persistent_load(self, pid: Any) -> Any:
         if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "words":
@@ -303,7 +308,7 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError("not part of the content")
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == ("pathlib", "PosixPath"):
+        if (module, name) == _PATH_CLASS:
             return PosixPath
         if module in _CONTENT_MODULES:
             found = getattr(sys.modules.get(module), name, None)
