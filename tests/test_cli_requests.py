@@ -104,6 +104,15 @@ def read_store(data_dir: Path) -> RequestStore:
     return RequestStore(data_dir)
 
 
+def stored_count(data_dir: Path) -> int:
+    """How many requests the store in ``data_dir`` holds (its connection closed again)."""
+    store = RequestStore(data_dir)
+    try:
+        return store.count()
+    finally:
+        store.close()
+
+
 def read_csv(path: Path) -> list[list[str]]:
     with open(path, encoding="utf-8-sig", newline="") as stream:
         return list(csv.reader(stream))
@@ -294,7 +303,7 @@ def test_export_never_writes_into_the_data_folder_even_with_force(
         assert "Choose a file outside it" in line
     assert (filled / "requests.db").read_bytes() == before
     assert not (filled / "exports.csv").exists()
-    assert read_store(filled).count() == 3
+    assert stored_count(filled) == 3
 
 
 def damage(data_dir: Path, request_id: int, how: str) -> None:
@@ -340,6 +349,7 @@ def test_one_damaged_row_is_named_and_hides_none_of_the_others(kiosk: Kiosk, fil
     store = read_store(filled)
     assert [r.status for r in store.newest_first(limit=10)] == ["contacted", "new", "contacted"]
     assert store.newest_first(limit=10)[1].damaged
+    store.close()
 
 
 def test_export_into_a_missing_folder_or_onto_a_folder(kiosk: Kiosk, filled, tmp_path):
@@ -529,7 +539,7 @@ def test_on_a_terminal_purge_asks_first_showing_how_many(filled):
         if term.process.poll() is None:
             term.process.kill()
     assert "Deleted 2 contacted requests" in term.text
-    assert read_store(filled).count() == 1
+    assert stored_count(filled) == 1
 
 
 # -- stats, audit ---------------------------------------------------------------------------------

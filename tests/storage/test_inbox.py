@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,11 +37,34 @@ def answers(n: int) -> dict[str, str | bool]:
     return {"name": f"{CANARY} {n}", "phone": f"+1202555{n:04d}", "consent": True}
 
 
+_opened: list[RequestStore | Forwarder] = []
+
+
+@pytest.fixture(autouse=True)
+def _closed_after_each_test() -> Iterator[None]:
+    """The stores and forwarders a test opened are closed when it ends, even when it fails:
+    Python 3.13 warns about an SQLite connection left to the garbage collector, and that
+    warning would fail whichever test happened to be running then."""
+    yield
+    while _opened:
+        _opened.pop().close()
+
+
+def open_store(data_dir: Path) -> RequestStore:
+    """The kiosk's request store in ``data_dir``, closed after the test."""
+    store = RequestStore(data_dir)
+    _opened.append(store)
+    return store
+
+
 def make_forwarder(data_dir: Path, service: str = "kiosk", **kwargs) -> Forwarder:
+    """A forwarder of the requests in ``data_dir``, closed after the test."""
     kwargs.setdefault("clock", FakeClock())
-    return Forwarder(
+    forwarder = Forwarder(
         lambda: RequestStore(data_dir), service, "waiting-room-1", lambda: "v1", **kwargs
     )
+    _opened.append(forwarder)
+    return forwarder
 
 
 def forward_all(data_dir: Path) -> None:
@@ -104,7 +128,7 @@ def test_init_refuses_a_role_name_it_would_have_to_quote(inbox_db):
     ],
 )
 def test_the_kiosk_role_cannot_read_or_change_requests(inbox_db, tmp_path, query):
-    store = RequestStore(tmp_path / "data")
+    store = open_store(tmp_path / "data")
     store.save(answers(1), "v1", "waiting-room-1")
     forward_all(tmp_path / "data")
     assert len(stored_uuids(inbox_db)) == 1  # its own request is there...
@@ -136,7 +160,7 @@ def test_the_staff_role_cannot_rewrite_the_audit(inbox_db):
 
 def test_requests_are_forwarded_in_order_and_erased_here(inbox_db, tmp_path):
     data = tmp_path / "data"
-    store = RequestStore(data)
+    store = open_store(data)
     languages = ["en", "es", "zh", "ar", ""]
     ids = [store.save(answers(n), "v1", "waiting-room-1", languages[n]) for n in range(5)]
     saved = local_uuids(data)
@@ -168,7 +192,7 @@ def test_requests_are_forwarded_in_order_and_erased_here(inbox_db, tmp_path):
 
 
 def test_a_request_sent_twice_is_stored_once(inbox_db, tmp_path):
-    store = RequestStore(tmp_path / "data")
+    store = open_store(tmp_path / "data")
     store.save(answers(1), "v1", "k")
     batch = store.unsent()
     with connect("kiosk") as conn:
@@ -179,7 +203,7 @@ def test_a_request_sent_twice_is_stored_once(inbox_db, tmp_path):
 
 def test_the_server_stopped_the_kiosk_keeps_saving_and_all_arrive_once(inbox_db, tmp_path):
     data = tmp_path / "data"
-    store = RequestStore(data)
+    store = open_store(data)
     ticks = FakeClock()
     forwarder = make_forwarder(data, clock=ticks)
     store.save(answers(0), "v1", "k")
@@ -213,7 +237,7 @@ def test_the_server_stopped_the_kiosk_keeps_saving_and_all_arrive_once(inbox_db,
 
 def test_the_server_restarts_during_a_forward_nothing_lost_or_doubled(inbox_db, tmp_path):
     data = tmp_path / "data"
-    store = RequestStore(data)
+    store = open_store(data)
     for n in range(25):
         store.save(answers(n), "v1", "k")
     calls = []
@@ -255,7 +279,7 @@ def test_stored_there_but_not_erased_here_is_sent_again_and_stored_once(
     inbox_db, tmp_path, monkeypatch
 ):
     data = tmp_path / "data"
-    store = RequestStore(data)
+    store = open_store(data)
     for n in range(3):
         store.save(answers(n), "v1", "k")
     ticks = FakeClock()
@@ -300,7 +324,7 @@ print("done", flush=True)
 
 def test_a_kiosk_killed_during_a_forward_loses_and_doubles_nothing(inbox_db, tmp_path):
     data = tmp_path / "data"
-    store = RequestStore(data)
+    store = open_store(data)
     for n in range(3000):
         store.save(answers(n), "v1", "k")
     store.close()
@@ -332,7 +356,7 @@ def test_a_kiosk_killed_during_a_forward_loses_and_doubles_nothing(inbox_db, tmp
     got = stored_uuids(inbox_db)
     assert len(got) == 3000
     assert sorted(got) == sorted(local_uuids(data))
-    again = RequestStore(data)
+    again = open_store(data)
     assert again.unsent_count() == 0
     again.close()
 
@@ -343,7 +367,7 @@ def test_a_kiosk_killed_during_a_forward_loses_and_doubles_nothing(inbox_db, tmp
 def test_a_wrong_password_says_so_and_the_requests_wait(inbox_db, tmp_path, caplog):
     inbox_db.write_pgpass("not-the-password", "not-the-password")
     data = tmp_path / "data"
-    store = RequestStore(data)
+    store = open_store(data)
     request_id = store.save(answers(1), "v1", "k")
     forwarder = make_forwarder(data)
     forwarder.step()
@@ -390,7 +414,7 @@ def test_a_refused_certificate_says_so_and_the_requests_wait(inbox_db, tmp_path)
         text.replace(str(inbox_db.server.tls_dir / "ca.crt"), str(other))
     )
     data = tmp_path / "data"
-    store = RequestStore(data)
+    store = open_store(data)
     request_id = store.save(answers(1), "v1", "k")
     forwarder = make_forwarder(data, service="kiosk-tls")
     forwarder.step()
@@ -464,7 +488,7 @@ def test_the_forwarder_reports_its_heartbeat_every_minute(inbox_db, tmp_path):
 
 
 def forwarded(inbox_db, tmp_path, count: int) -> InboxStore:
-    store = RequestStore(tmp_path / "data")
+    store = open_store(tmp_path / "data")
     for n in range(count):
         store.save(answers(n), "v1", "waiting-room-1")
     forward_all(tmp_path / "data")
@@ -522,7 +546,7 @@ def test_an_audit_row_that_cannot_be_written_refuses_the_action(inbox_db, tmp_pa
 
 def test_the_listener_hears_new_requests_and_heartbeats(inbox_db, tmp_path):
     listener = InboxListener("desk")
-    store = RequestStore(tmp_path / "data")
+    store = open_store(tmp_path / "data")
     store.save(answers(1), "v1", "k")
     store.save(answers(2), "v1", "k")
     forward_all(tmp_path / "data")

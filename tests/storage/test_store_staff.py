@@ -510,7 +510,9 @@ def test_a_deleted_answer_does_not_linger_in_the_file(store, clock, how):
     data = checkpointed_bytes(store.path)
     assert CANARY.encode() not in data
     assert "Zoë Example 1".encode() in data
-    assert RequestStore(store.path.parent).get(keep) is not None
+    reopened = RequestStore(store.path.parent)
+    assert reopened.get(keep) is not None
+    reopened.close()
 
 
 HOLD_OPEN = """
@@ -647,6 +649,7 @@ def test_a_database_moved_aside_is_removed_by_retention_like_contacted_requests(
         f"removed {aside.name}",
     )
     assert store.count() == 1  # the new database's request stays
+    store.close()
 
 
 def test_a_set_aside_database_stays_when_its_removal_cannot_be_audited(

@@ -42,9 +42,9 @@ def test_an_export_job_writes_off_the_gui_thread_and_reports_progress(
         assert len(list(csv.reader(file))) == 1201
 
 
-def test_an_export_job_that_cannot_write_says_why(qtbot, shipped_content, tmp_path):
-    data = tmp_path / "data"
-    RequestStore(data).save({"name": "Zoë Example"}, "v1", "k")
+def test_an_export_job_that_cannot_write_says_why(qtbot, shipped_content, tmp_path, store):
+    data = store.path.parent
+    store.save({"name": "Zoë Example"}, "v1", "k")
     target = tmp_path / "missing" / "x.csv"
     job = ExportJob(lambda: RequestStore(data), shipped_content.form.fields, target, "UTC")
     failed: list[str] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 
 import pytest
 import shiboken6
@@ -91,7 +92,7 @@ def submit(qtbot, form: RequestFormScreen) -> None:
 
 
 def rows(store: RequestStore):
-    with sqlite3.connect(store.path) as db:
+    with closing(sqlite3.connect(store.path)) as db:
         return db.execute("SELECT id, answers FROM requests ORDER BY id").fetchall()
 
 
@@ -193,7 +194,7 @@ def test_the_request_is_committed_before_thanks(qtbot, make_form, store):
 
     def on_saved(request_id: int, title: str) -> None:
         # An independent connection sees the row: COMMIT has returned.
-        with sqlite3.connect(store.path) as other:
+        with closing(sqlite3.connect(store.path)) as other:
             seen.append(other.execute("SELECT count(*) FROM requests").fetchone()[0])
 
     form.request_saved.connect(on_saved)
