@@ -14,13 +14,21 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard kiosk/locale/*/LC_MESSAGES/kiosk.p
 # words.tr_plural("...", "...", n) where it is shown.
 BABEL_KEYWORDS := --no-default-keywords -k N_ -k tr -k tr_plural:1,2
 
-.PHONY: run test lint format setup system-packages screenshots bench clean messages
+# The clinic's python3 runs the kiosk: 3.11 on Debian 12, 3.13 on Debian 13. `make test` uses
+# this machine's; `make test-other-pythons` (CI runs it too) runs every test again with each of
+# these versions that is installed, in its own .venv-3.X.
+OTHER_PYTHONS ?= 3.13
+
+.PHONY: run test test-other-pythons lint format setup system-packages screenshots bench clean messages
 
 run: setup
 	$(BIN)/kiosk $(ARGS)
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(XVFB) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-other-pythons: setup
+	bash .ci/other-pythons $(OTHER_PYTHONS)
 
 lint: setup
 	$(BIN)/ruff check $(PY_DIRS)
@@ -68,4 +76,4 @@ bench: setup
 	$(BIN)/python benchmarks/language.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache shots $(CATALOGUES)
+	rm -rf $(VENV) $(addprefix .venv-,$(OTHER_PYTHONS)) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache shots $(CATALOGUES)
