@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPixmap, QResizeEvent
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImageReader, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QLabel, QPushButton, QWidget
 
 from kiosk.core.access import DEFAULT, TEXT_SIZES, VOLUMES, AccessSettings
@@ -16,15 +15,18 @@ from kiosk.core.words import ENGLISH, Words
 from kiosk.paths import resource
 from kiosk.ui import access_text as text
 from kiosk.ui.overlay import CardOverlay
-from kiosk.ui.page_paint import render_svg
 
 
 @lru_cache(maxsize=8)
 def access_symbol(ink: str, side: int) -> QPixmap:
     """The universal access symbol in ``ink``, ``side`` pixels square."""
     svg = resource("access.svg").read_text(encoding="utf-8").replace("INK", ink)
-    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-    return QPixmap.fromImage(render_svg(renderer, QSize(side, side)))
+    data = QBuffer()
+    data.setData(QByteArray(svg.encode("utf-8")))
+    data.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(data, QByteArray(b"svg"))
+    reader.setScaledSize(QSize(side, side))
+    return QPixmap.fromImage(reader.read())
 
 
 class AccessButton(QPushButton):

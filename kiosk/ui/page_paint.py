@@ -10,7 +10,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPainterPath, QPen, QPixmap
-from PySide6.QtSvg import QSvgRenderer
 
 from kiosk.core.pagination import Page
 from kiosk.ui.page_view import CENTRED, PAUSED, PageLayout
@@ -22,28 +21,13 @@ Highlight = tuple[int, int, int]
 text being read aloud."""
 
 
-def render_svg(renderer: QSvgRenderer, size: QSize) -> QImage:
-    """``renderer``'s drawing at ``size``, on a transparent background."""
-    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter)
-    painter.end()
-    return image
-
-
 @lru_cache(maxsize=8)
 def _load_image(path: Path, box: QSize) -> QImage:
     """The image at ``path`` scaled to fit ``box`` (kept small: pages are painted from it), or
-    a null image if it cannot be read."""
-    if path.suffix.lower() == ".svg":
-        renderer = QSvgRenderer(str(path))
-        if not renderer.isValid():
-            return QImage()
-        return render_svg(
-            renderer, renderer.defaultSize().scaled(box, Qt.AspectRatioMode.KeepAspectRatio)
-        )
+    a null image if it cannot be read.
+
+    Qt's image reader reads SVG too (its svg plugin): a drawing is drawn at the size asked
+    for, on a transparent background, so it stays sharp at any size."""
     reader = QImageReader(str(path))
     reader.setAutoTransform(True)
     original = reader.size()
