@@ -298,7 +298,8 @@ class _Pickler(pickle.Pickler):
 
 _PATH_CLASS = (PosixPath.__module__, PosixPath.__qualname__)
 """How pickle names a path: ("pathlib", "PosixPath") up to Python 3.12, ("pathlib._local",
-"PosixPath") from 3.13 (the cache is only ever read by the Python that wrote it)."""
+"PosixPath") from 3.13. A cache another Python wrote is refused (its key names that Python)
+and written again."""
 
 
 class _Unpickler(pickle.Unpickler):
