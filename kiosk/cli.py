@@ -355,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the kiosk turns it on once its first screen is up.
         gc.enable()
     if handler is _cmd_inbox:
+        # The front-desk window is not wrapped in the Ctrl-C catch below: it never was, and
+        # only the kiosk's own commands turn an interrupt into exit code 130.
         return _cmd_inbox(args)
     try:
         return int(handler(args))
