@@ -421,9 +421,10 @@ class Kiosk(StaffDesk, LookAndSpeech, QObject):
 
     def _on_first_page_shown(self) -> None:
         size = self.slideshow.size()
+        # Not how many pages there are: the sections after the first page's are split once
+        # it is on screen (kiosk/ui/slideshow.py), and `kiosk check` counts them.
         log.info(
-            "first page shown: %d pages at %dx%d (content %s)",
-            len(self.slideshow.pages),
+            "first page shown at %dx%d (content %s)",
             size.width(),
             size.height(),
             self.content.content_version,

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 from kiosk.core.content import Content, Section
 from kiosk.core.pacing import page_seconds, word_count
@@ -206,29 +207,93 @@ def paginate(content: Content, fits_for: FitsFor) -> list[Page]:
     first page or for the pages that continue it (the heading, the "continued" mark and any
     image take room from the body area).
     """
-    pages: list[Page] = []
-    title = content.article.title
-    for s_index, section in enumerate(content.article.sections):
-        heading = section.heading or title
-        groups = paginate_paragraphs(
-            section.paragraphs,
-            fits_for(section, heading, False),
-            fits_for(section, heading, True),
+    return list(Pages(content, fits_for))
+
+
+def section_pages(content: Content, fits_for: FitsFor, index: int) -> list[Page]:
+    """The pages of the article's section ``index`` (see :func:`paginate`)."""
+    section = content.article.sections[index]
+    heading = section.heading or content.article.title
+    groups = paginate_paragraphs(
+        section.paragraphs,
+        fits_for(section, heading, False),
+        fits_for(section, heading, True),
+    )
+    return [
+        Page(
+            section_index=index,
+            index_in_section=p_index,
+            count_in_section=len(groups),
+            heading=heading,
+            paragraphs=group,
+            image=section.image,
+            image_description=section.image_description,
+            seconds=page_seconds(word_count(group), content.timing, section.seconds),
         )
-        for p_index, group in enumerate(groups):
-            pages.append(
-                Page(
-                    section_index=s_index,
-                    index_in_section=p_index,
-                    count_in_section=len(groups),
-                    heading=heading,
-                    paragraphs=group,
-                    image=section.image,
-                    image_description=section.image_description,
-                    seconds=page_seconds(word_count(group), content.timing, section.seconds),
-                )
-            )
-    return pages
+        for p_index, group in enumerate(groups)
+    ]
+
+
+class Pages(Sequence[Page]):
+    """Every page of ``content``'s article, as :func:`paginate` lists them, each section split
+    only when one of its pages is first asked for (``len()`` splits them all).
+
+    A page's progress ("Part 1 of 7, page 1 of 2") depends on its own section alone, so the
+    slideshow's first page waits for its section only and the others are split once it is on
+    screen: they were most of the pagination before the first paint.
+    ``on_complete`` is called once, when the last section has been split.
+    """
+
+    def __init__(
+        self, content: Content, fits_for: FitsFor, on_complete: Callable[[], None] | None = None
+    ) -> None:
+        self._content = content
+        self._fits_for = fits_for
+        self._on_complete = on_complete
+        self._pages: list[Page] = []
+        self._sections = 0  # how many sections have been split so far
+
+    @property
+    def complete(self) -> bool:
+        """Every section has been split."""
+        return self._sections == len(self._content.article.sections)
+
+    def finish(self) -> None:
+        """Split every section not split yet."""
+        while self._split_next():
+            pass
+
+    def _split_next(self) -> bool:
+        if self.complete:
+            return False
+        self._pages.extend(section_pages(self._content, self._fits_for, self._sections))
+        self._sections += 1
+        if self.complete and self._on_complete is not None:
+            self._on_complete()
+        return True
+
+    @overload
+    def __getitem__(self, index: int) -> Page: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Page]: ...
+
+    def __getitem__(self, index: int | slice) -> Page | list[Page]:
+        if isinstance(index, slice) or index < 0:
+            self.finish()
+        else:
+            while index >= len(self._pages) and self._split_next():
+                pass
+        return self._pages[index]
+
+    def __len__(self) -> int:
+        self.finish()
+        return len(self._pages)
+
+    def __bool__(self) -> bool:
+        while not self._pages and self._split_next():
+            pass
+        return bool(self._pages)
 
 
 def lone_sentence_pages(content: Content, pages: Sequence[Page]) -> list[Page]:

@@ -37,15 +37,10 @@ def _load_image(path: Path, box: QSize) -> QImage:
 
 
 def render_page(
-    layout: PageLayout,
-    page: Page,
-    number: int,
-    total: int,
-    dpr: float = 1.0,
-    highlight: Highlight | None = None,
+    layout: PageLayout, page: Page, dpr: float = 1.0, highlight: Highlight | None = None
 ) -> QPixmap:
-    """Page ``number`` of ``total`` (from 0), without any pause mark, as a pixmap;
-    ``highlight`` marks the sentence being read aloud."""
+    """``page``, without any pause mark, as a pixmap; ``highlight`` marks the sentence being
+    read aloud."""
     pixmap = QPixmap(layout.size * dpr)
     pixmap.setDevicePixelRatio(dpr)
     pixmap.fill(layout.colors["background"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QHideEvent,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from kiosk.core.content import Content
 from kiosk.core.pacing import word_count
-from kiosk.core.pagination import Page, paginate
+from kiosk.core.pagination import Page, Pages
 from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
 from kiosk.ui.cross_fade import CrossFade
 from kiosk.ui.page_chrome import Recolor, language_bar_for, same_colors
@@ -37,6 +37,8 @@ from kiosk.ui.page_view import PageLayout
 from kiosk.ui.slide_touch import SlideTouch
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from kiosk.ui.speech import Speaker
 
 log = logging.getLogger(__name__)
@@ -78,7 +80,8 @@ class SlideshowScreen(QWidget):
         self._content = content
         self._pending: Content | None = None
         self._layout: PageLayout | None = None
-        self._pages: list[Page] = []
+        self._pages: Sequence[Page] = ()
+        self._finish_queued = False
         self._index = 0
         self._fade = CrossFade(self, timer_factory, clock)
         self._fade.frame.connect(self._on_fade_frame)
@@ -121,7 +124,8 @@ class SlideshowScreen(QWidget):
 
     @property
     def pages(self) -> list[Page]:
-        """The pages for the current size (empty until the widget has a size)."""
+        """The pages for the current size (empty until the widget has a size): all of them,
+        split now if the show has not split them yet."""
         self._ensure_layout()
         return list(self._pages)
 
@@ -304,21 +308,14 @@ class SlideshowScreen(QWidget):
         self._index = 0
         size = self.size()
         if size.isEmpty():
-            self._layout, self._pages = None, []
+            self._layout, self._pages = None, ()
         else:
             self._paginate(size)
         log.info("now showing content version %s", content.content_version)
 
     def _render(self, index: int, highlight: Highlight | None = None) -> QPixmap:
         assert self._layout is not None
-        return render_page(
-            self._layout,
-            self._pages[index],
-            index,
-            len(self._pages),
-            self.devicePixelRatioF(),
-            highlight,
-        )
+        return render_page(self._layout, self._pages[index], self.devicePixelRatioF(), highlight)
 
     def _start_advance(self) -> None:
         if self.reading:
@@ -398,6 +395,11 @@ class SlideshowScreen(QWidget):
             assert self._layout is not None
             paint_pause_mark(painter, self._layout)
         painter.end()
+        if not self._all_split() and not self._finish_queued:
+            # From the event loop: this page reaches the screen before the rest is split (and
+            # before what the first page's signal starts, queued after it).
+            self._finish_queued = True
+            QTimer.singleShot(0, self, self._finish_splitting)
         if not self._first_shown:
             self._first_shown = True
             self.first_page_shown.emit()
@@ -449,7 +451,9 @@ class SlideshowScreen(QWidget):
         self._paginate(size)
         self._index = self._page_at(position)
         self._fade.cut_to(self._render(self._index))
-        self._update_accessible_text()
+        if self._all_split():
+            self._update_accessible_text()
+        # Otherwise it says "Page 1 of 8" once the rest is split, right after the next paint.
         self.update()
 
     def _paginate(self, size: QSize) -> None:
@@ -465,16 +469,31 @@ class SlideshowScreen(QWidget):
             f" padding: 0px {self._layout.button_padding}px;"
         )
         self.language_bar.fit(self._layout.body_px, self._layout.language_rect)
-        self._pages = paginate(self._content, self._layout.fits_for)
+        # Each section is split when first needed: the page shown needs its own section only.
+        self._pages = Pages(self._content, self._layout.fits_for, self._on_all_split)
+
+    def _all_split(self) -> bool:
+        return not isinstance(self._pages, Pages) or self._pages.complete
+
+    def _finish_splitting(self) -> None:
+        """Split the sections the page shown did not need (queued after a paint)."""
+        self._finish_queued = False
+        if isinstance(self._pages, Pages):
+            self._pages.finish()
+
+    def _on_all_split(self) -> None:
+        size = self._layout.size if self._layout is not None else self.size()
         log.debug("paginated %d pages at %dx%d", len(self._pages), size.width(), size.height())
+        self._update_accessible_text()
 
     def _reading_position(self) -> tuple[int, int]:
         """(section, words before the page in its section) of the page shown now."""
         if not self._pages:
             return (0, 0)
         page = self._pages[self._index]
-        before = [p for p in self._pages[: self._index] if p.section_index == page.section_index]
-        return page.section_index, sum(word_count(p.paragraphs) for p in before)
+        before = [self._pages[i] for i in range(self._index)]
+        same = [p for p in before if p.section_index == page.section_index]
+        return page.section_index, sum(word_count(p.paragraphs) for p in same)
 
     def _page_at(self, position: tuple[int, int]) -> int:
         """The page holding the word at ``position`` after a re-pagination."""
@@ -489,7 +508,9 @@ class SlideshowScreen(QWidget):
         return 0
 
     def _update_accessible_text(self) -> None:
-        if self._pages:
+        # The index may be a page of the layout before (the rest of the pages got split while
+        # a new size was looking for the reading position): the caller says it then.
+        if self._pages and self._index < len(self._pages):
             page = self._pages[self._index]
             where = f"Page {self._index + 1} of {len(self._pages)}."
             self.setAccessibleDescription(f"{where}\n{page.text}")

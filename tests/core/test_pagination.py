@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kiosk.core.pagination import paginate_paragraphs, split_sentences
+import pytest
+
+from kiosk.core.pagination import Pages, paginate, paginate_paragraphs, split_sentences
 
 
 def capacity(chars: int):
@@ -107,3 +109,47 @@ def test_cjk_characters_count_as_words_for_the_page_time():
     assert word_count(["Hello world"]) == 2
     assert word_count(["See 医生 today", "안녕 하세요", "اتصل بنا", ""]) == 4 + 5 + 2
     assert word_count(["Thanks 👍 ✓"]) == 3  # above U+3040, but not written without spaces
+
+
+def test_pages_split_each_section_only_when_one_of_its_pages_is_asked_for(shipped_content):
+    measured: list[int] = []
+    sections = shipped_content.article.sections
+    every_section = list(range(len(sections)))
+
+    def fits_for(section, heading, continued):
+        if not continued:
+            measured.append(sections.index(section))
+        return capacity(400)
+
+    everything = paginate(shipped_content, fits_for)
+    assert measured == every_section
+    assert len(everything) > len(sections)
+    measured.clear()
+    done: list[int] = []
+    pages = Pages(shipped_content, fits_for, lambda: done.append(len(measured)))
+    assert pages
+    assert pages[0] == everything[0]
+    assert measured == [0]  # the first page needs its own section only
+    first_of_second = next(i for i, p in enumerate(everything) if p.section_index == 1)
+    assert pages[first_of_second] == everything[first_of_second]
+    assert measured == [0, 1]
+    assert not pages.complete
+    assert done == []
+    assert len(pages) == len(everything)
+    assert measured == every_section
+    assert pages.complete
+    assert done == [len(sections)]  # told once, when the last section was split
+    assert list(pages) == everything
+    assert pages[-1] == everything[-1]
+    assert measured == every_section  # each section split once
+    assert done == [len(sections)]
+
+
+def test_asking_for_the_last_page_or_a_slice_splits_every_section(shipped_content):
+    everything = paginate(shipped_content, lambda *_: capacity(400))
+    assert Pages(shipped_content, lambda *_: capacity(400))[-1] == everything[-1]
+    assert Pages(shipped_content, lambda *_: capacity(400))[1:3] == everything[1:3]
+    beyond = Pages(shipped_content, lambda *_: capacity(400))
+    with pytest.raises(IndexError):
+        beyond[len(everything)]
+    assert beyond.complete

@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage
 
+from kiosk.core.content import Section
 from kiosk.core.pacing import word_count
-from kiosk.ui.page_view import body_pixel_size
+from kiosk.ui.page_view import PageLayout, body_pixel_size
 from kiosk.ui.slideshow import SlideshowScreen
 
 SIZES = [(1024, 600), (1280, 800), (1920, 1080), (3840, 2160), (1080, 1920)]
@@ -100,9 +101,46 @@ def test_a_hidden_slideshow_is_laid_out_once_at_the_size_it_is_shown_at(qtbot, m
     screen.resize(1920, 1080)
     screen.show()
     qtbot.waitExposed(screen)
+    count = len(screen.pages)  # every section split (the log says so once they all are)
     paginated = [r.getMessage() for r in caplog.records if r.getMessage().startswith("paginated")]
-    assert paginated == [f"paginated {len(screen.pages)} pages at 1920x1080"]
+    assert paginated == [f"paginated {count} pages at 1920x1080"]
     assert screen.page_layout.scale == 1.25
+
+
+def test_the_first_page_is_painted_before_the_later_sections_are_split(
+    qtbot, make_content, timers, clock, monkeypatch
+):
+    """Start-up: the first page waits for its own section's pages only; the other sections
+    are split from the event loop right after it is painted, and then the screen reader's
+    text says how many pages there are."""
+    content = make_content()
+    sections = content.article.sections
+    split: list[int] = []
+    measure = PageLayout.fits_for
+
+    def recording(layout: PageLayout, section: Section, heading: str, continued: bool = False):
+        if not continued:
+            split.append(sections.index(section))
+        return measure(layout, section, heading, continued)
+
+    monkeypatch.setattr(PageLayout, "fits_for", recording)
+    screen = SlideshowScreen(content, timer_factory=timers, clock=clock)
+    qtbot.addWidget(screen)
+    screen.resize(1920, 1080)
+    split_when_painted: list[int] = []
+    screen.first_page_shown.connect(lambda: split_when_painted.extend(split))
+    with qtbot.waitSignal(screen.first_page_shown):
+        screen.show()
+
+    def all_split() -> None:
+        assert split == list(range(len(sections)))
+
+    qtbot.waitUntil(all_split)
+    assert split_when_painted == [0]
+    count = len(screen.pages)
+    assert count > len(sections)  # the other sections' pages were not needed to paint
+    assert screen.accessibleDescription().startswith(f"Page 1 of {count}.\n")
+    assert split == list(range(len(sections)))  # split once each
 
 
 def test_advances_after_the_page_time_and_loops(make_screen, timers):
