@@ -47,8 +47,9 @@ class CrossFade(QObject):
         self._start, self._seconds = self._clock(), seconds
         self._timer.start(FRAME_MS)
 
-    def cut_to(self, pixmap: QPixmap) -> None:
-        """Show ``pixmap`` at once (any fade ends)."""
+    def cut_to(self, pixmap: QPixmap | None) -> None:
+        """Show ``pixmap`` at once (any fade ends); None: the page is not a pixmap yet (the
+        slideshow paints it itself until it needs one)."""
         self.stop()
         self.current = pixmap
 

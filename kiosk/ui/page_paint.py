@@ -45,6 +45,15 @@ def render_page(
     pixmap.setDevicePixelRatio(dpr)
     pixmap.fill(layout.colors["background"])
     painter = QPainter(pixmap)
+    paint_page(painter, layout, page, highlight)
+    painter.end()
+    return pixmap
+
+
+def paint_page(
+    painter: QPainter, layout: PageLayout, page: Page, highlight: Highlight | None = None
+) -> None:
+    """Paint ``page`` with ``painter``, on the page's background colour (filled already)."""
     painter.setRenderHints(
         QPainter.RenderHint.Antialiasing
         | QPainter.RenderHint.TextAntialiasing
@@ -54,8 +63,6 @@ def render_page(
     _paint_body(painter, layout, page, highlight)
     _paint_progress(painter, layout, page)
     paint_footer(painter, layout)
-    painter.end()
-    return pixmap
 
 
 def paint_header(painter: QPainter, layout: PageLayout) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QImage
 
 from kiosk.core.content import Section
 from kiosk.core.pacing import word_count
+from kiosk.ui import slideshow as slideshow_module
 from kiosk.ui.page_view import PageLayout, body_pixel_size
 from kiosk.ui.slideshow import SlideshowScreen
 
@@ -141,6 +142,29 @@ def test_the_first_page_is_painted_before_the_later_sections_are_split(
     assert count > len(sections)  # the other sections' pages were not needed to paint
     assert screen.accessibleDescription().startswith(f"Page 1 of {count}.\n")
     assert split == list(range(len(sections)))  # split once each
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1080, 1920)])
+def test_a_page_just_laid_out_is_painted_straight_onto_the_screen_as_its_pixmap_shows_it(
+    make_screen, monkeypatch, width, height
+):
+    """The first page (and the page after a resize) is painted without a screen-sized pixmap
+    first, and looks exactly as the pixmap a page change fades from."""
+    rendered: list[int] = []
+    render = slideshow_module.render_page
+
+    def counting(*args, **kwargs):
+        rendered.append(1)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(slideshow_module, "render_page", counting)
+    screen = make_screen(width, height, fade_ms=0)
+    screen.set_paused(True)  # the pause mark is painted over it too
+    straight = screen.grab().toImage()
+    assert rendered == []
+    screen.show_page(screen.current_index)
+    assert rendered == [1]
+    assert screen.grab().toImage() == straight
 
 
 def test_advances_after_the_page_time_and_loops(make_screen, timers):
