@@ -210,7 +210,7 @@ def paginate(content: Content, fits_for: FitsFor) -> list[Page]:
     return list(Pages(content, fits_for))
 
 
-def section_pages(content: Content, fits_for: FitsFor, index: int) -> list[Page]:
+def _section_pages(content: Content, fits_for: FitsFor, index: int) -> list[Page]:
     """The pages of the article's section ``index`` (see :func:`paginate`)."""
     section = content.article.sections[index]
     heading = section.heading or content.article.title
@@ -238,7 +238,7 @@ class Pages(Sequence[Page]):
     """Every page of ``content``'s article, as :func:`paginate` lists them, each section split
     only when one of its pages is first asked for (``len()`` splits them all).
 
-    A page's progress ("Part 1 of 7, page 1 of 2") depends on its own section alone, so the
+    A page's progress ("Part 1 of 4 · page 1 of 2") depends on its own section alone, so the
     slideshow's first page waits for its section only and the others are split once it is on
     screen: they were most of the pagination before the first paint.
     ``on_complete`` is called once, when the last section has been split.
@@ -266,7 +266,7 @@ class Pages(Sequence[Page]):
     def _split_next(self) -> bool:
         if self.complete:
             return False
-        self._pages.extend(section_pages(self._content, self._fits_for, self._sections))
+        self._pages.extend(_section_pages(self._content, self._fits_for, self._sections))
         self._sections += 1
         if self.complete and self._on_complete is not None:
             self._on_complete()
