@@ -305,9 +305,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    from PySide6.QtCore import QSize
-
+    # kiosk.app before PySide6: it imports the Qt-free modules start-up needs first (see its
+    # imports), and PySide6's import hook then reads the source of 15 fewer modules (3-5 ms).
     from kiosk.app import run
+
+    # isort: split
+    from PySide6.QtCore import QSize
 
     windowed = QSize(*args.windowed) if args.windowed else None
     inbox = args.kiosk_inbox or os.environ.get("KIOSK_INBOX") or None

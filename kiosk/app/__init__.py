@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 
 # isort: off
 # The Qt-free modules start-up needs come first. Once PySide6 is imported, its import hook
-# (for `from __feature__ import ...`) reads the source of every module imported after it:
-# importing these before it takes about 40 ms off the first page (benchmarks/startup.py).
+# (for `from __feature__ import ...`) reads the source of every module imported after it
+# (once a name): those imported before it and not named again after are spared. kiosk/cli.py
+# imports this module before PySide6 for that (tests/test_boundaries.py checks both).
 import kiosk.core.access
 import kiosk.core.bidi
 import kiosk.core.pacing
