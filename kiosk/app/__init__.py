@@ -31,6 +31,7 @@ from kiosk.core.content import Content
 from kiosk.core.content.cache import ContentCache
 from kiosk.core.files import Signature
 from kiosk.places import EXIT_ALREADY_RUNNING, EXIT_REPEATED_ERRORS
+from kiosk.system.errors import install_exception_hook
 from kiosk.system.instance import AlreadyRunning, LockError, acquire_single_instance
 from kiosk.system.logs import open_held_log, setup_logging
 from kiosk.system.notify import SystemdNotifier
@@ -39,7 +40,6 @@ from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app.screens import Kiosk, application
-from kiosk.system.errors import install_exception_hook
 
 # isort: on
 from kiosk.system.signals import install_signal_handlers
