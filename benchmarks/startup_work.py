@@ -36,7 +36,6 @@ line on stdout has the counts (millions of instructions) and the kiosk/bare rati
 
 from __future__ import annotations
 
-import argparse
 import compileall
 import json
 import os
@@ -49,7 +48,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from _support import parse_size, positive, reexec_under_xvfb, xvfb_mark
+from _support import benchmark_parser, reexec_under_xvfb, xvfb_mark
 from startup import (
     BARE_WINDOW,
     FIRST_PAINT,
@@ -129,24 +128,13 @@ def _collected(path: Path) -> int:
     return int(match[1])
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        description="Count the instructions the kiosk and a bare PySide6 window execute before "
-        "their first paint (under valgrind's callgrind); prints one JSON line.",
-    )
-    parser.add_argument("--runs", type=positive, default=1, help="runs of each program (default 1)")
-    parser.add_argument(
-        "--size",
-        type=parse_size,
-        default=(1920, 1080),
-        metavar="WxH",
-        help="the Xvfb screen when there is no $DISPLAY (default 1920x1080)",
-    )
-    return parser
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = benchmark_parser(
+        "Count the instructions the kiosk and a bare PySide6 window execute before their first "
+        "paint (under valgrind's callgrind); prints one JSON line. The window is fullscreen: "
+        "--size is the Xvfb screen's when there is no $DISPLAY.",
+        runs=(1, "runs of each program"),
+    ).parse_args(argv)
     if shutil.which("valgrind") is None:
         print("startup_work.py: needs valgrind (apt install valgrind)", file=sys.stderr)
         return 1
