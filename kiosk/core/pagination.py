@@ -240,7 +240,8 @@ class Pages(Sequence[Page]):
 
     A page's progress ("Part 1 of 4 · page 1 of 2") depends on its own section alone, so the
     slideshow's first page waits for its section only and the others are split once it is on
-    screen: they were most of the pagination before the first paint.
+    screen: they were most of the pagination before the first paint. So on the way to a
+    page, ask for that page: ``len()``, ``in``, slices and negative indexes split every section.
     ``on_complete`` is called once, when the last section has been split.
     """
 

@@ -16,8 +16,9 @@ FRAME_MS = 33
 
 
 class CrossFade(QObject):
-    """:attr:`current` is the page shown (None before the first); :meth:`fade_to` fades from
-    it to another.
+    """:attr:`current` is the page shown, as a pixmap; None when the slideshow paints the page
+    itself (before its first page, and after a new layout, until a page change fades from
+    it). :meth:`fade_to` fades from it to another.
 
     Signals:
         frame(): a frame of the fade is due (the last one too): repaint what differs.

@@ -2,10 +2,10 @@
 
 Pages are painted once into a pixmap each; a page change cross-fades the two cached pixmaps in
 one paint per frame (:mod:`kiosk.ui.cross_fade`), and only the part of the screen that differs
-is repainted. A page just laid out (the first, or after a resize) is painted straight onto the
-screen until a page change needs its pixmap. Between page changes nothing runs but one
-single-shot timer. What a touch means is in :mod:`kiosk.ui.slide_touch`, reading the page
-aloud in :mod:`kiosk.ui.page_reader`.
+is repainted. A page just laid out (the first, or after a resize or a new look) is painted
+straight onto the screen until a page change needs its pixmap. Between page changes nothing
+runs but one single-shot timer. What a touch means is in :mod:`kiosk.ui.slide_touch`, reading
+the page aloud in :mod:`kiosk.ui.page_reader`.
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ class SlideshowScreen(QWidget):
         self._pending: Content | None = None
         self._layout: PageLayout | None = None
         self._pages: Sequence[Page] = ()
+        self._describe_later = False  # the description waits for every page to be split
         self._finish_queued = False
         self._index = 0
         self._fade = CrossFade(self, timer_factory, clock)
@@ -403,8 +404,9 @@ class SlideshowScreen(QWidget):
             paint_pause_mark(painter, self._layout)
         painter.end()
         if not self._all_split() and not self._finish_queued:
-            # From the event loop: this page reaches the screen before the rest is split (and
-            # before what the first page's signal starts, queued after it).
+            # From the event loop: this page reaches the screen before the other sections are
+            # split (and before what the first page's signal starts, queued after it). Qt's own
+            # zero timer, not the injected factory's: it only puts the work after this paint.
             self._finish_queued = True
             QTimer.singleShot(0, self, self._finish_splitting)
         if not self._first_shown:
@@ -456,11 +458,15 @@ class SlideshowScreen(QWidget):
         self._reader.stop()
         position = self._reading_position()
         self._paginate(size)
+        self._describe_later = False  # not while the reading position is looked for
         self._index = self._page_at(position)
         self._fade.cut_to(None)  # the next paint draws the page (see paintEvent)
         if self._all_split():
             self._update_accessible_text()
-        # Otherwise it says "Page 1 of 8" once the rest is split, right after the next paint.
+        else:
+            # "Page 3 of 8" needs every page: said once the rest is split, after the page is
+            # painted (a hidden slideshow's waits until it is shown) or when first counted.
+            self._describe_later = True
         self.update()
 
     def _paginate(self, size: QSize) -> None:
@@ -476,6 +482,7 @@ class SlideshowScreen(QWidget):
             f" padding: 0px {self._layout.button_padding}px;"
         )
         self.language_bar.fit(self._layout.body_px, self._layout.language_rect)
+        log.debug("laid out at %dx%d", size.width(), size.height())
         # Each section is split when first needed: the page shown needs its own section only.
         self._pages = Pages(self._content, self._layout.fits_for, self._on_all_split)
 
@@ -491,7 +498,8 @@ class SlideshowScreen(QWidget):
     def _on_all_split(self) -> None:
         size = self._layout.size if self._layout is not None else self.size()
         log.debug("paginated %d pages at %dx%d", len(self._pages), size.width(), size.height())
-        self._update_accessible_text()
+        if self._describe_later:
+            self._update_accessible_text()
 
     def _reading_position(self) -> tuple[int, int]:
         """(section, words before the page in its section) of the page shown now."""
@@ -515,9 +523,8 @@ class SlideshowScreen(QWidget):
         return 0
 
     def _update_accessible_text(self) -> None:
-        # The index may be a page of the layout before (the rest of the pages got split while
-        # a new size was looking for the reading position): the caller says it then.
-        if self._pages and self._index < len(self._pages):
+        self._describe_later = False
+        if self._pages:
             page = self._pages[self._index]
             where = f"Page {self._index + 1} of {len(self._pages)}."
             self.setAccessibleDescription(f"{where}\n{page.text}")

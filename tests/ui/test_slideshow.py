@@ -103,8 +103,11 @@ def test_a_hidden_slideshow_is_laid_out_once_at_the_size_it_is_shown_at(qtbot, m
     screen.show()
     qtbot.waitExposed(screen)
     count = len(screen.pages)  # every section split (the log says so once they all are)
-    paginated = [r.getMessage() for r in caplog.records if r.getMessage().startswith("paginated")]
-    assert paginated == [f"paginated {count} pages at 1920x1080"]
+    messages = [r.getMessage() for r in caplog.records]
+    assert [m for m in messages if m.startswith("laid out")] == ["laid out at 1920x1080"]
+    assert [m for m in messages if m.startswith("paginated")] == [
+        f"paginated {count} pages at 1920x1080"
+    ]
     assert screen.page_layout.scale == 1.25
 
 
@@ -165,6 +168,36 @@ def test_a_page_just_laid_out_is_painted_straight_onto_the_screen_as_its_pixmap_
     screen.show_page(screen.current_index)
     assert rendered == [1]
     assert screen.grab().toImage() == straight
+
+
+@pytest.mark.parametrize("start", ["second section", "last page"])
+def test_after_a_resize_the_screen_reader_is_told_the_new_page_once(qtbot, make_screen, start):
+    """A resize keeps the reading position; the description then says the new layout's page
+    and count, once: in the second section after the paint (the sections after it are split
+    then), on the last page at once (every section was split to find it)."""
+    screen = make_screen(1080, 1920, fade_ms=0)
+    pages = screen.pages
+    first_of_second = next(i for i, p in enumerate(pages) if p.section_index == 1)
+    screen.show_page(len(pages) - 1 if start == "last page" else first_of_second)
+    section = pages[screen.current_index].section_index
+    said: list[str] = []
+    describe = screen.setAccessibleDescription
+
+    def recording(text: str) -> None:
+        said.append(text)
+        describe(text)
+
+    def described() -> None:
+        assert said
+
+    screen.setAccessibleDescription = recording
+    for width, height in [(1920, 1080), (1080, 1920), (1920, 1080)]:
+        said.clear()
+        screen.resize(width, height)
+        qtbot.waitUntil(described)
+        index, pages = screen.current_index, screen.pages
+        assert pages[index].section_index == section
+        assert said == [f"Page {index + 1} of {len(pages)}.\n{pages[index].text}"]
 
 
 def test_advances_after_the_page_time_and_loops(make_screen, timers):
