@@ -11,6 +11,16 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kiosk"
 QT_FREE = ["core", "storage"]
+QT_FREE_AT_START = (
+    "kiosk.core",
+    "kiosk.storage",
+    "kiosk.places",
+    "kiosk.system.errors",
+    "kiosk.system.instance",
+    "kiosk.system.logs",
+    "kiosk.system.notify",
+)
+"""Modules without Qt that a start may need: loaded before PySide6 when they are."""
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -111,8 +121,9 @@ def test_a_kiosk_whose_content_is_cached_starts_without_the_content_checks(tmp_p
 
 
 def test_starting_the_kiosk_imports_its_qt_free_modules_before_pyside6():
-    """PySide6's import hook reads the source of every module imported after it: the core and
-    storage modules start-up needs are imported first (kiosk/app/__init__.py lists them)."""
+    """PySide6's import hook reads the source of every module imported after it: the core,
+    storage and Qt-free system modules start-up needs are imported first (kiosk/app/__init__.py
+    lists them)."""
     import subprocess
     import sys
 
@@ -122,7 +133,7 @@ def test_starting_the_kiosk_imports_its_qt_free_modules_before_pyside6():
         "class Watch:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
         "        if 'PySide6.QtCore' in sys.modules and name.startswith(\n"
-        "            ('kiosk.core', 'kiosk.storage')\n"
+        f"            {QT_FREE_AT_START!r}\n"
         "        ):\n"
         "            late.append(name)\n"
         "sys.meta_path.insert(0, Watch())\n"
@@ -145,7 +156,9 @@ def test_the_kiosk_command_imports_the_kiosk_before_pyside6():
         if isinstance(node, ast.ImportFrom)
     )
     modules = [module for _line, module in imported]
-    first_qt = next(i for i, module in enumerate(modules) if module.startswith("PySide6"))
+    first_qt = next(
+        (i for i, module in enumerate(modules) if module.startswith("PySide6")), len(modules)
+    )
     assert "kiosk.app" in modules[:first_qt], modules
     at_top = [a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names]
     at_top += [n.module or "" for n in tree.body if isinstance(n, ast.ImportFrom)]
