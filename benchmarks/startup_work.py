@@ -7,15 +7,17 @@ Why
 times move by 10-20 % from one minute to the next, the bare window's as much as the kiosk's, so
 a change of a few milliseconds does not show in them and their ratio moves with the machine's
 load. The instructions a start executes before its first paint hardly depend on that load: two
-runs of the same code agree to within about 0.1 %. They do not count what a start waits for
-(the disk, the X server) or memory stalls (the first touch of new pages), so they complement
-startup.py's times and do not replace them: the first-paint target stays a target on time.
+runs of the same code agree to within about 0.5 % (the kiosk's, from one session to the next,
+to within 0.05 %). They do not count what a start waits for (the disk, the X server) or memory
+stalls (the first touch of new pages), so they complement startup.py's times and do not replace
+them: the first-paint target stays a target on time.
 
 How
 ---
 Each program runs under ``valgrind --tool=callgrind`` on the same X server, fullscreen at
-``--size``, until it has painted its first page, and then ends at once (``os._exit``), so
-nothing after the first paint is counted:
+``--size``, until it says that it has painted its first page, as startup.py's times end, and
+then ends at once (``os._exit``), so nothing after is counted. For the kiosk that is the
+slideshow's own paint: its buttons are painted just after it, in the same frame.
 
 ``kiosk``
     the kiosk as the ``kiosk`` command starts it (``kiosk.__main__.main``) with the shipped
