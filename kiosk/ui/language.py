@@ -47,7 +47,13 @@ class LanguageBar(QWidget):
             button.clicked.connect(self._on_button_clicked)
             layout.addWidget(button)
             self.buttons[code] = button
-        self.setVisible(len(self.buttons) > 1)
+        if len(self.buttons) < 2:
+            self.hide()
+        elif parent is not None and parent.isVisible():
+            self.show()  # made on a screen already shown: a new article's languages
+        # Otherwise it shows with its screen. Showing it now would lay it out in the default
+        # font before the screen has its style: Qt would look for the fonts for 中文 and
+        # العربية twice (30 M instructions of the first page; benchmarks/startup_work.py).
         self.set_current(current)
 
     def set_current(self, code: str) -> None:

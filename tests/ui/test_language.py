@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from kiosk.app import Kiosk
 from kiosk.core.i18n import load_localized
 from kiosk.paths import bundled_content
+from kiosk.ui.language import LanguageBar
 from tests.ui.test_request_form import tap, type_into
 
 
@@ -221,3 +222,19 @@ def test_hidden_screens_look_the_same_built_before_or_after_the_visitor_chose(
         QApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
     assert shots[True][0] == shots[False][0]  # the thank-you screen
     assert shots[True][1] == shots[False][1]  # the panel over it
+
+
+def test_a_language_bar_shows_with_its_screen_and_never_for_a_single_language(qtbot):
+    screen = QWidget()
+    qtbot.addWidget(screen)
+    screen.resize(600, 100)
+    two = [("en", "English"), ("es", "Español")]
+    made_before = LanguageBar(two, "en", screen)
+    single = LanguageBar([("en", "English")], "en", screen)
+    screen.show()
+    qtbot.waitExposed(screen)
+    assert made_before.isVisible()
+    assert not single.isVisible()
+    made_after = LanguageBar(two, "es", screen)  # a new article on a screen already shown
+    assert made_after.isVisible()
+    assert not LanguageBar([("es", "Español")], "es", screen).isVisible()
