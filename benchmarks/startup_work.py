@@ -56,6 +56,8 @@ from startup import (
     FIRST_PAINT,
     BenchmarkError,
     first_start,
+    spawn,
+    stop,
 )
 
 # The kiosk as the `kiosk` command starts it, ended by its own "first page shown" log line.
@@ -93,21 +95,11 @@ def count_instructions(
         f"--callgrind-out-file={scratch / f'callgrind.{name}.%p'}",
         "--quiet",
     ]
-    process = subprocess.Popen(
-        [*valgrind, *command],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        errors="replace",
-        env=env,
-        cwd=cwd,
-    )
+    process = spawn([*valgrind, *command], env, cwd)
     try:
         _, stderr = process.communicate(timeout=RUN_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
+        stop(process)
         raise BenchmarkError(f"{name}: no first paint within {RUN_TIMEOUT_S:.0f} s") from None
     if LATE_START in stderr:
         # What the kiosk starts after its first screen then ran first, and would be counted.
