@@ -28,24 +28,25 @@ def main(argv: list[str]) -> int:
         result["started"].append(part)  # type: ignore[union-attr]
         result.setdefault("first_part_s", round(time.monotonic() - start, 3))
 
-    def quit_once_ready() -> None:
+    def quit_once_ready(finished_at: float) -> None:
         # speech-dispatcher is sometimes Ready for a moment between two parts, and the
         # Speaker's finished can come then while the engine goes on (a fault of its own, not
         # this test's): wait for the engine to be back to Ready, as the test checks, for 10 s
         # at most.
-        waited = time.monotonic() - start - float(result["seconds"])  # type: ignore[arg-type]
+        waited = time.monotonic() - finished_at
         if speaker.state.name == "Ready" or waited > READY_WITHIN_S:
             result["ready_after_finished_s"] = round(waited, 3)
             app.quit()
         else:
-            QTimer.singleShot(50, quit_once_ready)
+            QTimer.singleShot(50, lambda: quit_once_ready(finished_at))
 
     def on_finished(utterance: int) -> None:
+        finished_at = time.monotonic()
         result["finished"] = True
-        result["seconds"] = round(time.monotonic() - start, 3)
+        result["seconds"] = round(finished_at - start, 3)
         # After what is already queued: a part the engine began while speak() was still
         # enqueuing is announced from a zero timer, which may still be pending here.
-        QTimer.singleShot(0, quit_once_ready)
+        QTimer.singleShot(0, lambda: quit_once_ready(finished_at))
 
     speaker.part_started.connect(on_part)
     speaker.finished.connect(on_finished)
