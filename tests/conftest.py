@@ -7,13 +7,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from kiosk.core.content import Content, load_content
+from kiosk.core.record import replace
 from kiosk.paths import bundled_content
 from tests.helpers.clock import FakeClock
 

@@ -6,11 +6,9 @@ Cancel, or nobody there.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-
 from kiosk.core.colors import contrast_ratio, parse_hex_color
 from kiosk.core.content import Colors, Content
+from kiosk.core.record import Record, replace
 
 TEXT_SIZES: dict[str, float] = {"standard": 1.0, "large": 1.5, "extra_large": 2.0}
 """Text size choices and how many times the body size each one is."""
@@ -35,8 +33,7 @@ HIGH_CONTRAST_TEXT = 7.0
 """WCAG's enhanced contrast (AAA) for text, which high contrast gives every text."""
 
 
-@dataclass(frozen=True)
-class AccessSettings:
+class AccessSettings(Record):
     """What one visitor chose in the accessibility panel."""
 
     read_aloud: bool = False
@@ -49,7 +46,7 @@ class AccessSettings:
         return TEXT_SIZES[self.text_size]
 
     def with_(self, **changes: object) -> AccessSettings:
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)
 
 
 DEFAULT = AccessSettings()
@@ -59,8 +56,8 @@ def shown_content(content: Content, settings: AccessSettings) -> Content:
     """``content`` as this visitor sees it: in high-contrast colours if they asked for them."""
     if not settings.high_contrast:
         return content
-    clinic = dataclasses.replace(content.clinic, colors=HIGH_CONTRAST)
-    return dataclasses.replace(content, clinic=clinic)
+    clinic = replace(content.clinic, colors=HIGH_CONTRAST)
+    return replace(content, clinic=clinic)
 
 
 def weakest_text_contrast(colors: Colors) -> float:

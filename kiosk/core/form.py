@@ -12,9 +12,9 @@ import re
 import sys
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Literal
 
+from kiosk.core.record import Record
 from kiosk.core.words import ENGLISH, N_, RIGHT_TO_LEFT_CODES, Words
 
 FieldType = Literal["text", "phone", "email", "choice", "multiline", "consent"]
@@ -39,8 +39,7 @@ FIRST_NAME_PLACEHOLDER = "{first_name}"
 """The one placeholder the thank-you title may contain."""
 
 
-@dataclass(frozen=True)
-class FormField:
+class FormField(Record):
     """One of ``form.fields``: what the visitor is asked, and how the answer is checked."""
 
     key: str
@@ -52,16 +51,14 @@ class FormField:
     max_length: int = 100
 
 
-@dataclass(frozen=True)
-class AtLeastOneOf:
+class AtLeastOneOf(Record):
     """The visitor must answer at least one of ``fields``; ``message`` goes by the first."""
 
     fields: tuple[str, ...]
     message: str
 
 
-@dataclass(frozen=True)
-class Thanks:
+class Thanks(Record):
     """``form.thanks``: the screen after Send."""
 
     title: str
@@ -69,8 +66,7 @@ class Thanks:
     name_field: str | None = None
 
 
-@dataclass(frozen=True)
-class FormSpec:
+class FormSpec(Record):
     """``form``: the request form's words, fields and rules."""
 
     button_label: str

@@ -21,7 +21,8 @@ import os
 import re
 import zoneinfo
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from kiosk.core.record import Record
 
 __all__ = [
     "CLOSED",
@@ -56,8 +57,7 @@ saver held off all the time); ``power_off`` lets the display power down (and a t
 _UTC = dt.UTC
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+class Span(Record, order=True):
     """One opening range of a day, in minutes after midnight: ``start`` (0..1439) up to, not
     including, ``end`` (1..1440, where 1440 is 24:00)."""
 
@@ -72,8 +72,7 @@ class Span:
         return f"{_hhmm(self.start)}-{_hhmm(self.end)}"
 
 
-@dataclass(frozen=True)
-class OpeningHours:
+class OpeningHours(Record):
     """When the kiosk is awake.
 
     ``days`` holds the ranges of each day, Monday first (an empty tuple: closed that day), in

@@ -11,7 +11,6 @@ wrong kind, is a problem like one in ``content.yaml``: the kiosk does not use th
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from kiosk.core.content.schema import CONTENT
 from kiosk.core.content.text import paragraphs
 from kiosk.core.content.yaml_nodes import Context, compose
 from kiosk.core.form import FIRST_NAME_PLACEHOLDER, unknown_placeholders
+from kiosk.core.record import replace
 from kiosk.core.source_lines import SourceLines
 from kiosk.core.words import Language, words_for
 
@@ -94,7 +94,7 @@ def _with_texts(
                 for i, each in enumerate(value)
             )
     changed = {name: new for name, new in changes.items() if new != getattr(model, name)}
-    return dataclasses.replace(model, **changed) if changed else model
+    return replace(model, **changed) if changed else model
 
 
 def _unlocated(check: Checker) -> Checker:
@@ -140,11 +140,11 @@ def localize(content: Content) -> tuple[Content, list[str]]:
     names = (first, *((t.language.code, t.language.name) for t in translations))
     if not translations:
         names = ()
-    localized = dataclasses.replace(
+    localized = replace(
         content,
         words=words_for(content.language.code),
         language_names=names,
-        translations=tuple(dataclasses.replace(t, language_names=names) for t in translations),
+        translations=tuple(replace(t, language_names=names) for t in translations),
     )
     return localized, warnings
 
@@ -247,9 +247,7 @@ def _translate(
     values = {key: value for key, (value, _line) in found.items()}
     translated = _apply(content, values)
     return (
-        dataclasses.replace(
-            translated, language=language, words=words_for(file.code), translations=()
-        ),
+        replace(translated, language=language, words=words_for(file.code), translations=()),
         warnings,
     )
 
@@ -364,7 +362,7 @@ def _meta_value(ctx: Context, path: str, node: Node) -> Any:
 def _language(file: TranslationFile, meta: dict[str, tuple[Any, int]]) -> Language:
     known = language_named(file.code)
     given = {key: value for key, (value, _line) in meta.items() if value is not None}
-    return dataclasses.replace(
+    return replace(
         known,
         name=given.get("name", known.name),
         right_to_left=given.get("right_to_left", known.right_to_left),

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import overload
 
 from kiosk.core.content import Content, Section
 from kiosk.core.pacing import page_seconds, word_count
+from kiosk.core.record import Record
 
 Fits = Callable[[Sequence[str]], bool]
 """Whether these paragraphs, in order, fit the body area of one page."""
@@ -46,8 +46,7 @@ _SENTENCE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(Record):
     """One screenful of the article."""
 
     section_index: int

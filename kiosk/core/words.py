@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import gettext
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from kiosk.core.record import Record, field
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,7 @@ def N_(message: str) -> str:
     return message
 
 
-@dataclass(frozen=True)
-class Words:
+class Words(Record):
     """The program's words in one language. Equal when the language is."""
 
     code: str = SOURCE_LANGUAGE
@@ -83,8 +83,7 @@ def words_for(code: str, locale_dir: Path = LOCALE_DIR) -> Words:
     return Words(code, translation)
 
 
-@dataclass(frozen=True)
-class Language:
+class Language(Record):
     """Which language a text is in, and how the kiosk shows it."""
 
     code: str = SOURCE_LANGUAGE

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFontMetricsF
 
 from kiosk.core.content import Content, Section
 from kiosk.core.pagination import Fits, Page
+from kiosk.core.record import fields
 from kiosk.core.words import N_
 from kiosk.ui.typography import TextBlock
 from kiosk.ui.typography import make_font as make_font  # kiosk/ui/glyphs.py takes it from here
@@ -123,7 +124,7 @@ class PageLayout:
         self.margin = max(round(body_px * 1.1), 24)
         self.gap = round(body_px * 0.6)
         colors = content.clinic.colors
-        self.colors = {name: QColor(getattr(colors, name)) for name in colors.__dataclass_fields__}
+        self.colors = {f.name: QColor(getattr(colors, f.name)) for f in fields(colors)}
 
         inner_w = w - 2 * self.margin
         # The text column: never wider than MEASURE characters of this article's text.

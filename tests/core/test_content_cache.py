@@ -4,7 +4,6 @@ full, so a cache never shows what the check would refuse."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import pickle
 import shutil
@@ -21,6 +20,7 @@ import kiosk.core.i18n
 from kiosk.core.content import ContentError
 from kiosk.core.content.cache import FILE_NAME, QUIET_SECONDS, ContentCache
 from kiosk.core.i18n import load_localized
+from kiosk.core.record import replace
 from kiosk.paths import bundled_content
 
 SHIPPED = bundled_content().parent
@@ -232,7 +232,7 @@ class _RunsCode:
 def test_a_cache_that_would_build_anything_but_the_content_is_refused(
     site: Path, data: Path, full_reads: list[Path], tmp_path: Path, what: str
 ) -> None:
-    """Only the content's dataclasses and paths may come out of the file: nothing in it is
+    """Only the content's records and paths may come out of the file: nothing in it is
     run, and the content is then read in full."""
     cached(site, data)
     marker = tmp_path / "ran"
@@ -359,7 +359,7 @@ def test_a_cache_that_shares_one_object_many_times_is_read_at_once(site: Path, d
     shared: object = ("en", "English")
     for _ in range(60):
         shared = (shared, shared)
-    doctored = dataclasses.replace(content, language_names=shared)  # type: ignore[arg-type]
+    doctored = replace(content, language_names=shared)  # type: ignore[arg-type]
     with open(data / FILE_NAME, "wb") as stream:
         _Pickler(stream).dump(({"format": 1}, doctored))
     assert len((data / FILE_NAME).read_bytes()) < 100_000

@@ -9,7 +9,6 @@ example.com).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from kiosk.core.form import (
     thanks_title,
     validate,
 )
+from kiosk.core.record import replace
 
 SHIPPED = Path(__file__).resolve().parents[2] / "content.yaml"
 

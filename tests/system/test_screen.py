@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 import subprocess
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -18,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.app import ASLEEP, AWAKE, Kiosk, _AfterFirstScreen
 from kiosk.core.content import Content
 from kiosk.core.hours import DAY_NAMES
+from kiosk.core.record import replace
 from kiosk.storage.store import RequestStore
 from kiosk.system.screen import (
     ScreenKeeper,

@@ -3,8 +3,6 @@ focus ring, larger text, high contrast, time enough, target sizes and accessible
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAccessible
@@ -23,6 +21,7 @@ from kiosk.core.access import HIGH_CONTRAST, AccessSettings, weakest_text_contra
 from kiosk.core.colors import contrast_ratio, parse_hex_color
 from kiosk.core.content import Article, Content, Section
 from kiosk.core.pin import PinVault
+from kiosk.core.record import replace
 from kiosk.ui import access_text as words
 from kiosk.ui.access import AccessButton
 from tests.helpers.fakes import FakeClock

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import QLabel
 from kiosk.app import Kiosk
 from kiosk.core.hours import OpeningHours, parse_day
 from kiosk.core.pin import PinVault
+from kiosk.core.record import replace
 from kiosk.storage.store import RequestStore
 from tests.helpers.fakes import FakeClock
 from tests.helpers.processes import start_kiosk, stop, wait_for_line

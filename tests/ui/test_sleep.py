@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TypeAlias
 
 import pytest
@@ -20,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.core.colors import WCAG_AA_NORMAL_TEXT, contrast_ratio, parse_hex_color
 from kiosk.core.content import Content
 from kiosk.core.hours import DAY_NAMES, OpeningHours, parse_day
+from kiosk.core.record import replace
 from kiosk.ui.sleep import (
     MAX_WAIT_MS,
     SLEEP_BACKGROUND,

@@ -360,7 +360,7 @@ def _count(image: QImage, rgb: int) -> int:
 def test_a_section_image_is_shown_beside_or_above_its_text(
     qtbot, tmp_path, shipped_content, timers, clock, width, height
 ):
-    from dataclasses import replace
+    from kiosk.core.record import replace
 
     picture = QImage(400, 300, QImage.Format.Format_RGB32)
     picture.fill(QColor("#C0392B"))

@@ -4,7 +4,6 @@ next page change, at its first page, never in the middle of a page."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any, TypeAlias
 
 import pytest
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.core.content import Article, Content, Section
+from kiosk.core.record import replace
 from kiosk.ui.slideshow import SlideshowScreen
 from tests.helpers.fakes import FakeClock, FakeTimers
 

@@ -5,7 +5,6 @@ Spanish and French, Arabic and Hebrew, CJK with emoji, Greek, Russian and Hindi,
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from PySide6.QtCore import QSize, Qt
 
 from kiosk.core.content import Content, Section, load_content
 from kiosk.core.pagination import lone_sentence_pages, paginate, split_sentences
+from kiosk.core.record import replace
 from kiosk.core.source_lines import SourceLines
 from kiosk.ui.content_check import SHAPES, lay_out
 from kiosk.ui.glyphs import has_glyph, undrawable

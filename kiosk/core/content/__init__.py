@@ -4,7 +4,7 @@
 frozen :class:`Content` or raises one :class:`ContentError` that lists every problem found,
 each as ``FILE:LINE: key.path: what is wrong and what is expected``.
 
-The modules, from the bottom up: :mod:`.model` (the dataclasses), :mod:`.text` (quoting and
+The modules, from the bottom up: :mod:`.model` (the records), :mod:`.text` (quoting and
 paragraphs), :mod:`.yaml_nodes` (the node tree with line numbers), :mod:`.file_checks` (image
 files and folders), :mod:`.checkers` (the table-driven machinery), :mod:`.values` (checkers
 of single values), :mod:`.rules` (rules that join several keys), :mod:`.schema` (the table of

@@ -28,14 +28,13 @@ file, and only when none of them changed since two seconds before that read bega
 during the read would otherwise be cached with what was read before it; the next start
 writes it; content.yaml and the program must also be as they were when the read began).
 Files are read as the check reads them: never waiting on a FIFO. The cache is a
-pickle that may build only the content's own dataclasses and paths: anything else in it is
+pickle that may build only the content's own records and paths: anything else in it is
 refused, and then the content is read in full. The data folder is the kiosk's own (0700, like
 its database) and the file is 0600.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 import io
 import os
@@ -52,6 +51,7 @@ import kiosk
 from kiosk.core.content.file_checks import MAX_FILE_BYTES, NotRegularError, open_regular
 from kiosk.core.content.model import Content
 from kiosk.core.files import os_reason, write_atomically
+from kiosk.core.record import Record, fields
 from kiosk.core.words import Words, words_for
 
 FILE_NAME = "content.cache"
@@ -71,7 +71,7 @@ _CONTENT_MODULES = frozenset(
         "kiosk.core.words",
     }
 )
-"""Where the content's dataclasses live: the only classes a cache may build (and paths)."""
+"""Where the content's records live: the only classes a cache may build (and paths)."""
 
 Stamp = tuple[Any, ...]
 
@@ -266,13 +266,13 @@ _ONLY_A_PATH = frozenset({"export_folder"})
 
 
 def _fields(value: object, name: str, seen: set[int]) -> Iterator[tuple[str, object]]:
-    """(field name, value) of every leaf in the content's dataclasses, tuples and dicts, each
+    """(field name, value) of every leaf in the content's records, tuples and dicts, each
     object once (content that shares one object many times cannot make this walk long)."""
     if id(value) in seen:
         return
-    if dataclasses.is_dataclass(value) and not isinstance(value, type | Words):
+    if isinstance(value, Record) and not isinstance(value, Words):
         seen.add(id(value))
-        for field in dataclasses.fields(value):
+        for field in fields(value):
             yield from _fields(getattr(value, field.name), field.name, seen)
     elif isinstance(value, tuple | list):
         seen.add(id(value))
@@ -313,6 +313,6 @@ class _Unpickler(pickle.Unpickler):
             return PosixPath
         if module in _CONTENT_MODULES:
             found = getattr(sys.modules.get(module), name, None)
-            if isinstance(found, type) and dataclasses.is_dataclass(found):
+            if isinstance(found, type) and issubclass(found, Record):
                 return found
         raise pickle.UnpicklingError(f"{module}.{name} is not part of the content")

@@ -80,7 +80,7 @@ class MappingOf:
     """A mapping with a fixed set of keys, each checked by its :class:`Field`.
 
     ``build`` turns the checked values (only keys present, or with a default), given as
-    keyword arguments, into the result: the model's dataclass, or a function where a key is not
+    keyword arguments, into the result: the model's record, or a function where a key is not
     the field's name. ``cross_checks`` see every key present (value or INVALID, and line), for
     rules that join several keys.
     """

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from kiosk.core.content.yaml_nodes import (
     mapping_value,
 )
 from kiosk.core.files import os_reason
+from kiosk.core.record import replace
 
 
 def load_content(path: Path) -> Content:
@@ -93,7 +93,7 @@ def _with_hours_zone(root: Node, values: dict[str, Any]) -> dict[str, Any]:
     if staff is None or mapping_value(staff, "time_zone") is None:
         return values
     zone = values["staff"].time_zone
-    return {**values, "opening_hours": dataclasses.replace(hours, time_zone=zone)}
+    return {**values, "opening_hours": replace(hours, time_zone=zone)}
 
 
 def _single(source: str, message: str) -> ContentError:

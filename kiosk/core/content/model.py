@@ -1,4 +1,6 @@
-"""The model: what a content file says, as frozen dataclasses, and the problems found in one.
+"""The model: what a content file says, as frozen records (:mod:`kiosk.core.record`: declared
+as dataclasses are, and made without compiling anything at start-up), and the problems found
+in one.
 
 Every key of content.yaml is a field here; the schema (:mod:`.schema`) checks the key and
 builds these from what it found.
@@ -6,16 +8,15 @@ builds these from what it found.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.core.form import FormSpec
 from kiosk.core.hours import OpeningHours
+from kiosk.core.record import Record, field
 from kiosk.core.words import ENGLISH, KNOWN_LANGUAGES, RIGHT_TO_LEFT_CODES, Language, Words
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Record):
     """One thing wrong with a content file."""
 
     source: str
@@ -37,8 +38,7 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-@dataclass(frozen=True)
-class Colors:
+class Colors(Record):
     """``clinic.colors``: the colours of the screens, each "#RRGGBB"."""
 
     background: str
@@ -51,8 +51,7 @@ class Colors:
     accent: str
 
 
-@dataclass(frozen=True)
-class Branding:
+class Branding(Record):
     """``clinic``: the clinic's name, logo and colours."""
 
     name: str
@@ -60,16 +59,14 @@ class Branding:
     colors: Colors
 
 
-@dataclass(frozen=True)
-class Notices:
+class Notices(Record):
     """``notices``: the crisis line and the disclaimer, shown on every slide."""
 
     crisis_line: str
     disclaimer: str
 
 
-@dataclass(frozen=True)
-class Timing:
+class Timing(Record):
     """``timing``: how long pages stay and when the kiosk goes back to the slideshow."""
 
     words_per_minute: float = 200.0
@@ -83,8 +80,7 @@ class Timing:
     thanks_seconds: float = 12.0
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(Record):
     """One of ``article.sections``: ``body`` is read into ``paragraphs``."""
 
     heading: str | None
@@ -94,16 +90,14 @@ class Section:
     seconds: float | None = None
 
 
-@dataclass(frozen=True)
-class Article:
+class Article(Record):
     """``article``: the health article the slideshow shows, a section at a time."""
 
     title: str
     sections: tuple[Section, ...]
 
 
-@dataclass(frozen=True)
-class Staff:
+class Staff(Record):
     """How the staff side behaves (all optional in content.yaml)."""
 
     long_press_seconds: float = 3.0
@@ -113,8 +107,7 @@ class Staff:
     export_folder: Path = Path("~/clinic-kiosk-exports")
 
 
-@dataclass(frozen=True)
-class TranslationFile:
+class TranslationFile(Record):
     """A file with the clinic's text in another language (``languages.translations``)."""
 
     code: str
@@ -123,16 +116,14 @@ class TranslationFile:
     """The line of content.yaml that names it."""
 
 
-@dataclass(frozen=True)
-class LanguageSettings:
+class LanguageSettings(Record):
     """``languages:``: the language content.yaml is written in, and the other languages' files."""
 
     default: str = "en"
     translations: tuple[TranslationFile, ...] = ()
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(Record):
     """A whole content file, checked: one field per top-level key, and its language."""
 
     source: str

@@ -1,7 +1,7 @@
 """The schema of content.yaml: every key, how its value is checked, and what it builds.
 
 Each mapping of the file is a :class:`~.checkers.MappingOf` whose ``build`` is the model's
-dataclass (or a small function where the model needs more than the keys: a default that
+record class (or a small function where the model needs more than the keys: a default that
 depends on another key, the seven days of opening hours), called with the checked keys as
 keyword arguments. So adding a key is one field in :mod:`.model` and one
 :class:`~.checkers.Field` here; a key left out of the file gets the field's default. A key
