@@ -10,7 +10,7 @@ its keyboard with the first visitor's form; the benchmark calls ``kiosk.load_key
 front (as ``form.py`` does) and waits until it is loaded. Taps are ``QTest.mouseClick`` on the
 real widgets, delivered through the window like a click.
 
-Timings are changed with ``dataclasses.replace`` on ``content.timing``: ``fade_ms`` is
+Timings are changed with ``kiosk.core.record.replace`` on ``content.timing``: ``fade_ms`` is
 ``FADE_MS`` (60), so every page change really cross-fades (the slideshow's 33 ms frame timer
 paints about three frames: the first at once, one half way, the last when the fade is done);
 ``min_seconds`` and ``max_seconds`` are ``PAGE_SECONDS`` (600) so the advance timer never fires
@@ -137,7 +137,6 @@ destroyed. The defaults take about 15 minutes.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import gc
 import math
 import os
@@ -164,6 +163,7 @@ from shiboken6 import Shiboken
 
 from kiosk.app import Kiosk
 from kiosk.core.content import Content, load_content
+from kiosk.core.record import replace
 from kiosk.paths import bundled_content
 from kiosk.storage.store import RequestStore
 
@@ -200,10 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
 def soak_content() -> Content:
     """The shipped content with a short cross-fade and pages that never advance by themselves."""
     content = load_content(bundled_content())
-    timing = dataclasses.replace(
+    timing = replace(
         content.timing, fade_ms=FADE_MS, min_seconds=PAGE_SECONDS, max_seconds=PAGE_SECONDS
     )
-    return dataclasses.replace(content, timing=timing)
+    return replace(content, timing=timing)
 
 
 # -- Qt's messages -----------------------------------------------------------------------------

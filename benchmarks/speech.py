@@ -48,7 +48,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -61,6 +60,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.app import Kiosk, application
 from kiosk.core.access import AccessSettings
 from kiosk.core.content import Article, Section, load_content
+from kiosk.core.record import replace
 from kiosk.paths import bundled_content
 from kiosk.storage.store import RequestStore
 

@@ -46,7 +46,7 @@ class AccessSettings(Record):
         return TEXT_SIZES[self.text_size]
 
     def with_(self, **changes: object) -> AccessSettings:
-        return replace(self, **changes)
+        return replace(self, **changes)  # type: ignore[arg-type]
 
 
 DEFAULT = AccessSettings()

@@ -17,9 +17,15 @@ What a subclass gets, as from a frozen dataclass:
 - ``==`` and ``hash`` over the fields (of the same class only), ``repr`` listing them; a field
   made with ``field(compare=False)`` or ``field(repr=False)`` is left out of those;
 - with ``class Span(Record, order=True)``: ``<``, ``<=``, ``>`` and ``>=`` over the fields;
-- pickling, as a dataclass pickles (the cache depends on it);
+- pickling, as a dataclass pickles (the cache depends on it), and ``__match_args__``;
 - :func:`fields` and :func:`replace` stand in for ``dataclasses.fields`` and
-  ``dataclasses.replace``.
+  ``dataclasses.replace`` (which refuse a record; ruff's TID251 points here), and
+  ``copy.replace`` works from Python 3.13.
+
+What a dataclass refuses, a record refuses too (a default that cannot be hashed, a field
+without a default after one with, ``order=True`` over the class's own ``__lt__``); what this
+module does not do (``InitVar``, ``KW_ONLY``, ``field(init=False)``, ``kw_only``, ``hash``)
+is refused rather than ignored.
 
 Type checkers know all this from :func:`typing.dataclass_transform`. Classes not made on the
 way to the first page stay plain dataclasses.
@@ -29,8 +35,8 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import MISSING, Field, FrozenInstanceError, field
-from typing import Any, ClassVar, TypeVar, dataclass_transform
+from dataclasses import KW_ONLY, MISSING, Field, FrozenInstanceError, InitVar, field
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform
 
 __all__ = ["Record", "field", "fields", "replace"]
 
@@ -50,8 +56,11 @@ class Record:
         super().__init_subclass__(**kwargs)
         found = {f.name: f for f in cls.__record_fields__}
         for name, annotation in inspect.get_annotations(cls).items():
-            if _is_class_var(annotation):
+            kind = _annotation_name(annotation)
+            if kind in _CLASS_VARS:
                 continue
+            if kind in _NOT_SUPPORTED:
+                raise TypeError(f"{cls.__qualname__}.{name}: a record takes no {kind}")
             found[name] = _field(cls, name)
         seen_default = ""
         for each in found.values():
@@ -64,8 +73,13 @@ class Record:
                 )
         cls.__record_fields__ = tuple(found.values())
         cls.__record_compared__ = tuple(f.name for f in found.values() if f.compare)
+        cls.__match_args__ = tuple(found)  # type: ignore[attr-defined,misc]  # as in a dataclass
+        if "__eq__" in cls.__dict__ and cls.__dict__.get("__hash__", MISSING) is None:
+            cls.__hash__ = Record.__hash__  # type: ignore[method-assign]  # as a dataclass does
         if order:
             for name, test in _ORDER.items():
+                if name in cls.__dict__:
+                    raise TypeError(f"{cls.__qualname__} has its own {name}: it cannot be ordered")
                 setattr(cls, name, _ordering(name, test))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -120,25 +134,46 @@ class Record:
         shown = ", ".join(f"{f.name}={values[f.name]!r}" for f in self.__record_fields__ if f.repr)
         return f"{type(self).__qualname__}({shown})"
 
+    def __replace__(self, /, **changes: Any) -> Any:
+        """A copy with ``changes``: :func:`replace` (and, from Python 3.13, ``copy.replace``)."""
+        values = self.__dict__
+        for name in changes:
+            if name not in values:
+                raise TypeError(f"{type(self).__qualname__} has no field {name!r}")
+        return type(self)(**{**{f.name: values[f.name] for f in self.__record_fields__}, **changes})
+
 
 def fields(record: Record | type[Record]) -> tuple[Field[Any], ...]:
     """The fields of a record (or of a record class), in order: as ``dataclasses.fields``."""
     return record.__record_fields__
 
 
-def replace(record: R, /, **changes: Any) -> R:
-    """A copy of ``record`` with ``changes`` (field names to new values): as
-    ``dataclasses.replace``, so ``__post_init__`` runs again."""
-    values = record.__dict__
-    for name in changes:
-        if name not in values:
-            raise TypeError(f"{type(record).__qualname__} has no field {name!r}")
-    return type(record)(**{**{f.name: values[f.name] for f in record.__record_fields__}, **changes})
+if TYPE_CHECKING:
+    # Type checkers take records for dataclasses (dataclass_transform), so their check of
+    # dataclasses.replace (the fields' names and types) applies to every call of this one.
+    from dataclasses import replace as replace  # noqa: TID251
+else:
+
+    def replace(record: R, /, **changes: Any) -> R:
+        """A copy of ``record`` with ``changes`` (field names to new values): as
+        ``dataclasses.replace``, so ``__post_init__`` runs again."""
+        return record.__replace__(**changes)
 
 
-def _is_class_var(annotation: object) -> bool:
-    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
-    return isinstance(text, str) and text.split("[")[0] in ("ClassVar", "typing.ClassVar")
+_CLASS_VARS = frozenset({"ClassVar", "typing.ClassVar"})
+_NOT_SUPPORTED = frozenset({"InitVar", "dataclasses.InitVar", "KW_ONLY", "dataclasses.KW_ONLY"})
+
+
+def _annotation_name(annotation: object) -> str:
+    """``ClassVar`` for ``ClassVar[int]``, as a string (``from __future__ import annotations``)
+    or an object."""
+    if isinstance(annotation, str):
+        return annotation.split("[")[0].strip()
+    if isinstance(annotation, InitVar) or annotation is InitVar:
+        return "InitVar"
+    if annotation is KW_ONLY:
+        return "KW_ONLY"
+    return "ClassVar" if getattr(annotation, "__origin__", annotation) is ClassVar else ""
 
 
 def _field(cls: type, name: str) -> Field[Any]:
@@ -152,7 +187,7 @@ def _field(cls: type, name: str) -> Field[Any]:
         else:
             setattr(cls, name, made.default)
     else:
-        if isinstance(declared, list | dict | set):
+        if declared is not MISSING and type(declared).__hash__ is None:  # as dataclasses judge
             raise ValueError(
                 f"{cls.__qualname__}.{name}: a mutable default; use field(default_factory=...)"
             )

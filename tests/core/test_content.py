@@ -245,7 +245,7 @@ def test_windows_line_endings_read_the_same(site: Path) -> None:
     assert parse(lf, site).article.sections[0].paragraphs == ("One", "Two")
 
 
-def test_timing_is_optional_and_defaults_to_the_dataclass(site: Path) -> None:
+def test_timing_is_optional_and_defaults_to_the_record(site: Path) -> None:
     assert parse(MINIMAL, site).timing == Timing()
 
 

@@ -48,7 +48,7 @@ def staff_problem(key: str, message: str, line: int = AFTER + 1) -> str:
 # What a valid section turns into
 
 
-def test_staff_is_optional_and_defaults_to_the_dataclass(site: Path) -> None:
+def test_staff_is_optional_and_defaults_to_the_record(site: Path) -> None:
     staff = parse(MINIMAL, site).staff
     defaults = Staff()
     assert staff.long_press_seconds == defaults.long_press_seconds == 3.0

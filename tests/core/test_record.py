@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
-from dataclasses import FrozenInstanceError, dataclass
+from dataclasses import FrozenInstanceError, InitVar, dataclass
 from dataclasses import field as dataclass_field
 from typing import ClassVar
 
@@ -58,10 +58,12 @@ def test_it_is_made_from_positions_names_and_defaults_as_a_dataclass_is():
     ):
         assert repr(made) == repr(same).replace("DataPoint", "Point")
         assert (made.x, made.y, made.tags, made.note) == (same.x, same.y, same.tags, same.note)
-    assert [f.name for f in fields(Point)] == ["x", "y", "tags", "note"]
-    assert fields(Point(1)) == fields(Point)
+    assert [f.name for f in fields(Point(1))] == ["x", "y", "tags", "note"]
+    assert Point.__match_args__ == DataPoint.__match_args__
     assert Point.made == 0  # a ClassVar is not a field
     assert Point.y == 0  # defaults stay on the class, as a dataclass leaves them
+    assert not hasattr(Point, "tags")  # a default factory leaves nothing, as with a dataclass
+    assert not hasattr(DataPoint, "tags")
 
 
 def test_a_default_factory_makes_a_new_value_for_each_record():
@@ -104,6 +106,20 @@ def test_equality_and_hash_follow_the_compared_fields_of_the_same_class():
     assert Point(1) != DataPoint(1)  # another class, though its fields are the same
     assert Point(1) != (1, 0, ())
     assert len({Point(1), Point(1), Point(2)}) == 2
+    assert hash(Point(1, 2, ("a",))) == hash(DataPoint(1, 2, ("a",)))
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(Listing())
+
+
+def test_a_record_with_its_own_equality_keeps_a_hash_of_its_fields_as_a_dataclass_does():
+    class Named(Record):
+        name: str
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Named) and self.name.lower() == other.name.lower()
+
+    assert Named("A") == Named("a")
+    assert hash(Named("A")) == hash(("A",))
     assert DataPoint(1, 2) == DataPoint(1, 2, (), "x")  # what the first line matches
 
 
@@ -117,6 +133,15 @@ def test_order_compares_the_fields_in_order_only_when_asked_for():
         assert Point(1) < Point(2)  # type: ignore[operator]
     with pytest.raises(TypeError):
         assert Span(1, 2) < DataSpan(1, 2)  # type: ignore[operator]
+
+
+def test_order_leaves_out_the_fields_not_compared():
+    class Entry(Record, order=True):
+        rank: int
+        note: str = field(default="", compare=False)
+
+    assert not Entry(1, "b") < Entry(1, "a")
+    assert Entry(1, "b") <= Entry(1, "a")
 
 
 def test_post_init_runs_when_made_and_when_replaced():
@@ -136,27 +161,35 @@ def test_replace_copies_with_changes_and_refuses_an_unknown_field():
         replace(point, z=1)
 
 
-def test_it_pickles_and_copies_as_equal_records_without_calling_init():
+def test_it_pickles_and_copies_as_equal_records_without_calling_init(monkeypatch):
     span = Span(1, 3)
-    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
-        again = pickle.loads(pickle.dumps(span, protocol=protocol))
+    raw = {protocol: pickle.dumps(span, protocol=protocol) for protocol in range(2, 6)}
+    made = copy.deepcopy(Point(1, tags=("a",)))
+    assert made == Point(1, tags=("a",))
+    assert copy.copy(span) == span
+
+    def refuse(self: Span) -> None:
+        raise AssertionError("__post_init__ ran")
+
+    # The content cache stores records: one is read back as it was written, as a dataclass is.
+    monkeypatch.setattr(Span, "__post_init__", refuse)
+    for data in raw.values():
+        again = pickle.loads(data)
         assert again == span
         assert type(again) is Span
     assert copy.copy(span) == span
-    assert copy.deepcopy(Point(1, tags=("a",))) == Point(1, tags=("a",))
-    # The content cache stores records: one is read back as it was written (no __post_init__).
-    raw = pickle.dumps(Point(1, 2, note="n"))
-    assert pickle.loads(raw).note == "n"
 
 
 def test_fields_are_inherited_in_order():
     class Labelled(Point):
         label: str = "here"
+        y: int = 5  # a field given again keeps its place, as in a dataclass
 
     labelled = Labelled(1, label="there")
     assert [f.name for f in fields(labelled)] == ["x", "y", "tags", "note", "label"]
+    assert labelled.y == 5
     assert repr(labelled).startswith("test_fields_are_inherited_in_order.<locals>.Labelled(x=1,")
-    assert labelled != Point(1)
+    assert labelled != Point(1, 5)
 
 
 def test_a_class_a_dataclass_would_refuse_is_refused():
@@ -171,7 +204,31 @@ def test_a_class_a_dataclass_would_refuse_is_refused():
         class Shared(Record):
             items: list[int] = []  # noqa: RUF012 (the point of the test)
 
+    with pytest.raises(ValueError, match="a mutable default"):
+
+        class SharedBytes(Record):
+            items: bytearray = bytearray()
+
     with pytest.raises(TypeError, match="takes no init, kw_only or hash"):
 
         class Hidden(Record):
             secret: int = field(default=0, init=False)
+
+    with pytest.raises(TypeError, match="a record takes no InitVar"):
+
+        class Setting(Record):
+            given: InitVar[int]
+
+    with pytest.raises(TypeError, match="its own __lt__: it cannot be ordered"):
+
+        class Ranked(Record, order=True):
+            rank: int
+
+            def __lt__(self, other: object) -> bool:
+                return True
+
+
+def test_copy_replace_works_from_python_3_13():
+    if not hasattr(copy, "replace"):
+        pytest.skip("copy.replace is new in Python 3.13")
+    assert copy.replace(Point(1), y=2) == Point(1, 2)  # type: ignore[attr-defined]

@@ -31,7 +31,7 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, replace  # noqa: TID251 (UnitSettings is a dataclass)
 from pathlib import Path
 
 _UNITS = {

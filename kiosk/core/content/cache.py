@@ -313,6 +313,11 @@ class _Unpickler(pickle.Unpickler):
             return PosixPath
         if module in _CONTENT_MODULES:
             found = getattr(sys.modules.get(module), name, None)
-            if isinstance(found, type) and issubclass(found, Record):
+            if (
+                isinstance(found, type)
+                and issubclass(found, Record)
+                and found is not Record
+                and found.__module__ == module
+            ):
                 return found
         raise pickle.UnpicklingError(f"{module}.{name} is not part of the content")
