@@ -304,3 +304,33 @@ def lone_sentence_pages(content: Content, pages: Sequence[Page]) -> list[Page]:
         if any(p not in whole and len(split_sentences(p)) == 1 for p in page.paragraphs):
             lonely.append(page)
     return lonely
+
+
+Position = tuple[int, int]
+"""Where a reader is, in terms a new pagination keeps: (section, words before the page in its
+section)."""
+
+
+def reading_position(pages: Sequence[Page], index: int) -> Position:
+    """The :data:`Position` of page ``index`` of ``pages`` (the start for no pages)."""
+    if not pages:
+        return (0, 0)
+    page = pages[index]
+    before = (pages[i] for i in range(index))
+    return page.section_index, sum(
+        word_count(p.paragraphs) for p in before if p.section_index == page.section_index
+    )
+
+
+def page_at(pages: Sequence[Page], position: Position) -> int:
+    """The index of the page of ``pages`` that holds the word at ``position`` (after a new
+    pagination: another size or text size), or 0 when none does."""
+    section, words = position
+    seen = 0
+    for index, page in enumerate(pages):
+        if page.section_index != section:
+            continue
+        seen += word_count(page.paragraphs)
+        if words < seen:
+            return index
+    return 0

@@ -28,8 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from kiosk.core.content import Content
-from kiosk.core.pacing import word_count
-from kiosk.core.pagination import Page, Pages
+from kiosk.core.pagination import Page, Pages, page_at, reading_position
 from kiosk.timers import Clock, TimerFactory, monotonic, qt_timer
 from kiosk.ui.cross_fade import CrossFade
 from kiosk.ui.page_chrome import Recolor, language_bar_for, same_colors
@@ -100,7 +99,7 @@ class SlideshowScreen(QWidget):
         self._name_controls()
         self.controls["previous"].clicked.connect(lambda: self._turn(forward=False))
         self.controls["next"].clicked.connect(lambda: self._turn(forward=True))
-        self.controls["pause"].clicked.connect(lambda: self.set_paused(not self._paused))
+        self.controls["pause"].clicked.connect(self.toggle_paused)
         self.controls["repeat"].clicked.connect(self._on_repeat_clicked)
 
         self._request_button = QPushButton(content.form.button_label, self)
@@ -113,14 +112,14 @@ class SlideshowScreen(QWidget):
         self._advance = timer_factory(self)
         self._advance.setObjectName("advance")
         self._advance.setSingleShot(True)
-        self._advance.timeout.connect(self._on_advance_timeout)
+        self._advance.timeout.connect(self.next_page)
         self._resume = timer_factory(self)
         self._resume.setObjectName("resume")
         self._resume.setSingleShot(True)
-        self._resume.timeout.connect(self._on_resume_timeout)
+        self._resume.timeout.connect(lambda: self.set_paused(False))
         self._touch = SlideTouch(self, timer_factory)
         self._touch.turned.connect(self._turn)
-        self._touch.tapped.connect(self._on_tapped)
+        self._touch.tapped.connect(self.toggle_paused)
         self._touch.held.connect(self.staff_requested)
 
     # -- public state ----------------------------------------------------------------------
@@ -160,17 +159,12 @@ class SlideshowScreen(QWidget):
             self.show_page((self._index - 1) % len(self._pages))
 
     def replace_content(self, content: Content) -> None:
-        """Show ``content`` from the next page change on.
-
-        The page being read stays up until the show moves on (by itself, or by a visitor's
-        swipe or tap on an edge, either way). Then the new content takes over: paginated for
-        the current size, with its own timings and button label, starting at its first page
-        (the old reading position may not exist in the new article, and a new version is best
-        read from the start). The new page replaces the old one at once, without a cross-fade,
-        since the header and footer may change too. While the slideshow is hidden (a visitor
-        is in the form) the new content waits until it is shown again and turns a page.
-        Content equal to what is shown cancels any content still waiting.
-        """
+        """Show ``content`` from the next page change on (by itself, or a visitor's swipe or
+        tap on an edge): paginated for the current size, with its own timings and button
+        label, from its first page (the old position may not exist in it, and a new version
+        is best read from the start), at once without a cross-fade (the header and footer may
+        change too). A hidden slideshow (a visitor in the form) keeps it waiting until shown
+        and a page turns. Content equal to what is shown cancels any still waiting."""
         self._pending = None if content == self._content else content
 
     def show_language(self, content: Content) -> None:
@@ -264,6 +258,10 @@ class SlideshowScreen(QWidget):
             self._update_pause_mark()
             self.paused_changed.emit(paused)
 
+    def toggle_paused(self) -> None:
+        """Pause, or carry on: a tap on the page, the pause button or the space bar."""
+        self.set_paused(not self._paused)
+
     # -- page changes ----------------------------------------------------------------------
 
     def show_page(self, index: int) -> None:
@@ -347,17 +345,6 @@ class SlideshowScreen(QWidget):
         top = self._layout.content_rect.top()
         return QRect(0, top, self.width(), self._layout.dots_rect.bottom() + 1 - top)
 
-    # -- slots -----------------------------------------------------------------------------
-
-    def _on_tapped(self) -> None:
-        self.set_paused(not self._paused)
-
-    def _on_advance_timeout(self) -> None:
-        self.next_page()
-
-    def _on_resume_timeout(self) -> None:
-        self.set_paused(False)
-
     def _on_fade_frame(self) -> None:
         self.update(self._changing_rect())
 
@@ -391,9 +378,9 @@ class SlideshowScreen(QWidget):
         if self._fade.current is not None:
             self._fade.paint(painter)
         elif self._layout is not None and self._pages:
-            # Just laid out (the first page, or after a resize or a new look): painted straight
-            # onto the screen. A new screen-sized pixmap first, filled and then copied, took
-            # 6 ms at 1920x1080 and 24 at 3840x2160. It becomes one when a page change fades.
+            # Just laid out (the first page, after a resize or a new look): painted straight on
+            # screen. A screen-sized pixmap filled and copied took 6 ms at 1920x1080 and 24 at
+            # 3840x2160; it is made when a page change fades.
             fill_band(painter, event.rect(), self._layout.colors["background"])
             paint_page(painter, self._layout, self._pages[self._index])
         else:
@@ -434,7 +421,7 @@ class SlideshowScreen(QWidget):
         elif key == Qt.Key.Key_Left:
             self._turn(forward=False)
         elif key == Qt.Key.Key_Space:
-            self.set_paused(not self._paused)
+            self.toggle_paused()
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._reader.speaker is not None:
             self._on_repeat_clicked()
         else:
@@ -456,10 +443,10 @@ class SlideshowScreen(QWidget):
         if size.isEmpty() or (self._layout is not None and self._layout.size == size):
             return
         self._reader.stop()
-        position = self._reading_position()
+        position = reading_position(self._pages, self._index)
         self._paginate(size)
         self._describe_later = False  # not while the reading position is looked for
-        self._index = self._page_at(position)
+        self._index = page_at(self._pages, position)
         self._fade.cut_to(None)  # the next paint draws the page (see paintEvent)
         if self._all_split():
             self._update_accessible_text()
@@ -500,27 +487,6 @@ class SlideshowScreen(QWidget):
         log.debug("paginated %d pages at %dx%d", len(self._pages), size.width(), size.height())
         if self._describe_later:
             self._update_accessible_text()
-
-    def _reading_position(self) -> tuple[int, int]:
-        """(section, words before the page in its section) of the page shown now."""
-        if not self._pages:
-            return (0, 0)
-        page = self._pages[self._index]
-        before = [self._pages[i] for i in range(self._index)]
-        same = [p for p in before if p.section_index == page.section_index]
-        return page.section_index, sum(word_count(p.paragraphs) for p in same)
-
-    def _page_at(self, position: tuple[int, int]) -> int:
-        """The page holding the word at ``position`` after a re-pagination."""
-        section, words = position
-        seen = 0
-        for index, page in enumerate(self._pages):
-            if page.section_index != section:
-                continue
-            seen += word_count(page.paragraphs)
-            if words < seen:
-                return index
-        return 0
 
     def _update_accessible_text(self) -> None:
         self._describe_later = False

@@ -6,7 +6,15 @@ from collections.abc import Sequence
 
 import pytest
 
-from kiosk.core.pagination import Pages, paginate, paginate_paragraphs, split_sentences
+from kiosk.core.pacing import word_count
+from kiosk.core.pagination import (
+    Pages,
+    page_at,
+    paginate,
+    paginate_paragraphs,
+    reading_position,
+    split_sentences,
+)
 
 
 def capacity(chars: int):
@@ -153,3 +161,24 @@ def test_asking_for_the_last_page_or_a_slice_splits_every_section(shipped_conten
     with pytest.raises(IndexError):
         beyond[len(everything)]
     assert beyond.complete
+
+
+def test_the_reading_position_survives_a_new_pagination(shipped_content):
+    """A resize or a larger text size splits the article again: the page shown then is the
+    one holding the first word of the page read before."""
+    small = paginate(shipped_content, lambda *_: capacity(300))
+    large = paginate(shipped_content, lambda *_: capacity(900))
+    assert len(small) > len(large) > len(shipped_content.article.sections)
+    for index, page in enumerate(small):
+        section, words_before = reading_position(small, index)
+        assert section == page.section_index
+        now = large[page_at(large, (section, words_before))]
+        assert now.section_index == section
+        first_word = page.paragraphs[0].split()[0]
+        assert first_word in " ".join(now.paragraphs).split()
+        same_pages = [p for p in large if p.section_index == section]
+        before = same_pages[: same_pages.index(now)]
+        counted = sum(word_count(p.paragraphs) for p in before)
+        assert counted <= words_before < counted + word_count(now.paragraphs)
+    assert reading_position([], 0) == (0, 0)
+    assert page_at(large, (len(shipped_content.article.sections), 0)) == 0  # gone: the start
