@@ -91,10 +91,12 @@ class Forwarder:
     def step(self) -> float:
         """Send everything waiting and the heartbeat when due; seconds until the next round.
 
-        During a backoff it does nothing but say how long is left.
+        During a backoff it tries nothing: it counts what waits (a save nudges it, and the
+        count the failure left would be stale) and says how long is left.
         """
         now = self._clock()
         if now < self._next_try:
+            self._set_status(waiting=self._waiting_here())
             return self._next_try - now
         store = self._local_store()
         sent = 0
@@ -164,14 +166,18 @@ class Forwarder:
         if message != self._reported_error:
             _log.error("inbox: %s; requests wait here and are retried", message)
             self._reported_error = message
-        try:
-            waiting = self._local_store().unsent_count()
-        except SaveError:
-            waiting = int(self.status().waiting)
         if sent:
             _log.info("inbox: %d requests forwarded before the failure", sent)
-        self._set_status(waiting=waiting, error=message)
+        self._set_status(waiting=self._waiting_here(), error=message)
         return delay
+
+    def _waiting_here(self) -> int | None:
+        """How many requests wait here; None (the status keeps its count) if the local store
+        cannot say."""
+        try:
+            return self._local_store().unsent_count()
+        except SaveError:
+            return None
 
     def _set_status(
         self, *, waiting: int | None = None, error: str | None = None, sent: int = 0

@@ -235,6 +235,28 @@ def test_the_server_stopped_the_kiosk_keeps_saving_and_all_arrive_once(inbox_db,
     forwarder.close()
 
 
+def test_requests_saved_during_a_backoff_are_counted_as_waiting_at_once(inbox_db, tmp_path):
+    """The staff screen's "N waiting to be sent" stays right during an outage: each save
+    nudges the forwarder, which, backing off, counts what waits (it kept the count of its
+    last failure: 0 here, where only the heartbeat had failed)."""
+    data = tmp_path / "data"
+    store = open_store(data)
+    forwarder = make_forwarder(data)
+    inbox_db.server.stop()
+    try:
+        assert forwarder.step() == FIRST_BACKOFF_S  # the first heartbeat fails
+        assert forwarder.status().waiting == 0
+        assert forwarder.status().error.startswith("the inbox (service 'kiosk') cannot be")
+        for n in (1, 2):
+            store.save(answers(n), "v1", "k")
+            assert forwarder.step() == FIRST_BACKOFF_S  # still backing off: no try
+            assert forwarder.status().waiting == n
+        assert forwarder.status().error.startswith("the inbox (service 'kiosk') cannot be")
+    finally:
+        inbox_db.server.start()
+    forwarder.close()
+
+
 def test_the_server_restarts_during_a_forward_nothing_lost_or_doubled(inbox_db, tmp_path):
     data = tmp_path / "data"
     store = open_store(data)
