@@ -34,6 +34,7 @@ way to the first page stay plain dataclasses.
 from __future__ import annotations
 
 import inspect
+import operator
 from collections.abc import Callable
 from dataclasses import KW_ONLY, MISSING, Field, FrozenInstanceError, InitVar, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform
@@ -202,17 +203,15 @@ def _has_default(each: Field[Any]) -> bool:
     return each.default is not MISSING or each.default_factory is not MISSING
 
 
-_ORDER: dict[str, Callable[[tuple[Any, ...], tuple[Any, ...]], bool]] = {
-    "__lt__": lambda a, b: a < b,
-    "__le__": lambda a, b: a <= b,
-    "__gt__": lambda a, b: a > b,
-    "__ge__": lambda a, b: a >= b,
+_ORDER: dict[str, Callable[[Any, Any], Any]] = {
+    "__lt__": operator.lt,
+    "__le__": operator.le,
+    "__gt__": operator.gt,
+    "__ge__": operator.ge,
 }
 
 
-def _ordering(
-    name: str, test: Callable[[tuple[Any, ...], tuple[Any, ...]], bool]
-) -> Callable[[Record, object], Any]:
+def _ordering(name: str, test: Callable[[Any, Any], Any]) -> Callable[[Record, object], Any]:
     def compare(self: Record, other: object) -> Any:  # a bool, or NotImplemented
         if other.__class__ is not self.__class__:
             return NotImplemented
